@@ -1,0 +1,1 @@
+"""The mechanisms of one shift, each a function over the model's arrays (DESIGN.md, steps 1-10)."""

@@ -1,0 +1,125 @@
+"""Results of one or many runs: the model table, the agent table and the event log.
+
+The three tables and the manifest are the contract the CLI, notebooks, app and tests rely
+on (DESIGN.md, "Outputs"). Files are written to a temporary name and renamed, so a run
+stopped half way never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+MODEL_COLUMNS = [
+    "replicate", "shift", "date", "output_tons", "plan_tons", "norm_tons",
+    "share_meeting_norm", "n_stakhanovites", "share_stakhanovites", "max_fulfilment",
+    "records_set", "mean_wage_rubles", "wage_gini", "mean_wage_stakhanovite",
+    "mean_wage_other", "mean_resentment", "sanctions", "supply_shortfall",
+    "equipment_downtime", "sabotage_acts", "accusations", "staff_replaced", "quits",
+]  # fmt: skip
+AGENT_COLUMNS = [
+    "replicate", "shift", "agent_id", "kind", "trade", "section", "output_tons",
+    "fulfilment", "wage_rubles", "stakhanovite", "special_conditions", "resentment",
+]  # fmt: skip
+EVENT_COLUMNS = ["replicate", "shift", "date", "event", "actor_id", "target_id", "detail"]
+TABLES = ("model", "agents", "events")
+
+
+class ResultsError(Exception):
+    """A run directory that cannot be read: missing, partial or corrupted."""
+
+
+@dataclass
+class Results:
+    """The tables of a run (or an ensemble: every table has a ``replicate`` column).
+
+    Attributes:
+        model: one row per shift and replicate (``MODEL_COLUMNS``).
+        agents: agents' state sampled every few shifts (``AGENT_COLUMNS``).
+        events: the event log (``EVENT_COLUMNS``).
+        manifest: resolved config, seeds, versions and timings.
+    """
+
+    model: pd.DataFrame
+    agents: pd.DataFrame
+    events: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def replicates(self) -> int:
+        """How many replicates the tables hold."""
+        return int(self.model["replicate"].nunique()) if len(self.model) else 0
+
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write the tables as Parquet and the manifest as JSON into ``directory``."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            frame = getattr(self, name)
+            atomic_write(out / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+        text = json.dumps(self.manifest, indent=2, default=str)
+        atomic_write(out / "manifest.json", lambda p: Path(p).write_text(text))
+        return out
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> Results:
+        """Read a run directory written by :meth:`save`.
+
+        Raises:
+            ResultsError: naming the file that is missing or unreadable.
+        """
+        src = Path(directory)
+        if not src.is_dir():
+            raise ResultsError(f"{src}: not a run directory (it does not exist)")
+        tables = {}
+        for name in TABLES:
+            path = src / f"{name}.parquet"
+            if not path.is_file():
+                raise ResultsError(f"{path}: missing; the run directory is incomplete")
+            try:
+                tables[name] = pd.read_parquet(path)
+            except Exception as exc:  # pyarrow raises several types for a bad file
+                raise ResultsError(f"{path}: not a readable Parquet file ({exc})") from None
+        manifest_path = src / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except FileNotFoundError:
+            raise ResultsError(
+                f"{manifest_path}: missing; the run directory is incomplete"
+            ) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{manifest_path}: not valid JSON ({exc})") from None
+        missing = [c for c in MODEL_COLUMNS if c not in tables["model"].columns]
+        if missing:
+            raise ResultsError(f"{src / 'model.parquet'}: lacks columns {missing}")
+        return cls(manifest=manifest, **tables)
+
+    @classmethod
+    def concat(cls, parts: list[Results]) -> Results:
+        """Join the results of several replicates (each already carrying its number)."""
+        manifest = dict(parts[0].manifest) if parts else {}
+        return cls(
+            model=pd.concat([p.model for p in parts], ignore_index=True),
+            agents=pd.concat([p.agents for p in parts], ignore_index=True),
+            events=pd.concat([p.events for p in parts], ignore_index=True),
+            manifest=manifest,
+        )
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``: readers never see half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
