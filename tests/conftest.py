@@ -24,3 +24,29 @@ def history():
 def baseline():
     """The same mine without the campaign."""
     return load_scenario(BASELINE)
+
+
+SMALL_MINE = {"mine.sections": 3, "mine.hewers_per_section": 8}
+
+
+def shortened(path=HISTORY, end="1936-06-30", overrides=None):
+    """A shipped scenario on a small mine, cut off at ``end`` (ISO date).
+
+    The schema refuses campaign events outside the calendar, so the events after ``end``
+    are dropped; everything else comes from the file, then from ``overrides``.
+    """
+    events = [
+        e.model_dump(mode="json")
+        for e in load_scenario(path).campaign.events
+        if e.date.isoformat() <= end
+    ]
+    return load_scenario(
+        path,
+        {**SMALL_MINE, "calendar.end": end, "campaign.events": events, **(overrides or {})},
+    )
+
+
+@pytest.fixture(scope="session")
+def small_scenario():
+    """``small_scenario(path, end, overrides)``: a small, short scenario (see ``shortened``)."""
+    return shortened

@@ -56,7 +56,9 @@ def _plot(args: argparse.Namespace) -> int:
 def prepare_output(out: Path, overwrite: bool) -> None:
     """Make sure ``out`` can be written; refuse to mix a new run into an old one."""
     if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out}: exists and is not a directory")
+        raise UsageError(
+            f"output {out}: exists and is not a directory; allowed: a new or empty directory"
+        )
     if out.is_dir() and any(out.iterdir()):
         if not overwrite:
             raise UsageError(
@@ -64,6 +66,8 @@ def prepare_output(out: Path, overwrite: bool) -> None:
             )
         for name in ("model.parquet", "agents.parquet", "events.parquet", "manifest.json"):
             (out / name).unlink(missing_ok=True)
+        for stale in out.glob(".*.tmp"):  # left by a run killed while saving
+            stale.unlink(missing_ok=True)
         shutil.rmtree(out / "figures", ignore_errors=True)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -124,22 +128,264 @@ def _add_plot(sub) -> None:
     p.set_defaults(func=_plot)
 
 
-SUBCOMMANDS: list[Callable] = [_add_run, _add_plot]
+def _app(args: argparse.Namespace) -> int:
+    """Replace this process by the Solara server of the classroom app (Ctrl-C stops it)."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("solara") is None:
+        raise UsageError("the app needs Solara: pip install -e '.[app]' (make app does it)")
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # classrooms are offline
+    command = [sys.executable, "-m", "solara", "run", "stakhanov_sim.app:page"]
+    command += [
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+    print(f"stakhanov-sim: classroom app on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv does not return
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port between 1 and 65535")
+    return value
+
+
+def _add_app(sub) -> None:
+    p = sub.add_parser(
+        "app",
+        help="start the classroom app in the browser (Mesa SolaraViz)",
+        description="Serve the classroom app: sliders for the campaign's levers, live charts, the mine and its events. Works offline.",
+    )
+    p.add_argument("--port", type=_port, default=8765, help="port to serve on (default: 8765)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; 0.0.0.0 lets other machines connect)",
+    )
+    p.set_defaults(func=_app)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from stakhanov_sim.sweep import load_sweep, run_sweep
+
+    sweep = load_sweep(args.sweep_file)
+    out = _sweep_output(args)
+    report = _on_executor(args, out, sweep, lambda ex: run_sweep(sweep, out, ex))
+    print(
+        f"{report.computed} runs computed, {report.skipped} found done, {report.total} in all, in {report.seconds:.1f} s"
+    )
+    print(f"wrote {out}/runs/ (one Parquet file per run), {out}/design.parquet, {out}/sweep.json")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from stakhanov_sim.sensitivity import load_analysis, run_sensitivity
+
+    sweep = load_analysis(args.sweep_file, args.method)
+    out = _sweep_output(args)
+    report = _on_executor(args, out, sweep, lambda ex: run_sensitivity(sweep, out, ex))
+    print(f"{report.sweep.computed} runs computed, {report.sweep.skipped} found done")
+    print("wrote " + ", ".join(str(p) for p in report.files))
+    return 0
+
+
+def _sweep_output(args: argparse.Namespace) -> Path:
+    return Path(args.output or Path("runs") / Path(args.sweep_file).stem)
+
+
+def _on_executor(args: argparse.Namespace, out: Path, sweep, work: Callable):
+    """Check the output directory, then start the chosen executor and hand it to ``work``."""
+    from stakhanov_sim.sweep import SweepError, open_executor, prepare_sweep_dir
+
+    try:
+        prepare_sweep_dir(sweep, out, overwrite=args.overwrite)
+        with open_executor(args.workers, args.scheduler, args.dask_local) as executor:
+            return work(executor)
+    except SweepError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _add_sweep_options(p) -> None:
+    p.add_argument("sweep_file", help="sweep YAML file, e.g. configs/sweeps/example_sweep.yaml")
+    p.add_argument(
+        "-o", "--output", metavar="DIR", help="output directory (default: runs/<sweep name>)"
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive, metavar="N", help="local processes (default: all cores)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+    where.add_argument(
+        "--dask-local",
+        type=_positive,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes",
+    )
+    p.add_argument(
+        "--overwrite", action="store_true", help="discard a different sweep already in DIR"
+    )
+
+
+def _add_sweep(sub) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep (grid, Latin hypercube, Sobol), resumable",
+        description="Run every point x replicate of a sweep file; each run's summary row is written to DIR/runs/ as it finishes. Run again to resume: finished runs are skipped.",
+    )
+    _add_sweep_options(p)
+    p.set_defaults(func=_sweep)
+
+
+def _add_sensitivity(sub) -> None:
+    p = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity analysis of a sweep's parameters (SALib)",
+        description="Sample the sweep's {low, high} parameters with SALib, run them (resumable), and write indices.csv, indices.md and a figure per outcome.",
+    )
+    _add_sweep_options(p)
+    p.add_argument(
+        "--method",
+        choices=("sobol", "morris"),
+        default="sobol",
+        help="sobol (variance shares, default) or morris (cheap screening)",
+    )
+    p.set_defaults(func=_sensitivity)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from stakhanov_sim.compare import compare
+
+    if len(args.run_dirs) < 2:
+        raise UsageError("compare needs at least two run directories (the first is the reference)")
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"output {out}: cannot be written ({exc.strerror})") from None
+    written = compare(args.run_dirs, out)
+    print(f"wrote {len(written) - 2} figures, summary.csv and summary.md in {out}")
+    return 0
+
+
+def _add_compare(sub) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="draw saved runs side by side and tabulate their key outcomes",
+        description="Compare run directories: figures with mean and 95% band per scenario, and summary.csv / summary.md of key outcomes with differences from the first run and 95% confidence intervals.",
+    )
+    p.add_argument(
+        "run_dirs", nargs="+", metavar="RUN_DIR", help="run directories; the first is the reference"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="runs/compare",
+        help="output directory (default: runs/compare)",
+    )
+    p.set_defaults(func=_compare)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from stakhanov_sim.validation_report import validate
+
+    overrides = dict(parse_assignment(text) for text in args.set)
+    load_scenario(args.config, overrides)  # a bad config fails here, before any run
+    table = validate(args.config, args.replicates, args.output, args.workers, overrides)
+    failed = table.loc[~table["passed"], "pattern"].tolist()
+    print(
+        f"{int(table['passed'].sum())} of {len(table)} patterns pass; report in {Path(args.output) / 'validation.md'}"
+    )
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _add_validate(sub) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="score the model against the historical patterns",
+        description="Run the historical scenario, the no-campaign baseline and a run without special "
+        "conditions as ensembles; write validation.md, validation.csv and validation.png. Exit 1 if a pattern fails.",
+    )
+    p.add_argument(
+        "config",
+        nargs="?",
+        default="configs/history_1935_37.yaml",
+        help="scenario (default: configs/history_1935_37.yaml)",
+    )
+    p.add_argument(
+        "--replicates",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="replicates per ensemble (default: 10)",
+    )
+    p.add_argument("--workers", type=_positive, metavar="N", help="processes (default: all cores)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter (repeatable)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="runs/validation",
+        metavar="DIR",
+        help="report directory (default: runs/validation)",
+    )
+    p.set_defaults(func=_validate)
+
+
+SUBCOMMANDS: list[Callable] = [
+    _add_run,
+    _add_plot,
+    _add_app,
+    _add_sweep,
+    _add_sensitivity,
+    _add_compare,
+    _add_validate,
+]
 
 
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r}; allowed: a whole number, at least 1") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least 1")
     return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (with a pointer to --help), not a usage dump."""
+
+    def error(self, message: str):
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="stakhanov-sim",
         description="Agent-based model of a Donbas coal mine under the Stakhanovite movement, 1935-1937.",
     )

@@ -6,6 +6,7 @@ naming the file, the key, the bad value and what is allowed.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 from pathlib import Path
@@ -37,7 +38,7 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     path = Path(path)
     data = _read_with_parents(path, chain=())
     for key, value in (overrides or {}).items():
-        _set_dotted(data, key, _parse_value(value), source=f"--set {key}")
+        _set_dotted(data, key, _parse_value(value), source=f"{path}: --set {key}")
     return validate(data, source=str(path))
 
 
@@ -63,9 +64,42 @@ def _parse_value(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     try:
-        return yaml.safe_load(value) if value.strip() else value
+        return yaml.load(value, Loader=_Loader) if value.strip() else value
     except yaml.YAMLError:
         return value
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, except that an impossible date (1936-13-01) stays text.
+
+    PyYAML raises a bare ``ValueError`` for such a date, with no key; kept as text, it
+    reaches pydantic, whose error names the key, the value and what is allowed. A key
+    given twice is an error: plain YAML silently keeps the last one, hiding a typo.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                continue
+            if key_node.value in seen:
+                first = seen[key_node.value].line + 1
+                raise yaml.constructor.ConstructorError(
+                    problem=f"key '{key_node.value}' given twice (first on line {first}); allowed: each key once",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key_node.value] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
+def _timestamp_or_text(loader: _Loader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
@@ -110,7 +144,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if "\x00" in text:
         raise ConfigError(f"{path}: a binary file; allowed: a YAML scenario file")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -144,7 +178,9 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ConfigError(f"{source}: '{part}' is not a group of parameters")
+            raise ConfigError(
+                f"{source}: key '{part}' = {child!r} is not a group of parameters; allowed: a mapping of keys"
+            )
         node = child
     node[parts[-1]] = value
 
@@ -154,14 +190,40 @@ def _explain(exc: ValidationError, data: dict[str, Any], source: str) -> str:
     lines = [f"{source}: invalid scenario"]
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
-        given = err.get("input")
+        shown = _shown(err)
+        if err["type"] == "value_error":  # a cross-field check: its message names its keys
+            lines.append(f"  {_checked(err)}")
+            continue
         if err["type"] == "extra_forbidden":
-            lines.append(f"  key '{loc}': unknown key{_did_you_mean(err['loc'])}")
+            lines.append(f"  key '{loc}'{shown}: unknown key{_did_you_mean(err['loc'])}")
             continue
         allowed = _allowed(err)
-        shown = "" if isinstance(given, dict) else f" = {given!r}"
         lines.append(f"  key '{loc}'{shown}: {err['msg']}; allowed: {allowed}")
     return "\n".join(lines)
+
+
+SHOWN_MAX_CHARS = 80  # a whole list or mapping given by mistake is cut, not printed in full
+
+
+def _shown(err: dict[str, Any]) -> str:
+    """`` = value`` as the user wrote it; nothing when pydantic's input is the parent mapping."""
+    if err["type"] == "missing":
+        return ""
+    given = err.get("input")
+    text = given.isoformat() if isinstance(given, dt.date) else repr(given)
+    if len(text) > SHOWN_MAX_CHARS:
+        text = text[: SHOWN_MAX_CHARS - 3] + "..."
+    return f" = {text}"
+
+
+def _checked(err: dict[str, Any]) -> str:
+    """The message of a cross-field check in ``scenario.py`` (it names keys and values)."""
+    ctx = err.get("ctx") or {}
+    text = str(ctx.get("error") or err["msg"])
+    loc = ".".join(str(p) for p in err["loc"])
+    if loc and loc not in text:  # a check inside one list item does not know its index
+        text = f"in '{loc}': {text}"
+    return text if "allowed:" in text else f"{text}; allowed: see docs/parameters.md"
 
 
 def _allowed(err: dict[str, Any]) -> str:
@@ -180,9 +242,29 @@ def _allowed(err: dict[str, Any]) -> str:
         return " and ".join(bounds) + unit
     if "expected" in ctx:
         return f"one of {ctx['expected']}"
+    if field is not None and field.annotation is dt.date:
+        return "an ISO date, YYYY-MM-DD"
+    if field is not None:
+        kind = _kind_of(field.annotation, item=isinstance(err["loc"][-1], int))
+        if kind:
+            return kind
     if field is not None and field.annotation is not None:
         return f"a value of type {getattr(field.annotation, '__name__', field.annotation)}{unit}"
     return "see docs/parameters.md"
+
+
+def _kind_of(annotation: Any, item: bool) -> str:
+    """What a value of this annotation looks like in YAML, in words."""
+    item_model = _list_item_model(annotation)
+    if item and item_model is not None:
+        return f"a mapping with keys {', '.join(item_model.model_fields)}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"a mapping with keys {', '.join(annotation.model_fields)}"
+    if getattr(annotation, "__origin__", None) is list:
+        return "a list (YAML '- item' lines or [a, b])"
+    return {bool: "true or false", str: "text", int: "a whole number", float: "a number"}.get(
+        annotation, ""
+    )
 
 
 def _field_for(loc: tuple[Any, ...]):

@@ -26,10 +26,22 @@ class Network:
         scale = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
         self.mean_operator = sparse.diags(scale) @ adjacency
         self.edges = adjacency.nnz // 2
+        self._first_rows: dict[int, sparse.csr_matrix] = {}
 
-    def mean(self, values: np.ndarray) -> np.ndarray:
-        """Each slot's mean of ``values`` over its workmates (0 for a slot with none)."""
-        return self.mean_operator @ values.astype(float, copy=False)
+    def mean(self, values: np.ndarray, rows: int | None = None) -> np.ndarray:
+        """Each slot's mean of ``values`` over its workmates (0 for a slot with none).
+
+        Args:
+            values: one value per slot.
+            rows: only the first ``rows`` slots' means (the hewers' are the first): half the
+                work when only hewers need them, with the same sums.
+        """
+        operator = self.mean_operator
+        if rows is not None and rows < operator.shape[0]:
+            if rows not in self._first_rows:
+                self._first_rows[rows] = operator[:rows]
+            operator = self._first_rows[rows]
+        return operator @ values.astype(float, copy=False)
 
 
 def build(workforce: Workforce, within: int, across: int, rng: np.random.Generator) -> Network:

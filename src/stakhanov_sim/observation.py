@@ -8,7 +8,7 @@ of DESIGN.md ("Outputs").
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
 EXTRA_COLUMNS = ["headcount", "hires", "sanctions_on_stakhanovites", "norm_raise"]
+KINDS = ("miner", "foreman", "engineer")  # codes 0, 1, 2 of the agent table's ``kind``
 
 
 def _ledger_value(model: MineModel, key: str):
@@ -29,10 +30,27 @@ def _ledger_value(model: MineModel, key: str):
     return model.ledger[key]
 
 
+class LedgerCollector(DataCollector):
+    """Mesa's ``DataCollector``, appending the shift's ledger without deep copies.
+
+    Mesa deep-copies every reported value in case it is a mutable object that changes later;
+    the ledger holds only numbers and a date, so the copies (a tenth of a small mine's shift)
+    are skipped. The table is the one Mesa's own ``collect`` would build.
+    """
+
+    def collect(self, model: MineModel) -> None:
+        self._collection_steps.append(model.time)
+        ledger = model.ledger
+        for name, column in self.model_vars.items():
+            column.append(ledger[name])
+
+
 def collector() -> DataCollector:
     """Mesa's collector with one reporter per model-table column."""
     names = [c for c in MODEL_COLUMNS if c != "replicate"] + EXTRA_COLUMNS
-    return DataCollector(model_reporters={name: partial(_ledger_value, key=name) for name in names})
+    return LedgerCollector(
+        model_reporters={name: partial(_ledger_value, key=name) for name in names}
+    )
 
 
 def gini(values: np.ndarray) -> float:
@@ -40,15 +58,28 @@ def gini(values: np.ndarray) -> float:
     if values.size == 0 or values.sum() <= 0:
         return 0.0
     ordered = np.sort(values)
-    ranks = np.arange(1, ordered.size + 1)
-    return float(
-        (2 * (ranks * ordered).sum()) / (ordered.size * ordered.sum())
-        - (ordered.size + 1) / ordered.size
-    )
+    ranks = _ranks(ordered.size)
+    index = (2 * (ranks * ordered).sum()) / (ordered.size * ordered.sum()) - (
+        ordered.size + 1
+    ) / ordered.size
+    return float(max(index, 0.0))  # equal wages can round to -2e-16
+
+
+def _ranks(n: int) -> np.ndarray:
+    """1..n, sliced from a table kept between shifts (the headcount changes every shift)."""
+    return _rank_table(1 << max(n - 1, 0).bit_length())[:n]
+
+
+@lru_cache(maxsize=4)
+def _rank_table(capacity: int) -> np.ndarray:
+    ranks = np.arange(1, capacity + 1, dtype=float)  # exact integers; no cast each shift
+    ranks.flags.writeable = False
+    return ranks
 
 
 def _mean_or_nan(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else float("nan")
+    """The mean (``ndarray.mean`` to the bit, without its overhead), NaN when empty."""
+    return float(values.sum() / values.size) if values.size else float("nan")
 
 
 def fill_ledger(model: MineModel) -> None:
@@ -56,8 +87,10 @@ def fill_ledger(model: MineModel) -> None:
     w = model.workforce
     employed = w.employed
     hewers = w.hewer(employed)
-    n_hewers = max(int(hewers.sum()), 1)
+    n_hewers = max(int(np.count_nonzero(hewers)), 1)
     stakh = w.stakhanovite & employed
+    n_stakh = int(np.count_nonzero(stakh))
+    fulfilment = w.hewer(w.fulfilment)
     wages = w.wage_rubles[employed]
     model.ledger = {
         "shift": model.shift,
@@ -67,10 +100,10 @@ def fill_ledger(model: MineModel) -> None:
         "norm_tons": float(np.repeat(model.norm_tons, w.hewers)[hewers].mean())
         if hewers.any()
         else float(model.norm_tons.mean()),
-        "share_meeting_norm": float((w.hewer(w.fulfilment) >= 1)[hewers].sum() / n_hewers),
-        "n_stakhanovites": int(stakh.sum()),
-        "share_stakhanovites": float(stakh.sum() / n_hewers),
-        "max_fulfilment": float(w.hewer(w.fulfilment).max()),
+        "share_meeting_norm": int(np.count_nonzero((fulfilment >= 1) & hewers)) / n_hewers,
+        "n_stakhanovites": n_stakh,
+        "share_stakhanovites": n_stakh / n_hewers,
+        "max_fulfilment": float(fulfilment.max()),
         "records_set": model.records_this_shift,
         "mean_wage_rubles": _mean_or_nan(wages),
         "wage_gini": gini(wages),
@@ -84,7 +117,7 @@ def fill_ledger(model: MineModel) -> None:
         "accusations": model.accusations_this_shift,
         "staff_replaced": model.accusations_this_shift,
         "quits": model.quits_this_shift,
-        "headcount": int(employed.sum()),
+        "headcount": int(np.count_nonzero(employed)),
         "hires": model.hires_this_shift,
         "sanctions_on_stakhanovites": model.sanctions_on_stakhanovites,
         "norm_raise": model.norm_raise_today,
@@ -102,40 +135,50 @@ class AgentSampler:
         self.slots = (
             np.sort(model.rng.choice(size, n, replace=False)) if n < size else np.arange(size)
         )
-        self.frames: list[pd.DataFrame] = []
+        self.snapshots: list[dict[str, np.ndarray]] = []
 
     def maybe_sample(self, model: MineModel) -> None:
         if model.shift % self.every == 0 or not model.running:
-            self.frames.append(self._snapshot(model))
+            self.snapshots.append(self._snapshot(model))
 
-    def _snapshot(self, model: MineModel) -> pd.DataFrame:
+    def _snapshot(self, model: MineModel) -> dict[str, np.ndarray]:
+        """Raw columns of one snapshot: miners in the sample, then foremen, then engineers.
+
+        Kinds and trades are kept as codes and turned into labels once, in ``table``: building
+        a DataFrame per snapshot cost more than a whole shift of a small mine.
+        """
         w, s = model.workforce, self.slots[model.workforce.employed[self.slots]]
+        foremen, engineers = model.foremen, model.engineers
+        n_staff = foremen.size + engineers.size
+        no_value = np.full(n_staff, np.nan)
+        no_flag = np.zeros(n_staff, dtype=bool)
         hewer = w.trade[s] == 0
-        miners = pd.DataFrame({
-            "shift": model.shift, "agent_id": w.agent_id[s], "kind": "miner",
-            "trade": np.array(TRADES)[w.trade[s]], "section": w.section[s],
-            "output_tons": w.output_tons[s], "fulfilment": np.where(hewer, w.fulfilment[s], np.nan),
-            "wage_rubles": w.wage_rubles[s], "stakhanovite": w.stakhanovite[s],
-            "special_conditions": w.special[s], "resentment": w.resentment[s],
-        })  # fmt: skip
-        staff = [self._staff(model, model.foremen, "foreman", np.arange(model.foremen.size))]
-        staff.append(self._staff(model, model.engineers, "engineer", model.engineer_first_section))
-        return pd.concat([miners, *staff], ignore_index=True)
-
-    @staticmethod
-    def _staff(model: MineModel, arrays, kind: str, sections: np.ndarray) -> pd.DataFrame:
-        n = arrays.size
-        return pd.DataFrame({
-            "shift": model.shift, "agent_id": arrays.agent_id, "kind": kind, "trade": "",
-            "section": sections, "output_tons": np.full(n, np.nan), "fulfilment": np.full(n, np.nan),
-            "wage_rubles": np.full(n, np.nan), "stakhanovite": False,
-            "special_conditions": False, "resentment": np.full(n, np.nan),
-        })  # fmt: skip
+        return {
+            "shift": np.full(s.size + n_staff, model.shift, dtype=np.int64),
+            "agent_id": np.concatenate([w.agent_id[s], foremen.agent_id, engineers.agent_id]),
+            "kind": np.repeat(np.arange(3, dtype=np.int8), [s.size, foremen.size, engineers.size]),
+            "trade": np.concatenate([w.trade[s], np.full(n_staff, len(TRADES), dtype=np.int8)]),
+            "section": np.concatenate(
+                [w.section[s], np.arange(foremen.size), model.engineer_first_section]
+            ).astype(np.int64),
+            "output_tons": np.concatenate([w.output_tons[s], no_value]),
+            "fulfilment": np.concatenate([np.where(hewer, w.fulfilment[s], np.nan), no_value]),
+            "wage_rubles": np.concatenate([w.wage_rubles[s], no_value]),
+            "stakhanovite": np.concatenate([w.stakhanovite[s], no_flag]),
+            "special_conditions": np.concatenate([w.special[s], no_flag]),
+            "resentment": np.concatenate([w.resentment[s], no_value]),
+        }
 
     def table(self, replicate: int) -> pd.DataFrame:
-        if not self.frames:
+        if not self.snapshots:
             return pd.DataFrame(columns=AGENT_COLUMNS)
-        table = pd.concat(self.frames, ignore_index=True)
+        columns = {
+            name: np.concatenate([snap[name] for snap in self.snapshots])
+            for name in self.snapshots[0]
+        }
+        columns["kind"] = np.array(KINDS, dtype=object)[columns["kind"]]
+        columns["trade"] = np.array((*TRADES, ""), dtype=object)[columns["trade"]]
+        table = pd.DataFrame(columns)
         table.insert(0, "replicate", replicate)
         return table[AGENT_COLUMNS]
 

@@ -89,7 +89,7 @@ MEETING_NORM = Panel("Hewers meeting their norm", "share of hewers",
                      (S("share_meeting_norm", "Meeting the norm"),))  # fmt: skip
 STAKHANOVITES = Panel("Stakhanovites", "miners", (S("n_stakhanovites", "Stakhanovites"),),
                       rolling=None)  # fmt: skip
-STAKHANOVITE_SHARE = Panel("Share of Stakhanovites", "share of miners",
+STAKHANOVITE_SHARE = Panel("Share of Stakhanovites", "share of hewers",
                            (S("share_stakhanovites", "Stakhanovites"),), rolling=None)  # fmt: skip
 BEST_FULFILMENT = Panel("Best single-shift fulfilment", "norms (output / norm)",
                         (S("max_fulfilment", "Best hewer"),), rolling="max")  # fmt: skip

@@ -60,6 +60,9 @@ class Results:
         """Write the tables as Parquet and the manifest as JSON into ``directory``."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        # The manifest goes last and an old one goes first: a directory holding a manifest
+        # always holds the tables that belong to it, even if this save is killed half way.
+        (out / "manifest.json").unlink(missing_ok=True)
         for name in TABLES:
             frame = getattr(self, name)
             atomic_write(out / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
@@ -85,7 +88,12 @@ class Results:
             try:
                 tables[name] = pd.read_parquet(path)
             except Exception as exc:  # pyarrow raises several types for a bad file
-                raise ResultsError(f"{path}: not a readable Parquet file ({exc})") from None
+                reason = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                raise ResultsError(
+                    f"{path}: not a readable Parquet file ({reason}); allowed: a table written by 'stakhanov-sim run'"
+                ) from None
         manifest_path = src / "manifest.json"
         try:
             manifest = json.loads(manifest_path.read_text())
@@ -95,9 +103,18 @@ class Results:
             ) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ResultsError(f"{manifest_path}: not valid JSON ({exc})") from None
-        missing = [c for c in MODEL_COLUMNS if c not in tables["model"].columns]
-        if missing:
-            raise ResultsError(f"{src / 'model.parquet'}: lacks columns {missing}")
+        if not isinstance(manifest, dict):
+            raise ResultsError(
+                f"{manifest_path}: holds a JSON {type(manifest).__name__}; allowed: a JSON object"
+            )
+        for name, columns in zip(
+            TABLES, (MODEL_COLUMNS, AGENT_COLUMNS, EVENT_COLUMNS), strict=True
+        ):
+            missing = [c for c in columns if c not in tables[name].columns]
+            if missing:
+                raise ResultsError(
+                    f"{src / f'{name}.parquet'}: lacks columns {missing}; allowed: a table with columns {columns}"
+                )
         return cls(manifest=manifest, **tables)
 
     @classmethod

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 
 import mesa
 import numpy as np
@@ -91,11 +93,53 @@ def run(
 
 def _run_parallel(scenario: Scenario, seeds, workers: int, progress: bool) -> list[Results]:
     jobs = [(scenario, s, i) for i, s in enumerate(seeds)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+    pool = worker_pool(workers)
+    try:
         stream = pool.map(_run_indexed, jobs)
-        return list(
+        parts = list(
             tqdm(stream, total=len(jobs), unit="run", delay=PROGRESS_DELAY_S, disable=not progress)
         )
+    except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return parts
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A forkserver pool whose workers ignore Ctrl-C: the parent alone handles it.
+
+    At a terminal Ctrl-C reaches the whole process group; workers that took it would each
+    print a traceback. The forkserver is started with SIGINT ignored so every worker inherits
+    that from its first instruction (an initializer would come too late for one interrupted
+    while importing); the initializer covers a forkserver started elsewhere.
+    """
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            # Workers fork from a server that has imported the model once, instead of each
+            # importing NumPy, pandas, SciPy and Mesa again (a second or more apiece).
+            forkserver.set_forkserver_preload(["stakhanov_sim.runner"])
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("forkserver"), initializer=_ignore_ctrl_c
+    )
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Drop queued replicates and end the running ones at once (they ignore Ctrl-C)."""
+    processes = list((pool._processes or {}).values())  # no public handle on the workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def manifest(scenario: Scenario, seed: int, replicates: int, workers: int, seconds: float) -> dict:

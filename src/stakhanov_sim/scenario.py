@@ -122,11 +122,11 @@ class Calendar(Section):
     def _ordered(self) -> Calendar:
         if self.end < self.start:
             raise ValueError(
-                f"calendar.end ({self.end}) is before calendar.start ({self.start}); the end must not precede the start"
+                f"key 'calendar.end' = {self.end}: before calendar.start ({self.start}); allowed: a date on or after {self.start}"
             )
         if any(not 1 <= d <= 31 for d in self.rest_days_of_month):
             raise ValueError(
-                f"calendar.rest_days_of_month {self.rest_days_of_month}: days must be between 1 and 31"
+                f"key 'calendar.rest_days_of_month' = {self.rest_days_of_month}: not days of a month; allowed: whole numbers from 1 to 31"
             )
         for h in self.holidays:
             try:
@@ -134,7 +134,7 @@ class Calendar(Section):
                 assert len(h) == 5 and h[2] == "-"
             except (ValueError, AssertionError):
                 raise ValueError(
-                    f"calendar.holidays: {h!r} is not a month-day like '05-01'"
+                    f"key 'calendar.holidays' = {h!r}: not a month-day; allowed: MM-DD text such as '05-01'"
                 ) from None
         return self
 
@@ -214,7 +214,7 @@ class Records(Section):
         le=1,
     )
     special_conditions_multiplier: float = param(
-        5.0,
+        6.0,
         "x output",
         "Output multiplier of a record shift with full special conditions (two timbermen behind him, prepared and lit face, checked picks and air, organised haulage)",
         "calibrated: Stakhanov 102 t against a 7 t norm (about 14 norms)",
@@ -262,7 +262,7 @@ class Records(Section):
         le=2,
     )
     method_gain: float = param(
-        0.6,
+        0.5,
         "share of output",
         "Output gain of a Stakhanovite working with a dedicated timberman (division of labour)",
         "Siegelbaum 1988 on the division of labour; size assumed",
@@ -278,7 +278,7 @@ class Records(Section):
         le=20,
     )
     special_conditions_cap: float = param(
-        0.45,
+        0.5,
         "share of hewers",
         "Most hewers of a section a foreman can keep on special conditions",
         ASSUMPTION,
@@ -367,6 +367,14 @@ class Equipment(Section):
     breakdown_damage: float = param(
         0.6, "condition", "Condition lost when equipment breaks down", ASSUMPTION, ge=0, le=1
     )
+    engineer_effect: float = param(
+        0.5,
+        "share of capacity",
+        "Repair capacity lost by an engineer with no experience",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
     broken_output_share: float = param(
         0.4,
         "share of output",
@@ -437,7 +445,9 @@ class Pay(Section):
     def _bands_rise(self) -> Pay:
         edges = [b.above for b in self.progressive]
         if edges != sorted(edges) or len(set(edges)) != len(edges):
-            raise ValueError(f"pay.progressive: band edges {edges} must rise strictly")
+            raise ValueError(
+                f"key 'pay.progressive' has band edges (above) {edges}: they do not rise; allowed: each band's 'above' greater than the one before"
+            )
         return self
 
 
@@ -487,7 +497,7 @@ class Norms(Section):
 
 class Recognition(Section):
     title_threshold: float = param(
-        1.4,
+        1.2,
         "norms",
         "Mean fulfilment over the recent window that earns the Stakhanovite title",
         ASSUMPTION,
@@ -495,7 +505,7 @@ class Recognition(Section):
         le=100,
     )
     keep_threshold: float = param(
-        1.0,
+        0.9,
         "norms",
         "Mean fulfilment below which a Stakhanovite loses the title",
         ASSUMPTION,
@@ -519,7 +529,7 @@ class Recognition(Section):
         le=100_000,
     )
     publicity: float = param(
-        0.05,
+        0.15,
         "probability per shift",
         "Chance per shift that an ordinary hewer takes up the new methods at full campaign intensity when all his workmates have",
         "4.7x growth Oct-Dec 1935; calibrated",
@@ -527,7 +537,7 @@ class Recognition(Section):
         le=1,
     )
     broadcast: float = param(
-        0.006,
+        0.002,
         "probability per shift",
         "Chance per shift that a hewer takes up the new methods from the press and meetings alone",
         "calibrated to 'upward of 40%' by Aug 1936",
@@ -554,7 +564,7 @@ class Social(Section):
         le=10,
     )
     failure_gain: float = param(
-        0.006,
+        0.01,
         "per shift",
         "Resentment added per shift of failing the norm",
         "seed text; size assumed",
@@ -562,9 +572,9 @@ class Social(Section):
         le=10,
     )
     norm_raise_gain: float = param(
-        0.25,
+        1.0,
         "per revision",
-        "Resentment added to everyone at a norm revision, scaled by the raise",
+        "Resentment added to everyone at a norm revision, per unit of relative raise (+30% adds 0.3 x this)",
         "Siegelbaum 1988; size assumed",
         ge=0,
         le=10,
@@ -619,7 +629,7 @@ class Social(Section):
         0.1, "share per shift", "Share of harm that heals each shift", ASSUMPTION, ge=0, le=1
     )
     quit_rate: float = param(
-        0.0028,
+        0.0022,
         "probability per shift",
         "Chance a miner leaves on a shift when content (about 100% turnover a year)",
         "Kuromiya 1998: 95-114% a year",
@@ -708,7 +718,7 @@ class Management(Section):
         le=10,
     )
     sabotage_rate: float = param(
-        0.1,
+        0.05,
         "probability per shift",
         "Chance per shift that a disrupted foreman refuses special conditions",
         ASSUMPTION,
@@ -787,6 +797,14 @@ class PolicyEvent(Section):
         le=10_000,
     )
 
+    @model_validator(mode="after")
+    def _burst_lasts(self) -> PolicyEvent:
+        if self.kind == "burst" and self.shifts < 1:
+            raise ValueError(
+                f"key 'shifts' = {self.shifts} of the burst on {self.date}: a burst must last; allowed: at least 1 shift"
+            )
+        return self
+
 
 class Campaign(Section):
     events: list[PolicyEvent] = param(
@@ -826,14 +844,14 @@ class Scenario(Section):
         for i, ev in enumerate(self.campaign.events):
             if not self.calendar.start <= ev.date <= self.calendar.end:
                 raise ValueError(
-                    f"campaign.events[{i}].date {ev.date} lies outside the calendar {self.calendar.start}..{self.calendar.end}"
+                    f"key 'campaign.events.{i}.date' = {ev.date}: outside the calendar; allowed: a date from calendar.start {self.calendar.start} to calendar.end {self.calendar.end}"
                 )
         timbermen = int(round(self.mine.hewers_per_section * self.mine.timbermen_per_hewer))
         if self.records.helpers_per_record > timbermen and any(
             e.kind == "record" for e in self.campaign.events
         ):
             raise ValueError(
-                f"records.helpers_per_record {self.records.helpers_per_record} exceeds the {timbermen} timbermen of a section (mine.hewers_per_section x mine.timbermen_per_hewer)"
+                f"key 'records.helpers_per_record' = {self.records.helpers_per_record}: more timbermen than a section has for a record; allowed: at most {timbermen} (mine.hewers_per_section x mine.timbermen_per_hewer)"
             )
         return self
 

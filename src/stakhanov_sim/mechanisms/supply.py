@@ -33,29 +33,33 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
     w, cfg = model.workforce, model.config.supply
     need_by_section = need.reshape(w.sections, w.hewers)
     special = w.by_section(w.special)
+    section_need = need_by_section.sum(axis=1)
     need_special = np.where(special, need_by_section, 0.0).sum(axis=1)
-    need_other = need_by_section.sum(axis=1) - need_special
-    factor = np.ones_like(need_by_section)
+    need_other = section_need - need_special
+    # The scarcest supply decides: each section's lowest share over the kinds, for its
+    # favoured and for its other hewers (spread over the hewers once, at the end).
+    worst_special, worst_other = np.ones(w.sections), np.ones(w.sections)
     model.supply_delivered = {}
     model.supply_allocated = {}
     for kind in KINDS:
-        capacity = _delivery(model, kind, need_by_section.sum(axis=1))
+        capacity = _delivery(model, kind, section_need)
         if cfg.special_conditions_first:
             f_special = _share(capacity, need_special)
             f_other = _share(capacity - f_special * need_special, need_other)
         else:
             f_special = f_other = _share(capacity, need_special + need_other)
-        got = np.where(special, f_special[:, None], f_other[:, None])
-        np.minimum(factor, got, out=factor)
+        np.minimum(worst_special, f_special, out=worst_special)
+        np.minimum(worst_other, f_other, out=worst_other)
         model.supply_delivered[kind] = float(capacity.sum())
         model.supply_allocated[kind] = float(
             (f_special * need_special + f_other * need_other).sum()
         )
+    factor = np.where(special, worst_special[:, None], worst_other[:, None])
     total = need.sum()
     model.supply_shortfall = float(1 - (factor.ravel() * need).sum() / total) if total > 0 else 0.0
     model.section_shortfall = 1 - np.divide(
-        (factor * need_by_section).sum(axis=1), need_by_section.sum(axis=1),
-        out=np.ones(w.sections), where=need_by_section.sum(axis=1) > 0,
+        (factor * need_by_section).sum(axis=1), section_need,
+        out=np.ones(w.sections), where=section_need > 0,
     )  # fmt: skip
     return factor.ravel()
 

@@ -1,0 +1,186 @@
+"""Interrupted work and determinism: a run stopped half way never leaves half a result.
+
+Ctrl-C ends ``stakhanov-sim run`` quietly with status 130, workers and all; a run killed
+outright (SIGKILL) while saving leaves no file a reader could take for a result, because
+every file is written to a hidden temporary name and renamed (``results.atomic_write``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+
+from stakhanov_sim import load_scenario, run
+from stakhanov_sim.results import TABLES, Results, ResultsError
+from test_bad_input import SMALL
+
+# Long enough that Ctrl-C lands mid-run: the historical calendar on a mid-sized mine.
+LONG = """\
+extends: {history}
+mine: {{sections: 60, hewers_per_section: 50}}
+"""  # about 5,700 miners: a replicate takes seconds, so a signal lands mid-run
+START_TIMEOUT_S = 120  # imports and the forkserver are slow on a busy 2-core machine
+
+
+def start_run(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path]:
+    """Start ``stakhanov-sim run`` in its own process group, as a terminal would."""
+    history = Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml"
+    (tmp_path / "long.yaml").write_text(LONG.format(history=history))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stakhanov_sim", "run", "long.yaml", "-o", str(out), *extra],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    return proc, out
+
+
+def wait_until(condition, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never got going"
+        time.sleep(0.05)
+
+
+def assert_no_half_result(out: Path) -> None:
+    """Every result a reader can see is whole; temporary files stay hidden and apart."""
+    visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
+    assert not [n for n in visible if n.endswith(".tmp")]
+    for name in TABLES:
+        path = out / f"{name}.parquet"
+        if path.exists():
+            pd.read_parquet(path)  # whole, or it would not have its final name
+    try:
+        Results.load(out)
+    except ResultsError as exc:
+        assert "incomplete" in str(exc) or "missing" in str(exc)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_ends_the_run_quietly(workers, tmp_path):
+    proc, out = start_run(tmp_path, "--replicates", "2", "--workers", workers)
+    me = psutil.Process(proc.pid)
+    if workers == "1":
+        wait_until(out.exists, proc)  # the run has begun once its output directory exists
+        time.sleep(0.5)
+    else:
+        wait_until(lambda: len(me.children(recursive=True)) >= 3, proc)  # forkserver + 2
+        time.sleep(0.5)
+    group = me.children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at a terminal does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "interrupted" in err
+    gone, alive = psutil.wait_procs(group, timeout=15)
+    assert not alive, f"worker processes left behind: {alive}"
+    assert_no_half_result(out)
+    assert not (out / "manifest.json").exists()
+
+
+KILLED_SAVE = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    import pandas as pd
+    from stakhanov_sim.results import Results
+
+    src, dst = Path(sys.argv[1]), Path(sys.argv[2])
+    results = Results.load(src)
+    results.model["output_tons"] *= 2  # a different run, saved over the old one
+    real = pd.DataFrame.to_parquet
+    calls = []
+
+    def die_half_way(frame, path, **kw):
+        calls.append(path)
+        if len(calls) < 2:
+            return real(frame, path, **kw)
+        with open(path, "wb") as fh:  # half a file, then the power goes
+            fh.write(b"PAR1" + b"x" * 1000)
+            fh.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    pd.DataFrame.to_parquet = die_half_way
+    results.save(dst)
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def saved_run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("saved")
+    (root / "small.yaml").write_text(SMALL)
+    return run(load_scenario(root / "small.yaml")).save(root / "run")
+
+
+@pytest.mark.parametrize("over_an_old_run", [False, True], ids=["fresh", "over-old-run"])
+def test_sigkill_while_saving_leaves_no_half_written_file(over_an_old_run, saved_run, tmp_path):
+    dst = tmp_path / "run"
+    if over_an_old_run:
+        Results.load(saved_run).save(dst)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_SAVE, str(saved_run), str(dst)], capture_output=True
+    )
+    assert proc.returncode == -signal.SIGKILL
+    leftovers = sorted(p.name for p in dst.iterdir())
+    assert any(n.startswith(".agents.parquet.") and n.endswith(".tmp") for n in leftovers)
+    assert_no_half_result(dst)
+    # The new model table landed whole; the old manifest must not vouch for a mixed directory.
+    with pytest.raises(ResultsError, match="missing; the run directory is incomplete"):
+        Results.load(dst)
+    new = pd.read_parquet(dst / "model.parquet")["output_tons"]
+    old = Results.load(saved_run).model["output_tons"]
+    pd.testing.assert_series_equal(new, old * 2)
+
+
+@pytest.mark.slow
+def test_overwrite_after_a_killed_save_clears_the_leftovers(saved_run, tmp_path, monkeypatch):
+    from stakhanov_sim.cli import main
+
+    dst = tmp_path / "run"
+    subprocess.run([sys.executable, "-c", KILLED_SAVE, str(saved_run), str(dst)], check=False)
+    (tmp_path / "small.yaml").write_text(SMALL)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "small.yaml", "-o", "run", "--overwrite"]) == 0
+    assert not list(dst.glob("*.tmp")) and not list(dst.glob(".*.tmp"))
+    assert Results.load(dst).model["output_tons"].gt(0).any()
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_leaves_readable_or_incomplete_directory(tmp_path):
+    proc, out = start_run(tmp_path)
+    wait_until(out.exists, proc)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert_no_half_result(out)
+
+
+@pytest.mark.slow
+def test_same_seed_same_tables_with_one_or_two_workers():
+    scenario = load_scenario(
+        Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml",
+        {"mine.sections": 3, "mine.hewers_per_section": 8},
+    )
+    one = run(scenario, replicates=2, seed=11, workers=1)
+    two = run(scenario, replicates=2, seed=11, workers=2)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
+    assert one.manifest["replicate_seeds"] == two.manifest["replicate_seeds"]
+    other = run(scenario, replicates=1, seed=12, workers=1)
+    assert not one.model.query("replicate == 0")["output_tons"].equals(other.model["output_tons"])
