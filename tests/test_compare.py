@@ -1,0 +1,132 @@
+"""``stakhanov-sim compare``: scenarios side by side, with a table of outcomes and their spread.
+
+Two tiny ensembles (the campaign and the same mine without it, on a small mine into 1937)
+are compared through the command line; the table must hold every outcome for every
+scenario, a zero difference for the reference, and differences that are the gaps between
+the scenarios' means. Bad run directories end with exit status 2 and one clear message.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from conftest import BASELINE, HISTORY
+from stakhanov_sim import run
+from stakhanov_sim.cli import main
+from stakhanov_sim.compare import (
+    OUTCOMES,
+    SUMMARY_COLUMNS,
+    mean_interval,
+    summarise,
+    welch_difference,
+)
+from stakhanov_sim.plots import COMPARED
+from stakhanov_sim.results import Results
+
+END = "1937-02-28"  # into 1937, so the outcomes of 1937 exist
+REPLICATES = 2
+
+
+@pytest.fixture(scope="module")
+def run_dirs(tmp_path_factory, small_scenario):
+    """Saved two-replicate runs: the campaign (reference) and the no-campaign baseline."""
+    root = tmp_path_factory.mktemp("runs")
+    dirs = []
+    for name, path in (("history", HISTORY), ("baseline", BASELINE)):
+        results = run(small_scenario(path, END), replicates=REPLICATES, seed=11, workers=1)
+        dirs.append(results.save(root / name))
+    return dirs
+
+
+@pytest.fixture(scope="module")
+def compared(run_dirs, tmp_path_factory):
+    """The output directory of ``stakhanov-sim compare`` on the two runs."""
+    out = tmp_path_factory.mktemp("compare")
+    assert main(["compare", *map(str, run_dirs), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.mark.slow
+def test_compare_writes_figures_and_both_tables(compared):
+    expected = {"compare_overview.png", *(f"compare_{c}.png" for c in COMPARED)}
+    assert expected <= {p.name for p in compared.iterdir()}
+    table = pd.read_csv(compared / "summary.csv")
+    assert list(table.columns) == SUMMARY_COLUMNS
+    assert len(table) == len(OUTCOMES) * 2
+    assert list(dict.fromkeys(table["scenario"])) == ["history_1935_37", "baseline_no_campaign"]
+    assert set(table["outcome"]) == {o.key for o in OUTCOMES}
+    assert (table["replicates"] == REPLICATES).all()
+    markdown = (compared / "summary.md").read_text()
+    assert "Welch" in markdown and "history_1935_37" in markdown
+    assert all(o.label in markdown for o in OUTCOMES)
+
+
+@pytest.mark.slow
+def test_differences_are_from_the_first_run(compared):
+    table = pd.read_csv(compared / "summary.csv").set_index(["outcome", "scenario"])
+    reference = table.xs("history_1935_37", level="scenario")
+    assert (reference[["diff", "diff_ci_low", "diff_ci_high"]] == 0).all().all()
+    assert reference.loc["output_1937_relative", "mean"] == pytest.approx(1.0)
+    other = table.xs("baseline_no_campaign", level="scenario")
+    gap = other["mean"] - reference["mean"]
+    assert np.allclose(other["diff"], gap, equal_nan=True)
+    assert (
+        other.loc["peak_share_stakhanovites", "mean"]
+        < reference.loc["peak_share_stakhanovites", "mean"]
+    )
+    assert (other["diff_ci_low"] <= other["diff"]).all()
+    assert (other["diff"] <= other["diff_ci_high"]).all()
+
+
+def test_welch_interval_matches_scipy():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(5, 1, 6), rng.normal(4, 3, 9)
+    diff, low, high = welch_difference(a, b)
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert diff == pytest.approx(a.mean() - b.mean())
+    assert (low, high) == pytest.approx((ci.low, ci.high))
+
+
+def test_mean_interval_covers_the_mean_and_needs_two_values():
+    mean, low, high = mean_interval(np.array([1.0, 2.0, 3.0, 4.0]))
+    assert low < mean == 2.5 < high
+    assert np.isnan(mean_interval(np.array([7.0]))[1])
+
+
+def test_runs_that_stop_before_1937_get_no_1937_outcomes(small_scenario):
+    short = run(small_scenario(HISTORY, "1936-03-31"), replicates=2, seed=5, workers=1)
+    table = summarise({"a": short, "b": short}).set_index(["outcome", "scenario"])
+    assert np.isnan(table.loc[("output_1937_tons", "b"), "mean"])
+    assert table.loc[("peak_share_stakhanovites", "b"), "diff"] == pytest.approx(0.0)
+
+
+@pytest.mark.slow
+def test_a_corrupted_run_directory_exits_2(run_dirs, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(run_dirs[1], broken)
+    (broken / "model.parquet").write_bytes(b"not parquet at all")
+    status = main(["compare", str(run_dirs[0]), str(broken), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "model.parquet" in err and "Traceback" not in err
+
+
+def test_a_partial_or_missing_run_directory_exits_2(tmp_path, capsys):
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    Results(model=pd.DataFrame(), agents=pd.DataFrame(), events=pd.DataFrame(), manifest={}).save(
+        partial
+    )
+    (partial / "manifest.json").unlink()
+    assert main(["compare", str(partial), str(tmp_path / "nowhere"), "-o", str(tmp_path)]) == 2
+    assert "manifest.json: missing" in capsys.readouterr().err
+
+
+def test_compare_needs_two_runs(tmp_path, capsys):
+    assert main(["compare", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    assert "at least two" in capsys.readouterr().err
