@@ -1,0 +1,64 @@
+"""The generated documentation: docs/parameters.md must match the scenario schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stakhanov_sim import paramdoc
+from stakhanov_sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMETERS_MD = ROOT / "docs" / "parameters.md"
+ODD_MD = ROOT / "docs" / "ODD.md"
+MECHANISMS = ROOT / "src" / "stakhanov_sim" / "mechanisms"
+
+
+def test_parameters_md_is_fresh():
+    """A changed default, range, unit or source must be regenerated into the docs."""
+    committed = PARAMETERS_MD.read_text(encoding="utf-8")
+    assert committed == paramdoc.render(), (
+        f"{PARAMETERS_MD} is stale: regenerate it with `{paramdoc.REGENERATE}`"
+    )
+
+
+def test_every_parameter_is_documented_with_unit_source_and_range():
+    """Each leaf of the schema gets one row carrying its meaning, unit, source and default."""
+    text = paramdoc.render()
+    for key, _field in paramdoc.rows(Scenario):
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{key}` |")), None)
+        assert row is not None, f"{key} missing from docs/parameters.md"
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert len(cells) == 6, row
+        assert all(cells[1:4]) and cells[5], f"{key}: meaning, unit, default or source empty"
+    assert "| `records.special_conditions_multiplier` |" in text
+    assert "| `pay.progressive[].multiplier` |" in text
+    assert "| `campaign.events[].kind` |" in text
+
+
+def test_ranges_come_from_the_schema():
+    """The allowed range printed is the one validation enforces."""
+    field = Scenario.model_fields["mine"].annotation.model_fields["sections"]
+    assert paramdoc.allowed_range(field) == ">= 1 and <= 100_000"
+    kinds = paramdoc.allowed_range(Scenario.model_fields["norms"].annotation.model_fields["rule"])
+    assert kinds == "one of `midpoint`, `fixed`"
+
+
+def test_odd_has_the_seven_elements_in_order_and_names_every_mechanism():
+    """ODD (Grimm et al. 2020): seven elements in their order; each submodel names its module."""
+    text = ODD_MD.read_text(encoding="utf-8")
+    elements = [
+        "Purpose and patterns",
+        "Entities, state variables and scales",
+        "Process overview and scheduling",
+        "Design concepts",
+        "Initialization",
+        "Input data",
+        "Submodels",
+    ]
+    positions = [text.find(f"## {i}. {name}") for i, name in enumerate(elements, start=1)]
+    assert all(p >= 0 for p in positions), dict(zip(elements, positions, strict=True))
+    assert positions == sorted(positions)
+    submodels = text[positions[-1] :]
+    for module in sorted(MECHANISMS.glob("*.py")):
+        if module.name != "__init__.py":
+            assert f"mechanisms/{module.name}" in submodels, f"ODD lacks {module.name}"
