@@ -1,0 +1,203 @@
+"""The benchmark report: ``results.md`` with the targets of issue 7, and the log-log figure.
+
+Reads the plain data ``bench.py`` measured; runs nothing itself.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+FIGURE = "cost_per_worker_shift.png"
+# Okabe-Ito, safe for colour-blind readers.
+MODEL_COLOUR, MESA_COLOUR, TARGET_COLOUR = "#0072B2", "#D55E00", "#009E73"
+RATIO_TARGET = 0.3  # model per worker-shift / Mesa's empty shuffle_do per agent, at >= 10k
+RATIO_FROM = 10_000  # ... miners and more
+SCALING_TARGET = 1.5  # cost per worker-shift at 1M within 1.5x of that at 10k
+DEFAULT_TARGET_S = 1.0
+BASIN_TARGET_S, BASIN_TARGET_MB = 60.0, 4096.0
+ENSEMBLE_TARGET = 1.7  # throughput with 2 workers / with 1
+
+
+def _nearest(rows: list[dict], miners: int) -> dict | None:
+    """The row whose size is within 5% of ``miners``, if any."""
+    near = [r for r in rows if abs(r["miners"] - miners) <= 0.05 * miners]
+    return near[0] if near else None
+
+
+def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
+    """Each target of issue 7: what it asks, what was measured, met (None: not measured)."""
+    out: list[tuple[str, str, bool | None]] = []
+    rows = measured.get("sizes", [])
+    big = [r for r in rows if r["miners"] >= 0.95 * RATIO_FROM]
+    if big:
+        worst = max(big, key=lambda r: r["ratio"])
+        out.append((
+            f"model / Mesa empty loop at >= {RATIO_FROM:,} miners <= {RATIO_TARGET}",
+            f"worst {worst['ratio']:.2f} (at {worst['miners']:,} miners)",
+            worst["ratio"] <= RATIO_TARGET,
+        ))  # fmt: skip
+    small, large = _nearest(rows, 10_000), _nearest(rows, 1_000_000)
+    if small and large:
+        scaling = large["model_us"] / small["model_us"]
+        out.append((f"1M vs 10k per worker-shift <= {SCALING_TARGET}x", f"{scaling:.2f}x",
+                    scaling <= SCALING_TARGET))  # fmt: skip
+    if "default" in measured:
+        wall = statistics.median(measured["default"]["wall_s"])
+        cpu = statistics.median(measured["default"].get("cpu_s", [wall]))
+        out.append((f"default scenario < {DEFAULT_TARGET_S:.0f} s",
+                    f"median {wall:.2f} s wall, {cpu:.2f} s CPU", wall < DEFAULT_TARGET_S))  # fmt: skip
+        out.append(("  ... judged on CPU time (as on an unshared machine)", f"{cpu:.2f} s",
+                    cpu < DEFAULT_TARGET_S))  # fmt: skip
+    if "basin" in measured:
+        b = measured["basin"]
+        wall, mb = b["wall_s"][0], b["peak_rss_mb"]
+        cpu = b.get("cpu_s", [wall])[0]
+        out.append((f"donbas_basin < {BASIN_TARGET_S:.0f} s and < 4 GB",
+                    f"{wall:.1f} s wall, {cpu:.1f} s CPU, {mb:,.0f} MB",
+                    wall < BASIN_TARGET_S and mb < BASIN_TARGET_MB))  # fmt: skip
+        out.append(("  ... judged on CPU time (as on an unshared machine)", f"{cpu:.1f} s, {mb:,.0f} MB",
+                    cpu < BASIN_TARGET_S and mb < BASIN_TARGET_MB))  # fmt: skip
+    if "ensemble" in measured:
+        by_workers = {r["workers"]: r["runs_per_s"] for r in measured["ensemble"]}
+        if 1 in by_workers and 2 in by_workers:
+            speedup = by_workers[2] / by_workers[1]
+            out.append((f"2 workers >= {ENSEMBLE_TARGET}x the throughput of 1",
+                        f"{speedup:.2f}x", speedup >= ENSEMBLE_TARGET))  # fmt: skip
+    return out
+
+
+def _size_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| miners | sections | shifts | construction (s) | model (µs/worker-shift, CPU) "
+        "| model (µs, wall) | Mesa empty shuffle_do (µs/agent, CPU) | ratio | peak RSS (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['miners']:,} | {r['sections']:,} | {r['shifts']} | {r['construct_s']:.2f} "
+            f"| {r['model_us']:.3f} | {r['model_wall_us']:.3f} | {r['mesa_us']:.3f} "
+            f"| {r['ratio']:.2f} | {r['peak_rss_mb']:,.0f} |"
+        )
+    return lines
+
+
+def _scenario_lines(measured: dict) -> list[str]:
+    lines = []
+    for part in ("default", "basin"):
+        if part in measured:
+            s = measured[part]
+            walls = ", ".join(f"{w:.2f}" for w in s["wall_s"])
+            cpus = ", ".join(f"{c:.2f}" for c in s["cpu_s"])
+            lines.append(
+                f"| {s['scenario']} | {s['miners']:,} | {s['mines']} | {s['shifts']} "
+                f"| {walls} | {cpus} | {s['peak_rss_mb']:,.0f} |"
+            )
+    if not lines:
+        return []
+    head = [
+        "| scenario | miners | mines | shifts | wall (s), each run | CPU (s) | peak RSS (MB) |",
+        "|---|---:|---:|---:|---|---|---:|",
+    ]
+    return ["## Scenarios (`stakhanov_sim.run`, one replicate)", "", *head, *lines, ""]
+
+
+def _ensemble_lines(rows: list[dict]) -> list[str]:
+    lines = [
+        "## Ensemble throughput (`stakhanov_sim.run`, process pool)",
+        "",
+        "Wall time of the whole call, starting the worker processes included; the faster of "
+        "two tries of each setting.",
+        "",
+        "| workers | replicates | miners per run | wall (s) | runs per second | load average before |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['workers']} | {r['replicates']} | {r['miners']:,} | {r['wall_s']:.2f} "
+            f"| {r['runs_per_s']:.3f} | {r['load_before']:.1f} |"
+        )
+    return [*lines, ""]
+
+
+def _machine() -> str:
+    import mesa
+    import numpy as np
+
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"NumPy {np.__version__}, Mesa {mesa.__version__}"
+    )
+
+
+def markdown(measured: dict) -> str:
+    """The whole ``results.md``."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {measured['started']} by `make bench` (`benchmarks/bench.py`) on "
+        f"{_machine()}. Load average (1 min) {measured['load_before'][0]:.1f} before, "
+        f"{measured['load_after'][0]:.1f} after: other work shared the machine, so costs are "
+        "CPU time of the benchmark process and wall times are for reference. "
+        "A worker-shift is one miner's job slot worked for one shift.",
+        "",
+        "## Targets (issue 7)",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    for what, value, met in targets(measured):
+        lines.append(f"| {what} | {value} | {'yes' if met else 'no'} |")
+    lines.append("")
+    if measured.get("sizes"):
+        lines += [
+            "## Cost per worker-shift",
+            "",
+            "The historical scenario over a short calendar with the campaign on, grown by "
+            "`mine.sections` (20 hewers per section); steps only, with data collection. "
+            'In the same subprocess, Mesa\'s `AgentSet.shuffle_do("step")` over as many plain '
+            "`mesa.Agent` subclasses with an empty `step()`.",
+            "",
+            *_size_table(measured["sizes"]),
+            "",
+            f"![cost per worker-shift]({FIGURE})",
+            "",
+        ]
+    lines += _scenario_lines(measured)
+    if measured.get("ensemble"):
+        lines += _ensemble_lines(measured["ensemble"])
+    return "\n".join(lines)
+
+
+def figure(rows: list[dict], path: Path) -> None:
+    """Log-log: cost per worker-shift of the model and of Mesa's empty loop, against miners."""
+    miners = [r["miners"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
+    ax.loglog(miners, [r["model_us"] for r in rows], "o-", color=MODEL_COLOUR,
+              label="stakhanov-sim, full model with data collection")  # fmt: skip
+    ax.loglog(miners, [r["mesa_us"] for r in rows], "s-", color=MESA_COLOUR,
+              label='Mesa AgentSet.shuffle_do("step"), empty step()')  # fmt: skip
+    ax.loglog(miners, [RATIO_TARGET * r["mesa_us"] for r in rows], "--", color=TARGET_COLOUR,
+              label=f"target: {RATIO_TARGET} x Mesa's empty loop")  # fmt: skip
+    ax.set_xlabel("miners (job slots)")
+    ax.set_ylabel("CPU cost per worker-shift (µs)")
+    ax.set_title("Cost per worker-shift against mine size")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.legend(loc="outside lower center")  # below the axes: the lines cross the whole plot
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write(measured: dict, out: Path) -> None:
+    """Write ``results.md`` and, when sizes were measured, the figure into ``out``."""
+    if measured.get("sizes"):
+        figure(measured["sizes"], out / FIGURE)
+    (out / "results.md").write_text(markdown(measured) + "\n")

@@ -1,0 +1,65 @@
+"""The benchmark code runs at tiny sizes and reports what issue 7 asks (no timings asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("bench", BENCHMARKS / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.path.remove(str(BENCHMARKS))
+
+
+def test_scaling_rows_table_and_figure(bench, tmp_path):
+    argv = ["--sizes", "76", "152", "--skip", "default", "basin", "ensemble", "--in-process",
+            "--end", "1935-09-05", "--mesa-agent-steps", "2000", "--out", str(tmp_path)]  # fmt: skip
+    assert bench.main(argv) == 0
+    measured = json.loads((tmp_path / "results.json").read_text())
+    rows = measured["sizes"]
+    assert [r["miners"] for r in rows] == [76, 152]  # 2 and 4 sections of 38 miners
+    for row in rows:
+        assert row["shifts"] > 0 and row["model_us"] > 0 and row["mesa_us"] > 0
+        assert row["ratio"] == pytest.approx(row["model_us"] / row["mesa_us"])
+        assert row["peak_rss_mb"] > 0
+    report = (tmp_path / "results.md").read_text()
+    assert "| 76 | 2 |" in report and "| 152 | 4 |" in report
+    assert (tmp_path / "cost_per_worker_shift.png").stat().st_size > 10_000
+
+
+def test_scenario_timing_reports_every_run(bench):
+    config = bench.ROOT / "configs" / "baseline_no_campaign.yaml"
+    row = bench.measure_scenario(config, repeats=2, overrides={"mine.sections": 2,
+                                 "calendar.end": "1935-08-20"})  # fmt: skip
+    assert row["miners"] == 76 and row["shifts"] > 10
+    assert len(row["wall_s"]) == len(row["cpu_s"]) == 2
+
+
+def test_targets_judged_from_the_measurements(bench):
+    import bench_report
+
+    def size(miners, model_us, mesa_us):
+        return {"miners": miners, "model_us": model_us, "mesa_us": mesa_us,
+                "ratio": model_us / mesa_us}  # fmt: skip
+
+    measured = {
+        "sizes": [size(1_000, 1.0, 0.4), size(10_000, 0.1, 0.5), size(1_000_000, 0.2, 1.0)],
+        "default": {"wall_s": [1.4, 0.8, 0.9]},
+        "basin": {"wall_s": [50.0], "peak_rss_mb": 5000.0},
+        "ensemble": [{"workers": 1, "runs_per_s": 1.0}, {"workers": 2, "runs_per_s": 1.8}],
+    }
+    met = [ok for _, _, ok in bench_report.targets(measured)]
+    # 1k is below the 10k threshold (ratio 0.2 at 10k and 1M); 1M costs 2x 10k; default
+    # median 0.9 s (no CPU time: judged on wall twice); basin over 4 GB; 1.8x with 2 workers.
+    assert met == [True, False, True, True, False, False, True]
