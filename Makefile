@@ -11,12 +11,14 @@ OUT    ?= runs/history_1935_37
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint bench clean help
+.PHONY: run test lint bench clean help app
 
 help:
 	@echo "make run   - run the default scenario ($(CONFIG)) into $(OUT)"
 	@echo "make test  - run the whole test suite"
 	@echo "make lint  - ruff check and format check"
+	@echo "make app   - the classroom app in the browser (http://127.0.0.1:8765/)"
+	@echo "make bench - benchmarks: cost per worker-shift 1k-1M miners, scenarios, ensemble (benchmarks/results.md)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (looked for python3.13, python3.12 and pyenv versions)"; exit 1; }
@@ -28,12 +30,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/stakhanov-sim run $(CONFIG) -o $(OUT) --overwrite
 
-test: $(STAMP)
+app: $(STAMP)
+	$(VENV)/bin/stakhanov-sim app
+
+test: $(STAMP) lint
 	$(PY) -m pytest
 
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	$(VENV)/bin/ruff format --check src tests benchmarks notebooks
 
 clean:
 	rm -rf runs .pytest_cache .ruff_cache
