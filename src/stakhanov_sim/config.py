@@ -103,7 +103,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    data = _read_yaml(path)
+    data = read_yaml_mapping(path)
     parent = data.pop(EXTENDS, None)
     if parent is None:
         return data
@@ -126,23 +126,28 @@ def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     return _merge(base, data)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_mapping(path: Path, kind: str = "scenario") -> dict[str, Any]:
+    """A YAML file's top-level mapping, or one ``ConfigError`` saying what is wrong with it.
+
+    Args:
+        path: the file.
+        kind: what the file should be ("scenario", "sweep"), named in the messages.
+    """
+    wanted = f"a YAML {kind} file"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such scenario file") from None
+        raise ConfigError(f"{path}: no such {kind} file") from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; allowed: a YAML scenario file") from None
+        raise ConfigError(f"{path}: is a directory; allowed: {wanted}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError(
-            f"{path}: not a text file (it is not UTF-8); allowed: a YAML scenario file"
-        ) from None
+        raise ConfigError(f"{path}: not a text file (it is not UTF-8); allowed: {wanted}") from None
     if "\x00" in text:
-        raise ConfigError(f"{path}: a binary file; allowed: a YAML scenario file")
+        raise ConfigError(f"{path}: a binary file; allowed: {wanted}")
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -152,11 +157,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: YAML syntax error{where}: {problem}") from None
     if data is None:
         raise ConfigError(
-            f"{path}: the file is empty; allowed: a mapping of scenario keys (see docs/parameters.md)"
+            f"{path}: the file is empty; allowed: a mapping of {kind} keys (see docs/parameters.md)"
         )
     if not isinstance(data, dict):
         raise ConfigError(
-            f"{path}: top level is a {type(data).__name__}; allowed: a mapping of scenario keys"
+            f"{path}: top level is a {type(data).__name__}; allowed: a mapping of {kind} keys"
         )
     return data
 

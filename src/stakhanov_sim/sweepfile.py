@@ -13,10 +13,9 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from stakhanov_sim.config import ConfigError, load_scenario
+from stakhanov_sim.config import ConfigError, load_scenario, read_yaml_mapping
 from stakhanov_sim.outcomes import OUTCOMES
 from stakhanov_sim.scenario import Scenario
 
@@ -104,7 +103,7 @@ def read_spec(path: str | os.PathLike, design: Design | None = None) -> SweepSpe
         ConfigError: naming the file, the key, the value and what is allowed.
     """
     path = Path(path)
-    data = _read_mapping(path)
+    data = read_yaml_mapping(path, kind="sweep")
     if design is not None:
         data = {**data, "design": design}
     try:
@@ -162,30 +161,6 @@ def is_integer(dotted: str) -> bool:
     for part in groups:
         model = model.model_fields[part].annotation
     return model.model_fields[leaf].annotation is int
-
-
-def _read_mapping(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such sweep file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; allowed: a YAML sweep file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read as text ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(
-            f"{path}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}"
-        ) from None
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: top level is {type(data).__name__}; allowed: a mapping with keys {', '.join(SweepSpec.model_fields)}"
-        )
-    return data
 
 
 def _explain(exc: ValidationError, path: Path) -> str:
