@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from stakhanov_sim.observation import gini
 from stakhanov_sim.results import Results
 
 Z95 = 1.96
@@ -138,9 +139,25 @@ def revision_wage_other_change(runs: dict[str, Results], rep: int) -> float:
 
 
 def revision_gini_change(runs: dict[str, Results], rep: int) -> float:
-    """Change in the wage Gini across the revision."""
-    before, after = _before_after(_model(runs["history"], rep), _revision_date(runs, rep))
-    return float(after["wage_gini"].mean() - before["wage_gini"].mean())
+    """Change in the Gini of hewers' piece-rate earnings, two months after the revision vs before.
+
+    Each hewer's mean wage per shift over the window (from the agent table), then the Gini
+    across hewers: inequality of earnings over a period, as contemporaries compared it, not of
+    one noisy shift. Timbermen and haulers on time rates are left out: the claim is about the
+    progressive piece-rate, and their flat wage pulls the all-miner ``wage_gini`` toward the
+    hewers' mean.
+    """
+    results = runs["history"]
+    agents = results.agents[results.agents["replicate"] == rep]
+    agents = agents[agents["trade"] == "hewer"]
+    dates = _model(results, rep).set_index("shift")["date"]
+    before, after = _before_after(
+        agents.assign(date=agents["shift"].map(dates)), _revision_date(runs, rep)
+    )
+    earnings = [
+        window.groupby("agent_id")["wage_rubles"].mean().to_numpy() for window in (before, after)
+    ]
+    return gini(earnings[1]) - gini(earnings[0])
 
 
 def sanction_risk_ratio(runs: dict[str, Results], rep: int) -> float:
@@ -210,148 +227,35 @@ def baseline_campaign_signs(runs: dict[str, Results], rep: int) -> float:
     return float(kinds + model["n_stakhanovites"].sum() + (model["norm_raise"] > 0).sum())
 
 
+# fmt: off
 PATTERNS = [
-    Pattern(
-        "a1",
-        "A record shift under full special conditions reaches 10-15 norms",
-        "Seed text; HISTORY.md (102 t vs 7 t)",
-        "10 to 15 norms",
-        first_record_norms,
-        lambda v: 10 <= v <= 15,
-    ),
-    Pattern(
-        "a2",
-        "Without special conditions a record attempt stays under 3 norms",
-        "HISTORY.md (who made it possible)",
-        "< 3 norms",
-        staged_record_without_special_conditions,
-        lambda v: v < 3,
-    ),
-    Pattern(
-        "b",
-        "Records escalate within weeks of the first",
-        "Press chronologies: 102, 115, 125, 175, 240 t in Sept 1935",
-        "best in Sept 1935 > 1.2 x first record",
-        september_escalation,
-        lambda v: v > 1.2,
-    ),
-    Pattern(
-        "c1",
-        "The Stakhanovite share levels off well short of the workforce",
-        "Contemporary statistics: 'upward of 40%' by Aug 1936",
-        "30-45% of hewers in Aug 1936",
-        share_august_1936,
-        lambda v: 0.30 <= v <= 0.45,
-    ),
-    Pattern(
-        "c2",
-        "The Stakhanovite count rises steeply in autumn 1935",
-        "Heavy industry: 4.7x from 20 Oct to 1 Dec 1935",
-        "> 2x from 20 Oct to 1 Dec 1935",
-        spread_oct_dec_1935,
-        lambda v: v > 2,
-    ),
-    Pattern(
-        "d1",
-        "Output rises in the first months of the campaign",
-        "Davies & Khlevnyuk 2002",
-        "Sept-Nov 1935 output > baseline",
-        early_output_gain,
-        lambda v: v > 1.0,
-    ),
-    Pattern(
-        "d2",
-        "1937 output is no more than a few percent above the no-campaign baseline",
-        "Gregory; Davies & Khlevnyuk 2002",
-        "1937 output / baseline <= 1.05",
-        output_1937_vs_baseline,
-        lambda v: v <= 1.05,
-    ),
-    Pattern(
-        "d3",
-        "The 1937 plan is missed",
-        "Coal industry missed its 1937 plan",
-        "plan fulfilment 1937 < 1",
-        plan_1937,
-        lambda v: v < 1,
-    ),
-    Pattern(
-        "e1",
-        "After the norm revision fewer hewers meet their norm",
-        "Siegelbaum 1988",
-        "change < 0 (two months after vs before)",
-        revision_meeting_norm_change,
-        lambda v: v < 0,
-    ),
-    Pattern(
-        "e2",
-        "After the norm revision non-Stakhanovites earn less",
-        "Siegelbaum 1988",
-        "relative change < 0",
-        revision_wage_other_change,
-        lambda v: v < 0,
-    ),
-    Pattern(
-        "e3",
-        "After the norm revision the wage Gini rises",
-        "Progressive piece-rate (Metrostroi 1933 schedule)",
-        "change > 0",
-        revision_gini_change,
-        lambda v: v > 0,
-    ),
-    Pattern(
-        "f1",
-        "Sanctions fall on Stakhanovites far more than on others",
-        "Seed text; TIME, 16 Dec 1935",
-        "risk ratio > 5",
-        sanction_risk_ratio,
-        lambda v: v > 5,
-    ),
-    Pattern(
-        "f2",
-        "Sanctions rise after the norm revision",
-        "Seed text: 'even before the raising of output norms'",
-        "ratio after/before > 1",
-        sanctions_after_revision,
-        lambda v: v > 1,
-    ),
-    Pattern(
-        "g1",
-        "Accusations follow plan shortfalls within a quarter",
-        "Siegelbaum 1988; Thurston",
-        "share of accusations after a missed month = 1",
-        accusations_after_shortfall,
-        lambda v: v >= 0.99,
-    ),
-    Pattern(
-        "g2",
-        "Replacing a foreman lowers his section's output afterwards",
-        "Siegelbaum 1988 (promotees)",
-        "relative output change < 0",
-        output_after_replacement,
-        lambda v: v < 0,
-    ),
-    Pattern(
-        "h",
-        "Annual labour turnover is around 100% of headcount",
-        "Kuromiya 1998: 95-114%",
-        "80-130% in 1936",
-        turnover_1936,
-        lambda v: 0.8 <= v <= 1.3,
-    ),
-    Pattern(
-        "i",
-        "The no-campaign baseline shows none of the campaign's signs",
-        "Counterfactual",
-        "0 records, titles, revisions, sabotage, accusations",
-        baseline_campaign_signs,
-        lambda v: v == 0,
-    ),
+    Pattern("a1", "A record shift under full special conditions reaches 10-15 norms", "Seed text; HISTORY.md (102 t vs 7 t)", "10 to 15 norms", first_record_norms, lambda v: 10 <= v <= 15),
+    Pattern("a2", "Without special conditions a record attempt stays under 3 norms", "HISTORY.md (who made it possible)", "< 3 norms", staged_record_without_special_conditions, lambda v: v < 3),
+    Pattern("b", "Records escalate within weeks of the first", "Press chronologies: 102, 115, 125, 175, 240 t in Sept 1935", "best in Sept 1935 > 1.2 x first record", september_escalation, lambda v: v > 1.2),
+    Pattern("c1", "The Stakhanovite share levels off well short of the workforce", "Contemporary statistics: 'upward of 40%' by Aug 1936", "30-45% of hewers in Aug 1936", share_august_1936, lambda v: 0.30 <= v <= 0.45),
+    Pattern("c2", "The Stakhanovite count rises steeply in autumn 1935", "Heavy industry: 4.7x from 20 Oct to 1 Dec 1935", "> 2x from 20 Oct to 1 Dec 1935", spread_oct_dec_1935, lambda v: v > 2),
+    Pattern("d1", "Output rises in the first months of the campaign", "Davies & Khlevnyuk 2002", "Sept-Nov 1935 output > baseline", early_output_gain, lambda v: v > 1.0),
+    Pattern("d2", "1937 output is no more than a few percent above the no-campaign baseline", "Gregory; Davies & Khlevnyuk 2002", "1937 output / baseline <= 1.05", output_1937_vs_baseline, lambda v: v <= 1.05),
+    Pattern("d3", "The 1937 plan is missed", "Coal industry missed its 1937 plan", "plan fulfilment 1937 < 1", plan_1937, lambda v: v < 1),
+    Pattern("e1", "After the norm revision fewer hewers meet their norm", "Siegelbaum 1988", "change < 0 (two months after vs before)", revision_meeting_norm_change, lambda v: v < 0),
+    Pattern("e2", "After the norm revision non-Stakhanovites earn less", "Siegelbaum 1988", "relative change < 0", revision_wage_other_change, lambda v: v < 0),
+    Pattern("e3", "After the norm revision the Gini of hewers' piece-rate earnings rises", "Progressive piece-rate (Metrostroi 1933 schedule)", "change > 0", revision_gini_change, lambda v: v > 0),
+    Pattern("f1", "Sanctions fall on Stakhanovites far more than on others", "Seed text; TIME, 16 Dec 1935", "risk ratio > 5", sanction_risk_ratio, lambda v: v > 5),
+    Pattern("f2", "Sanctions rise after the norm revision", "Seed text: 'even before the raising of output norms'", "ratio after/before > 1", sanctions_after_revision, lambda v: v > 1),
+    Pattern("g1", "Accusations follow plan shortfalls within a quarter", "Siegelbaum 1988; Thurston", "share of accusations after a missed month = 1", accusations_after_shortfall, lambda v: v >= 0.99),
+    Pattern("g2", "Replacing a foreman lowers his section's output afterwards", "Siegelbaum 1988 (promotees)", "relative output change < 0", output_after_replacement, lambda v: v < 0),
+    Pattern("h", "Annual labour turnover is around 100% of headcount", "Kuromiya 1998: 95-114%", "80-130% in 1936", turnover_1936, lambda v: 0.8 <= v <= 1.3),
+    Pattern("i", "The no-campaign baseline shows none of the campaign's signs", "Counterfactual", "0 records, titles, revisions, sabotage, accusations", baseline_campaign_signs, lambda v: v == 0),
 ]
+# fmt: on
 
 
 def evaluate(runs: dict[str, Results], replicates: int) -> pd.DataFrame:
-    """One row per pattern: mean, 95% interval over replicates, target, pass or fail."""
+    """One row per pattern: mean, 95% interval over replicates, target, pass or fail.
+
+    A pattern passes when its mean meets the target; it is ``robust`` when the whole 95%
+    interval does, so a pass that more replicates might overturn is flagged as such.
+    """
     rows = []
     for pattern in PATTERNS:
         values = np.array([pattern.measure(runs, rep) for rep in range(replicates)], dtype=float)
@@ -359,9 +263,11 @@ def evaluate(runs: dict[str, Results], replicates: int) -> pd.DataFrame:
         mean = float(values.mean()) if values.size else float("nan")
         half = Z95 * values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else 0.0
         ok = bool(values.size) and pattern.passes(mean)
+        robust = ok and pattern.passes(mean - half) and pattern.passes(mean + half)
         rows.append({"pattern": pattern.key, "claim": pattern.claim, "source": pattern.source,
                      "target": pattern.target, "measured": mean, "ci_low": mean - half,
-                     "ci_high": mean + half, "replicates": int(values.size), "passed": ok})  # fmt: skip
+                     "ci_high": mean + half, "replicates": int(values.size), "passed": ok,
+                     "robust": robust})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -374,13 +280,17 @@ def report_markdown(
         "# Validation against the historical record",
         "",
         f"{passed} of {len(table)} patterns pass; {replicates} replicates per scenario; made {when:%Y-%m-%d %H:%M}.",
-        "Measured: mean over replicates [95% interval, mean +/- 1.96 SE].",
+        'Measured: mean over replicates [95% interval, mean +/- 1.96 SE]. A pattern passes when the mean meets its target; "interval crosses the target" marks a pass that more replicates could overturn.',
         "",
         "| | Pattern | Source | Target | Measured [95% CI] | |",
         "|---|---|---|---|---|---|",
     ]
     for row in table.itertuples():
-        verdict = "pass" if row.passed else "**FAIL**"
+        verdict = (
+            ("pass" if row.robust else "pass (interval crosses the target)")
+            if row.passed
+            else "**FAIL**"
+        )
         lines.append(
             f"| {row.pattern} | {row.claim} | {row.source} | {row.target} | {row.measured:.3g} [{row.ci_low:.3g}, {row.ci_high:.3g}] | {verdict} |"
         )

@@ -180,12 +180,21 @@ def _records(ax, runs) -> None:
     ax.legend(loc="center right", fontsize=8)
 
 
+def _verdict(row) -> tuple[str, str]:
+    """Word and colour for a pattern: pass, pass* (its interval crosses the target), FAIL."""
+    if not row.passed:
+        return "FAIL", "#D55E00"
+    return ("pass", "#009E73") if row.robust else ("pass*", "#E69F00")
+
+
 def _verdicts(ax, table: pd.DataFrame) -> None:
     ax.axis("off")
-    ax.set_title(f"Patterns: {int(table['passed'].sum())} of {len(table)} pass")
+    ax.set_title(
+        f"Patterns: {int(table['passed'].sum())} of {len(table)} pass (*: interval crosses the target)"
+    )
     y = np.linspace(0.95, 0.03, len(table))
     for yi, row in zip(y, table.itertuples(), strict=True):
-        mark, colour = ("pass", "#009E73") if row.passed else ("FAIL", "#D55E00")
+        mark, colour = _verdict(row)
         ax.text(0.0, yi, f"{row.pattern}", fontsize=8, fontweight="bold", transform=ax.transAxes)
         ax.text(
             0.06,
