@@ -21,6 +21,7 @@ from stakhanov_sim.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
+DATE_UNIT = "ms"  # what Parquet stores, so a saved and reloaded run equals the one in memory
 EXTRA_COLUMNS = ["headcount", "hires", "sanctions_on_stakhanovites", "norm_raise"]
 KINDS = ("miner", "foreman", "engineer")  # codes 0, 1, 2 of the agent table's ``kind``
 
@@ -94,7 +95,7 @@ def fill_ledger(model: MineModel) -> None:
     wages = w.wage_rubles[employed]
     model.ledger = {
         "shift": model.shift,
-        "date": pd.Timestamp(model.dates[model.shift]),
+        "date": pd.Timestamp(model.dates[model.shift]).as_unit(DATE_UNIT),
         "output_tons": model.output_this_shift,
         "plan_tons": model.plan_this_shift,
         "norm_tons": float(np.repeat(model.norm_tons, w.hewers)[hewers].mean())
@@ -214,12 +215,12 @@ class EventLog:
         table["actor_id"] = table["actor_id"].astype("int64")
         table["target_id"] = table["target_id"].astype("int64")
         table.insert(0, "replicate", replicate)
-        stamps = pd.to_datetime(pd.Series(dates))
+        stamps = pd.to_datetime(pd.Series(dates)).astype(f"datetime64[{DATE_UNIT}]")
         table.insert(
             2,
             "date",
             stamps.iloc[table["shift"].clip(upper=len(dates) - 1)].to_numpy()
             if len(table)
-            else pd.Series(dtype="datetime64[ns]"),
+            else pd.Series(dtype=f"datetime64[{DATE_UNIT}]"),
         )
         return table[EVENT_COLUMNS]
