@@ -91,25 +91,8 @@ def _add_run(sub) -> None:
     p.add_argument(
         "--seed", type=int, help="seed of the random stream (default: the config's 'seed')"
     )
-    p.add_argument(
-        "--replicates",
-        type=_positive,
-        default=1,
-        metavar="N",
-        help="independent runs from the seed; figures show mean and 95%% band (default: 1)",
-    )
-    p.add_argument(
-        "--workers",
-        type=_positive,
-        metavar="N",
-        help="processes for replicates (default: all cores)",
-    )
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter, e.g. --set supply.timber_per_shift=0.8 (repeatable)",
+    _add_ensemble_options(
+        p, replicates=1, what="independent runs from the seed; figures show mean and 95%% band"
     )
     p.add_argument("--overwrite", action="store_true", help="replace the run already in DIR")
     p.set_defaults(func=_run)
@@ -317,6 +300,30 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _add_ensemble_options(p, replicates: int, what: str) -> None:
+    """--replicates, --workers and --set, shared by the commands that run scenarios."""
+    p.add_argument(
+        "--replicates",
+        type=_positive,
+        default=replicates,
+        metavar="N",
+        help=f"{what} (default: {replicates})",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes for replicates (default: all cores)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. --set supply.timber_per_shift=0.8 (repeatable)",
+    )
+
+
 def _add_validate(sub) -> None:
     p = sub.add_parser(
         "validate",
@@ -330,21 +337,7 @@ def _add_validate(sub) -> None:
         default="configs/history_1935_37.yaml",
         help="scenario (default: configs/history_1935_37.yaml)",
     )
-    p.add_argument(
-        "--replicates",
-        type=_positive,
-        default=10,
-        metavar="N",
-        help="replicates per ensemble (default: 10)",
-    )
-    p.add_argument("--workers", type=_positive, metavar="N", help="processes (default: all cores)")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter (repeatable)",
-    )
+    _add_ensemble_options(p, replicates=10, what="replicates per ensemble")
     p.add_argument(
         "-o",
         "--output",
