@@ -52,6 +52,10 @@ def cells(text: str) -> list:
 def build(source: Path) -> Path:
     """Write ``notebooks/<stem>.ipynb`` from one source file; returns its path."""
     notebook = new_notebook(cells=cells(source.read_text(encoding="utf-8")))
+    for number, cell in enumerate(notebook.cells):
+        cell.id = (
+            f"{source.stem[:2]}-{number:03d}"  # stable ids: a rebuild changes only what changed
+        )
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["language_info"] = {"name": "python"}
     nbformat.validate(notebook)

@@ -41,9 +41,7 @@ runs = {
 }
 COLOURS = dict(zip(runs, plots.OKABE_ITO, strict=False))
 STYLES = dict(zip(runs, ["-", "--"], strict=False))
-revision = runs["history (norms revised)"].events.query(
-    "event == 'policy' and detail.str.startswith('Norm revision')"
-)
+revision = runs["history (norms revised)"].events.query("event == 'norm revision'")
 revision[["date", "detail"]]
 
 # %% [markdown]
