@@ -15,6 +15,7 @@ import numpy as np
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
+BROKEN_PRIORITY = 2.0  # an engineer weighs a broken section's deficit double (assumption)
 WORKING_CONDITION = 0.5  # a broken section runs again once repaired to this condition (assumption)
 
 
@@ -37,7 +38,7 @@ def _repair(model: MineModel) -> None:
     cfg = model.config.equipment
     engineer = model.engineer_of_section
     deficit = 1 - model.condition
-    urgent = deficit * np.where(model.broken, 2.0, 1.0)
+    urgent = deficit * np.where(model.broken, BROKEN_PRIORITY, 1.0)
     capacity = cfg.repair_per_engineer * (
         1 - cfg.engineer_effect * (1 - model.engineers.experience)
     )

@@ -20,6 +20,7 @@ import numpy as np
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
+VIOLENCE_HARM = 2.0  # a beating harms twice as much as abuse (assumption)
 CONTAGION = 0.05  # share of the gap to workmates' mean resentment closed each shift (assumption)
 
 
@@ -82,7 +83,7 @@ def sanction(model: MineModel) -> None:
     cols = np.argmax(np.cumsum(busters[rows], axis=1) > pick[:, None], axis=1)
     victims = rows * w.hewers + cols
     violent = model.rng.random(victims.size) < cfg.violence_share
-    np.add.at(w.harm, victims, cfg.harm_per_sanction * (1 + violent))
+    np.add.at(w.harm, victims, cfg.harm_per_sanction * np.where(violent, VIOLENCE_HARM, 1.0))
     np.clip(w.harm, 0.0, 1.0, out=w.harm)
     np.add.at(w.times_abused, victims, 1)
     w.eager[victims] *= 1 - model.config.records.fear_after_sanction
