@@ -83,6 +83,14 @@ def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.sum() / values.size) if values.size else float("nan")
 
 
+def _mean_norm(model: MineModel) -> float:
+    """Mean norm over employed hewers (every section's norm when none is employed)."""
+    per_section = model.workforce.by_section(model.workforce.employed).sum(axis=1)
+    if not per_section.any():
+        return float(model.norm_tons.mean())
+    return float((model.norm_tons * per_section).sum() / per_section.sum())
+
+
 def fill_ledger(model: MineModel) -> None:
     """This shift's model-level outcomes, under the contract's names."""
     w = model.workforce
@@ -98,9 +106,7 @@ def fill_ledger(model: MineModel) -> None:
         "date": pd.Timestamp(model.dates[model.shift]).as_unit(DATE_UNIT),
         "output_tons": model.output_this_shift,
         "plan_tons": model.plan_this_shift,
-        "norm_tons": float(np.repeat(model.norm_tons, w.hewers)[hewers].mean())
-        if hewers.any()
-        else float(model.norm_tons.mean()),
+        "norm_tons": _mean_norm(model),
         "share_meeting_norm": int(np.count_nonzero((fulfilment >= 1) & hewers)) / n_hewers,
         "n_stakhanovites": n_stakh,
         "share_stakhanovites": n_stakh / n_hewers,

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from stakhanov_sim.scenario import Pay
-from stakhanov_sim.workforce import HEWER
 
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
@@ -35,8 +34,8 @@ def piece_wage(
 
     Args:
         fulfilment: output / norm of each hewer.
-        norm_tons: each hewer's norm (tons per shift).
-        rate: base piece rate (rubles per ton) for each hewer.
+        norm_tons: each hewer's norm (tons per shift), or anything that broadcasts to it.
+        rate: base piece rate (rubles per ton), likewise.
     """
     edges, multipliers = schedule(cfg)
     upper = np.append(edges[1:], np.inf)
@@ -49,21 +48,16 @@ def piece_wage(
 def pay(model: MineModel) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
     w, cfg = model.workforce, model.config.pay
-    hewer_wage = piece_wage(
-        w.hewer(w.fulfilment),
-        np.repeat(model.norm_tons, w.hewers),
-        np.repeat(model.piece_rate, w.hewers),
-        cfg,
+    hewer_wage = w.by_section(w.wage_rubles)
+    hewer_wage[:] = piece_wage(
+        w.by_section(w.fulfilment), model.norm_tons[:, None], model.piece_rate[:, None], cfg
     )
-    w.hewer(w.wage_rubles)[:] = hewer_wage
-    support = w.trade != HEWER
+    support = slice(w.n_hewer_slots, None)  # timbermen and haulers follow the hewers
     if cfg.support_pay == "time":
         w.wage_rubles[support] = cfg.support_time_rate_rubles
     else:
-        employed = w.by_section(w.employed)
-        mean_hewer = hewer_wage.reshape(w.sections, w.hewers).sum(axis=1) / np.maximum(
-            employed.sum(axis=1), 1
-        )
+        hewers = np.maximum(w.by_section(w.employed).sum(axis=1), 1)
+        mean_hewer = hewer_wage.sum(axis=1) / hewers
         w.wage_rubles[support] = cfg.support_share * mean_hewer[w.section[support]]
     w.wage_rubles *= w.employed
     w.earnings_rubles += w.wage_rubles

@@ -62,10 +62,10 @@ def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -
     """Output after supplies and breakdowns; fulfilment against each section's norm."""
     w = model.workforce
     equipment = np.where(model.broken, model.config.equipment.broken_output_share, 1.0)
-    output = intended * supply_factor * np.repeat(equipment, w.hewers)
-    w.hewer(w.output_tons)[:] = output
-    w.hewer(w.fulfilment)[:] = output / np.repeat(model.norm_tons, w.hewers)
-    model.section_pace = output.reshape(w.sections, w.hewers).sum(axis=1) / model.baseline_need
+    output = w.by_section(w.output_tons)
+    output[:] = (intended * supply_factor).reshape(output.shape) * equipment[:, None]
+    w.by_section(w.fulfilment)[:] = output / model.norm_tons[:, None]
+    model.section_pace = output.sum(axis=1) / model.baseline_need
 
 
 def tire(model: MineModel) -> None:

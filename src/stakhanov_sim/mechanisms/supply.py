@@ -54,14 +54,11 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
         model.supply_allocated[kind] = float(
             (f_special * need_special + f_other * need_other).sum()
         )
-    factor = np.where(special, worst_special[:, None], worst_other[:, None])
-    total = need.sum()
-    model.supply_shortfall = float(1 - (factor.ravel() * need).sum() / total) if total > 0 else 0.0
-    model.section_shortfall = 1 - np.divide(
-        (factor * need_by_section).sum(axis=1), section_need,
-        out=np.ones(w.sections), where=section_need > 0,
-    )  # fmt: skip
-    return factor.ravel()
+    served = worst_special * need_special + worst_other * need_other
+    model.section_shortfall = 1 - _share(served, section_need)
+    total = section_need.sum()
+    model.supply_shortfall = float(1 - served.sum() / total) if total > 0 else 0.0
+    return np.where(special, worst_special[:, None], worst_other[:, None]).ravel()
 
 
 def _share(capacity: np.ndarray, need: np.ndarray) -> np.ndarray:
