@@ -85,6 +85,7 @@ def test_ctrl_c_ends_the_run_quietly(workers, tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "leaked" not in err, err  # no semaphore left behind by a killed worker
     assert "interrupted" in err
     gone, alive = psutil.wait_procs(group, timeout=15)
     assert not alive, f"worker processes left behind: {alive}"

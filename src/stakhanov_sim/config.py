@@ -38,7 +38,7 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     path = Path(path)
     data = _read_with_parents(path, chain=())
     for key, value in (overrides or {}).items():
-        _set_dotted(data, key, _parse_value(value), source=f"{path}: --set {key}")
+        set_dotted(data, key, _parse_value(value), source=f"{path}: --set {key}")
     return validate(data, source=str(path))
 
 
@@ -177,7 +177,8 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
+def set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
+    """Set ``data["supply"]["timber_per_shift"]`` from ``"supply.timber_per_shift"``."""
     parts = key.split(".")
     node = data
     for part in parts[:-1]:

@@ -36,14 +36,21 @@ def run_replicate(
 ) -> Results:
     """Run one replicate to the end of the calendar and return its tables."""
     model = MineModel(scenario, rng=np.random.default_rng(seed_seq), replicate=replicate)
-    bar = tqdm(
-        total=model.n_shifts,
-        unit="shift",
-        delay=PROGRESS_DELAY_S,
-        disable=not progress,
-        leave=False,
+    # No tqdm at all without a bar: even a disabled one makes a process-shared lock, which
+    # a worker ended by Ctrl-C leaves behind ("leaked semaphore objects" at exit).
+    bar = (
+        tqdm(total=model.n_shifts, unit="shift", delay=PROGRESS_DELAY_S, leave=False)
+        if progress
+        else None
     )
-    with bar:
+    while model.running:
+        model.step()
+        if bar is not None:
+            bar.update()
+    if bar is not None:
+        bar.close()
+    return model.results()
+    with tqdm(total=model.n_shifts, unit="shift", delay=PROGRESS_DELAY_S, leave=False) as bar:
         while model.running:
             model.step()
             bar.update()

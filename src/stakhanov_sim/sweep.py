@@ -26,10 +26,9 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from stakhanov_sim.config import ConfigError, validate
+from stakhanov_sim.config import ConfigError, set_dotted, validate
 from stakhanov_sim.design import points
 from stakhanov_sim.outcomes import summarise, uncovered
 from stakhanov_sim.results import atomic_write
-from stakhanov_sim.runner import run_replicate
+from stakhanov_sim.runner import run_replicate, stop_pool, worker_pool
 from stakhanov_sim.scenario import Scenario
 from stakhanov_sim.sweepfile import Design, SweepSpec, base_scenario, read_spec
 
@@ -163,11 +162,7 @@ def _check_ranges(spec: SweepSpec, base_data: dict, path: Path) -> None:
 def _point_scenario(base_data: dict, assignments: dict, path: Path, where: str) -> Scenario:
     data = copy.deepcopy(base_data)
     for key, value in assignments.items():
-        *groups, leaf = key.split(".")
-        node = data
-        for part in groups:
-            node = node[part]
-        node[leaf] = value
+        set_dotted(data, key, value, source=f"{path} ({where})")
     try:
         return validate(data, source=f"{path} ({where})")
     except ConfigError as exc:
@@ -190,13 +185,11 @@ def open_executor(
         with _dask_executor(scheduler, dask_local) as executor:
             yield executor
         return
-    pool = ProcessPoolExecutor(
-        max_workers=workers or os.cpu_count() or 1, mp_context=get_context("forkserver")
-    )
+    pool = worker_pool(workers or os.cpu_count() or 1)
     try:
         yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # Ctrl-C or a failed run: stop now, not after the queued runs
+        stop_pool(pool)
         raise
     pool.shutdown(wait=True)
 
