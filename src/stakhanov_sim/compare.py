@@ -15,13 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from stakhanov_sim import outcomes
-from stakhanov_sim.outcomes import FINAL_YEAR
+from stakhanov_sim.outcomes import CONFIDENCE, FINAL_YEAR, mean_interval, welch_difference
 from stakhanov_sim.results import Results, ResultsError
 
-CONFIDENCE = 0.95
 CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 SUMMARY_CSV = "summary.csv"
 SUMMARY_MD = "summary.md"
@@ -119,35 +117,6 @@ def replicate_outcomes(results: Results) -> pd.DataFrame:
 def _outcome_row(model: pd.DataFrame) -> dict[str, float]:
     covered = set(pd.to_datetime(model["date"]).dt.year)
     return {o.key: o.compute(model) if covered.issuperset(o.years) else np.nan for o in OUTCOMES}
-
-
-def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean with a two-sided Student-t interval (NaN bounds with fewer than two values)."""
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(values.mean())
-    if values.size < 2:
-        return (mean, np.nan, np.nan)
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, values.size - 1) * stats.sem(values)
-    return (mean, mean - half, mean + half)
-
-
-def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Difference of means ``a - b`` with a Welch (unequal variances) t interval."""
-    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    if a.size == 0 or b.size == 0:
-        return (np.nan, np.nan, np.nan)
-    diff = float(a.mean() - b.mean())
-    if a.size < 2 or b.size < 2:
-        return (diff, np.nan, np.nan)
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = np.sqrt(va + vb)
-    if se == 0:
-        return (diff, diff, diff)
-    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se
-    return (diff, diff - half, diff + half)
 
 
 def summarise(runs: dict[str, Results]) -> pd.DataFrame:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from stakhanov_sim.scenario import Scenario
+
+CONFIDENCE = 0.95  # of every interval over replicates (compare, validation)
 
 DAYS_PER_YEAR = 365.25
 PER_THOUSAND_MINERS = 1000.0
@@ -156,3 +159,32 @@ def label(name: str) -> str:
 def all_finite(values: np.ndarray) -> bool:
     """True when an outcome column can be analysed (no NaN or infinity)."""
     return bool(np.isfinite(values).all())
+
+
+def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean with a two-sided Student-t interval (NaN bounds with fewer than two values)."""
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(values.mean())
+    if values.size < 2:
+        return (mean, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, values.size - 1) * stats.sem(values)
+    return (mean, mean - half, mean + half)
+
+
+def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Difference of means ``a - b`` with a Welch (unequal variances) t interval."""
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if a.size == 0 or b.size == 0:
+        return (np.nan, np.nan, np.nan)
+    diff = float(a.mean() - b.mean())
+    if a.size < 2 or b.size < 2:
+        return (diff, np.nan, np.nan)
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = np.sqrt(va + vb)
+    if se == 0:
+        return (diff, diff, diff)
+    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se
+    return (diff, diff - half, diff + half)

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from stakhanov_sim.observation import gini
+from stakhanov_sim.outcomes import mean_interval, output_final_year, plan_fulfilment_final_year
 from stakhanov_sim.results import Results
 
-Z95 = 1.96
 WINDOW_DAYS = 61  # "before" and "after" an event: about two months of shifts
 RELATIVE_WINDOW_SAMPLES = 5  # agent-table snapshots before and after a replacement
 
@@ -98,7 +98,10 @@ def early_output_gain(runs: dict[str, Results], rep: int) -> float:
 
 def output_1937_vs_baseline(runs: dict[str, Results], rep: int) -> float:
     """Mean 1937 output relative to the no-campaign baseline (same replicate stream)."""
-    return _output_ratio(runs, rep, "1937-01-01", "1937-12-31")
+    history, baseline = (
+        output_final_year(_model(runs[name], rep)) for name in ("history", "baseline")
+    )
+    return history / baseline
 
 
 def _output_ratio(runs: dict[str, Results], rep: int, start: str, end: str) -> float:
@@ -109,8 +112,7 @@ def _output_ratio(runs: dict[str, Results], rep: int, start: str, end: str) -> f
 
 def plan_1937(runs: dict[str, Results], rep: int) -> float:
     """Share of the 1937 plan fulfilled."""
-    year = _between(_model(runs["history"], rep), "1937-01-01", "1937-12-31")
-    return float(year["output_tons"].sum() / year["plan_tons"].sum())
+    return plan_fulfilment_final_year(_model(runs["history"], rep))
 
 
 def _revision_date(runs: dict[str, Results], rep: int) -> pd.Timestamp:
@@ -259,14 +261,12 @@ def evaluate(runs: dict[str, Results], replicates: int) -> pd.DataFrame:
     rows = []
     for pattern in PATTERNS:
         values = np.array([pattern.measure(runs, rep) for rep in range(replicates)], dtype=float)
-        values = values[~np.isnan(values)]
-        mean = float(values.mean()) if values.size else float("nan")
-        half = Z95 * values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else 0.0
-        ok = bool(values.size) and pattern.passes(mean)
-        robust = ok and pattern.passes(mean - half) and pattern.passes(mean + half)
+        mean, low, high = mean_interval(values)
+        ok = bool(pattern.passes(mean))
+        robust = ok and bool(pattern.passes(low)) and bool(pattern.passes(high))
         rows.append({"pattern": pattern.key, "claim": pattern.claim, "source": pattern.source,
-                     "target": pattern.target, "measured": mean, "ci_low": mean - half,
-                     "ci_high": mean + half, "replicates": int(values.size), "passed": ok,
+                     "target": pattern.target, "measured": mean, "ci_low": low, "ci_high": high,
+                     "replicates": int(np.count_nonzero(~np.isnan(values))), "passed": ok,
                      "robust": robust})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -280,7 +280,7 @@ def report_markdown(
         "# Validation against the historical record",
         "",
         f"{passed} of {len(table)} patterns pass; {replicates} replicates per scenario; made {when:%Y-%m-%d %H:%M}.",
-        'Measured: mean over replicates [95% interval, mean +/- 1.96 SE]. A pattern passes when the mean meets its target; "interval crosses the target" marks a pass that more replicates could overturn.',
+        'Measured: mean over replicates [95% Student-t interval]. A pattern passes when the mean meets its target; "interval crosses the target" marks a pass that more replicates could overturn.',
         "",
         "| | Pattern | Source | Target | Measured [95% CI] | |",
         "|---|---|---|---|---|---|",
