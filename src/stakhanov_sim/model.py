@@ -30,7 +30,7 @@ from stakhanov_sim.mechanisms import (
 )  # fmt: skip
 from stakhanov_sim.results import Results
 from stakhanov_sim.scenario import Scenario
-from stakhanov_sim.workforce import Staff, draw_eagerness, draw_skill, layout
+from stakhanov_sim.workforce import HEWER, Staff, draw_eagerness, draw_skill, layout
 
 INDIVIDUAL_EVENTS = frozenset({"title", "title lost", "sanction", "quit"})
 
@@ -96,12 +96,9 @@ class MineModel(mesa.Model):
         self.engineers = Staff(n_engineers)
 
     def _init_people(self) -> None:
-        w, s = self.workforce, self.config
+        w = self.workforce
         self.miner_in_slot: list[Miner | None] = [None] * w.size
-        slots = np.arange(w.size)
-        skill = draw_skill(self.rng, w.size, s.mine.skill_sigma)
-        skill[w.trade != 0] = 1.0
-        w.fill(slots, skill, draw_eagerness(self.rng, w.size), self.recruit_miners(slots))
+        self.hire_into(np.arange(w.size))
         for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
             for i in range(staff.size):
                 staff.agent_id[i] = cls(self, i).unique_id
@@ -152,6 +149,18 @@ class MineModel(mesa.Model):
         self.sampler.maybe_sample(self)
 
     # ----------------------------------------------------------------- people
+    def hire_into(self, slots: np.ndarray, start: float = 1.0) -> None:
+        """New miners in ``slots``: drawn skill and eagerness, fresh state, Mesa agents.
+
+        Args:
+            start: share of his full skill a newcomer brings (1 for the first workforce).
+        """
+        w = self.workforce
+        skill = draw_skill(self.rng, slots.size, self.config.mine.skill_sigma)
+        skill[w.trade[slots] != HEWER] = 1.0  # support trades: skill is the hewers' concern
+        eager = draw_eagerness(self.rng, slots.size)
+        w.fill(slots, skill, eager, self.recruit_miners(slots), start=start)
+
     def recruit_miners(self, slots: np.ndarray) -> np.ndarray:
         """New Miner agents for ``slots``; returns their ids."""
         ids = np.empty(slots.size, dtype=np.int64)

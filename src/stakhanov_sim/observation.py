@@ -17,6 +17,7 @@ from mesa import DataCollector
 
 from stakhanov_sim.agents import TRADES
 from stakhanov_sim.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
+from stakhanov_sim.workforce import HEWER
 
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
@@ -122,7 +123,7 @@ def fill_ledger(model: MineModel) -> None:
         "equipment_downtime": float(model.broken.mean()),
         "sabotage_acts": model.sabotage_this_shift,
         "accusations": model.accusations_this_shift,
-        "staff_replaced": model.accusations_this_shift,
+        "staff_replaced": model.accusations_this_shift,  # every accused man is removed and replaced
         "quits": model.quits_this_shift,
         "headcount": int(np.count_nonzero(employed)),
         "hires": model.hires_this_shift,
@@ -159,7 +160,7 @@ class AgentSampler:
         n_staff = foremen.size + engineers.size
         no_value = np.full(n_staff, np.nan)
         no_flag = np.zeros(n_staff, dtype=bool)
-        hewer = w.trade[s] == 0
+        hewer = w.trade[s] == HEWER
         return {
             "shift": np.full(s.size + n_staff, model.shift, dtype=np.int64),
             "agent_id": np.concatenate([w.agent_id[s], foremen.agent_id, engineers.agent_id]),

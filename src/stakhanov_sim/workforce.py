@@ -119,9 +119,9 @@ def layout(scenario: Scenario) -> Workforce:
     )
 
 
-def draw_skill(rng: np.random.Generator, n: int, sigma: float, scale: float = 1.0) -> np.ndarray:
-    """Hewers' skill: lognormal with median ``scale`` (a new recruit's is lower)."""
-    return scale * rng.lognormal(0.0, sigma, n)
+def draw_skill(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
+    """Hewers' full skill: lognormal with median 1 (a recruit starts below it, see ``fill``)."""
+    return rng.lognormal(0.0, sigma, n)
 
 
 def draw_eagerness(rng: np.random.Generator, n: int) -> np.ndarray:

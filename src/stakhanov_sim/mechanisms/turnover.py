@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stakhanov_sim.workforce import HEWER, draw_eagerness, draw_skill
-
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -40,10 +38,7 @@ def hire(model: MineModel) -> None:
     model.hires_this_shift = int(slots.size)
     if slots.size == 0:
         return
-    skill = draw_skill(model.rng, slots.size, model.config.mine.skill_sigma)
-    skill[w.trade[slots] != HEWER] = 1.0
-    ids = model.recruit_miners(slots)
-    w.fill(slots, skill, draw_eagerness(model.rng, slots.size), ids, start=cfg.recruit_skill)
+    model.hire_into(slots, start=cfg.recruit_skill)
 
 
 def learn(model: MineModel) -> None:
