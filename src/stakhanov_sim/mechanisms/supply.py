@@ -57,7 +57,7 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
     served = worst_special * need_special + worst_other * need_other
     model.section_shortfall = 1 - _share(served, section_need)
     total = section_need.sum()
-    model.supply_shortfall = float(1 - served.sum() / total) if total > 0 else 0.0
+    model.supply_shortfall = float(1 - _share(served.sum(), total))
     return np.where(special, worst_special[:, None], worst_other[:, None]).ravel()
 
 
