@@ -18,7 +18,7 @@ import pandas as pd
 
 from stakhanov_sim import outcomes
 from stakhanov_sim.outcomes import CONFIDENCE, FINAL_YEAR, mean_interval, welch_difference
-from stakhanov_sim.results import Results, ResultsError
+from stakhanov_sim.results import Results, ResultsError, atomic_write
 
 CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 SUMMARY_CSV = "summary.csv"
@@ -196,6 +196,6 @@ def compare(run_dirs: Sequence[str | os.PathLike], outdir: str | os.PathLike) ->
     figures = plots.plot_compare(runs, out)
     table = summarise(runs)
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
-    table.to_csv(csv_path, index=False)
-    md_path.write_text(to_markdown(table))
+    atomic_write(csv_path, lambda tmp: table.to_csv(tmp, index=False))
+    atomic_write(md_path, lambda tmp: Path(tmp).write_text(to_markdown(table)))
     return [*figures, csv_path, md_path]

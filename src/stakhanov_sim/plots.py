@@ -24,6 +24,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from stakhanov_sim.results import atomic_write
+
 if TYPE_CHECKING:
     from stakhanov_sim.results import Results
 
@@ -257,7 +259,8 @@ def _prepare(outdir: str | Path, runs: Iterable[Results]) -> Path:
 
 
 def _save(figure: Figure, path: Path) -> Path:
-    figure.savefig(path, dpi=DPI)
+    """Write the PNG under a temporary name, then rename: no half-drawn figure on disk."""
+    atomic_write(path, lambda tmp: figure.savefig(tmp, dpi=DPI, format="png"))
     return path
 
 

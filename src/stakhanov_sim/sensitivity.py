@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from stakhanov_sim.design import MORRIS_LEVELS, design_seed, raw_sample, salib_problem
 from stakhanov_sim.outcomes import OUTCOMES, all_finite, label
 from stakhanov_sim.plots import DPI, OKABE_ITO
+from stakhanov_sim.results import atomic_write
 from stakhanov_sim.sweep import Sweep, SweepReport, load_runs, load_sweep, run_sweep
 
 Method = Literal["sobol", "morris"]
@@ -117,8 +118,8 @@ def _indices(method: Method, problem: dict, x: np.ndarray, y: np.ndarray, seed: 
 def write_tables(indices: pd.DataFrame, sweep: Sweep, out: Path) -> list[Path]:
     """indices.csv (for programs) and indices.md (for people)."""
     csv_path, md_path = out / INDICES_CSV, out / INDICES_MD
-    indices.to_csv(csv_path, index=False)
-    md_path.write_text(_markdown(indices, sweep))
+    atomic_write(csv_path, lambda tmp: indices.to_csv(tmp, index=False))
+    atomic_write(md_path, lambda tmp: Path(tmp).write_text(_markdown(indices, sweep)))
     return [csv_path, md_path]
 
 
@@ -197,7 +198,7 @@ def plot_indices(indices: pd.DataFrame, sweep: Sweep, outdir: Path) -> Path:
     ax.set_title(_title(method, outcome, sweep), fontsize=10)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / f"{method}_{outcome}.png"
-    figure.savefig(path, dpi=DPI)
+    atomic_write(path, lambda tmp: figure.savefig(tmp, dpi=DPI, format="png"))
     return path
 
 
