@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from stakhanov_sim import load_scenario, run
+from stakhanov_sim.scenario import NO_SPECIAL_CONDITIONS
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SHIPPED = sorted(p.name for p in CONFIGS.glob("*.yaml"))
@@ -166,3 +167,11 @@ def test_flat_pay_narrows_the_wage_gap(short_run):
     history = short_run(HISTORY).model["wage_gini"].tail(100).mean()
     flat_pay = short_run("flat_pay.yaml").model["wage_gini"].tail(100).mean()
     assert flat_pay < history
+
+
+def test_no_special_conditions_file_is_the_shared_counterfactual():
+    """The YAML, the app's switch and the validation all mean the same counterfactual."""
+    shipped = load_scenario(CONFIGS / "no_special_conditions.yaml")
+    built = load_scenario(CONFIGS / "history_1935_37.yaml", NO_SPECIAL_CONDITIONS)
+    same = {"name": shipped.name, "description": shipped.description}
+    assert shipped == built.model_copy(update=same)

@@ -27,7 +27,7 @@ from stakhanov_sim.app_charts import CHARTS
 from stakhanov_sim.app_mine import EventFeed, MinePicture
 from stakhanov_sim.config import load_scenario
 from stakhanov_sim.model import MineModel
-from stakhanov_sim.scenario import Scenario
+from stakhanov_sim.scenario import NO_SPECIAL_CONDITIONS, Scenario
 
 PACKAGE_CONFIGS = Path(__file__).resolve().parents[2] / "configs"  # a source checkout
 CONFIGS = PACKAGE_CONFIGS if PACKAGE_CONFIGS.is_dir() else Path.cwd() / "configs"
@@ -118,7 +118,7 @@ def classroom_scenario(preset: str, levers: Levers) -> Scenario:
     if not levers.progressive_pay:
         overrides["pay.progressive"] = []
     if not levers.special_conditions:
-        overrides.update(_no_special_conditions())
+        overrides.update(NO_SPECIAL_CONDITIONS)
     return load_scenario(path, overrides)
 
 
@@ -136,18 +136,6 @@ def _timeline(base: Scenario, levers: Levers) -> list[dict[str, Any]]:
     if date is not None and base.calendar.start <= date <= base.calendar.end:
         events.append({"date": date, "kind": "norm_revision", "label": "Norm revision"})
     return events
-
-
-def _no_special_conditions() -> dict[str, Any]:
-    """Nobody is favoured: no timbermen behind records, no Stakhanovites on special terms."""
-    return {
-        "records.special_conditions_multiplier": 1.0,
-        "records.helpers_per_record": 0,
-        "records.max_helpers": 0,
-        "records.helper_escalation": 0.0,
-        "records.helpers_per_stakhanovite": 0.0,
-        "records.special_conditions_cap": 0.0,
-    }
 
 
 DEFAULTS = Levers.of(load_scenario(presets()[DEFAULT_PRESET]))

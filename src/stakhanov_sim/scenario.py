@@ -260,3 +260,18 @@ class Scenario(Section):
             + round(m.hewers_per_section * m.timbermen_per_hewer)
             + round(m.hewers_per_section * m.haulers_per_hewer)
         )
+
+
+# The counterfactual in which nobody is favoured: a record attempt is an all-out shift on an
+# ordinary face, no hewer gets a timberman of his own, supplies are shared by need. The one
+# definition used by configs/no_special_conditions.yaml (checked by a test), the app's switch
+# and the validation's pattern a2.
+NO_SPECIAL_CONDITIONS: dict[str, Any] = {
+    "records.special_conditions_multiplier": 1.0,
+    "records.helpers_per_record": 0,
+    "records.max_helpers": 0,
+    "records.helper_escalation": 0.0,
+    "records.helpers_per_stakhanovite": 0.0,
+    "records.special_conditions_cap": 0.0,
+    "supply.special_conditions_first": False,
+}

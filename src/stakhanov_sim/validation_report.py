@@ -20,15 +20,10 @@ from stakhanov_sim.config import load_scenario
 from stakhanov_sim.plots import ensemble_band
 from stakhanov_sim.results import Results, atomic_write
 from stakhanov_sim.runner import run
+from stakhanov_sim.scenario import NO_SPECIAL_CONDITIONS
 from stakhanov_sim.validation import evaluate, report_markdown
 
 NO_CAMPAIGN = {"campaign.events": []}
-NO_SPECIAL_CONDITIONS = {
-    "records.special_conditions_multiplier": 1.0,
-    "records.helpers_per_record": 0,
-    "records.max_helpers": 0,
-    "records.helper_escalation": 0.0,
-}
 COLOURS = {"history": "#0072B2", "baseline": "#E69F00"}  # Okabe-Ito
 TARGET_COLOUR = "#009E73"
 MONTH_SHIFTS = 25
