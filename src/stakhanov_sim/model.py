@@ -92,6 +92,7 @@ class MineModel(mesa.Model):
         self.network = network.build(
             w, s.mine.within_section_links, s.mine.cross_section_links, self.rng
         )
+        self.adopters_nearby = network.Tally(self.network, w.adopted)
         self.foremen = Staff(w.sections)
         self.engineers = Staff(n_engineers)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.workforce import Workforce
 
 
@@ -25,23 +26,47 @@ class Network:
         self.degree = np.asarray(adjacency.sum(axis=1)).ravel()
         scale = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
         self.mean_operator = sparse.diags(scale) @ adjacency
+        self.inverse_degree = scale
         self.edges = adjacency.nnz // 2
-        self._first_rows: dict[int, sparse.csr_matrix] = {}
 
-    def mean(self, values: np.ndarray, rows: int | None = None) -> np.ndarray:
-        """Each slot's mean of ``values`` over its workmates (0 for a slot with none).
+    def mean(self, values: np.ndarray) -> np.ndarray:
+        """Each slot's mean of ``values`` over its workmates (0 for a slot with none)."""
+        return self.mean_operator @ values.astype(float, copy=False)
 
-        Args:
-            values: one value per slot.
-            rows: only the first ``rows`` slots' means (the hewers' are the first): half the
-                work when only hewers need them, with the same sums.
-        """
-        operator = self.mean_operator
-        if rows is not None and rows < operator.shape[0]:
-            if rows not in self._first_rows:
-                self._first_rows[rows] = operator[:rows]
-            operator = self._first_rows[rows]
-        return operator @ values.astype(float, copy=False)
+
+class Tally:
+    """Each slot's share of workmates with a flag (say, who has adopted the new methods).
+
+    The same as ``network.mean(flags)``, but kept up to date from the flags that changed
+    since the last call instead of summing every slot's workmates again: only a few dozen
+    miners take up the methods, earn a title or quit in a shift.
+    """
+
+    def __init__(self, network: Network, flags: np.ndarray) -> None:
+        operator = network.mean_operator
+        self.indptr, self.indices = operator.indptr, operator.indices
+        self.inverse_degree = network.inverse_degree
+        self.last = flags.copy()
+        self.count = np.zeros(flags.size)
+        _recount(self.indptr, self.indices, np.flatnonzero(flags), flags, self.count)
+
+    def share(self, flags: np.ndarray, rows: int | None = None) -> np.ndarray:
+        """Share of each slot's workmates flagged now (of the first ``rows`` slots only)."""
+        changed = np.flatnonzero(flags != self.last)
+        if changed.size:
+            _recount(self.indptr, self.indices, changed, flags, self.count)
+            self.last[changed] = flags[changed]
+        rows = self.count.size if rows is None else rows
+        return self.count[:rows] * self.inverse_degree[:rows]
+
+
+@kernel
+def _recount(indptr, indices, changed, flags, count):
+    """Add (or take away) each changed slot from its workmates' counts (links are mutual)."""
+    for j in changed:
+        delta = 1.0 if flags[j] else -1.0
+        for k in range(indptr[j], indptr[j + 1]):
+            count[indices[k]] += delta
 
 
 def build(workforce: Workforce, within: int, across: int, rng: np.random.Generator) -> Network:

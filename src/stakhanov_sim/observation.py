@@ -16,6 +16,7 @@ import pandas as pd
 from mesa import DataCollector
 
 from stakhanov_sim.agents import TRADES
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
 from stakhanov_sim.workforce import HEWER
 
@@ -79,57 +80,87 @@ def _rank_table(capacity: int) -> np.ndarray:
     return ranks
 
 
-def _mean_or_nan(values: np.ndarray) -> float:
-    """The mean (``ndarray.mean`` to the bit, without its overhead), NaN when empty."""
-    return float(values.sum() / values.size) if values.size else float("nan")
-
-
-def _mean_norm(model: MineModel) -> float:
-    """Mean norm over employed hewers (every section's norm when none is employed)."""
-    per_section = model.workforce.by_section(model.workforce.employed).sum(axis=1)
-    if not per_section.any():
-        return float(model.norm_tons.mean())
-    return float((model.norm_tons * per_section).sum() / per_section.sum())
-
-
 def fill_ledger(model: MineModel) -> None:
     """This shift's model-level outcomes, under the contract's names."""
     w = model.workforce
-    employed = w.employed
-    hewers = w.hewer(employed)
-    n_hewers = max(int(np.count_nonzero(hewers)), 1)
-    stakh = w.stakhanovite & employed
-    n_stakh = int(np.count_nonzero(stakh))
-    fulfilment = w.hewer(w.fulfilment)
-    wages = w.wage_rubles[employed]
+    wages = np.empty(w.size)  # employed miners' wages, for the Gini
+    tally = _tally(
+        w.employed, w.stakhanovite, w.wage_rubles, w.resentment, w.hewer(w.fulfilment),
+        w.hewers, model.norm_tons, wages,
+    )  # fmt: skip
+    headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment, norm = (
+        tally
+    )
+    n_hewers = max(hewers, 1)
     model.ledger = {
         "shift": model.shift,
-        "date": pd.Timestamp(model.dates[model.shift]).as_unit(DATE_UNIT),
+        "date": np.datetime64(model.dates[model.shift], DATE_UNIT),
         "output_tons": model.output_this_shift,
         "plan_tons": model.plan_this_shift,
-        "norm_tons": _mean_norm(model),
-        "share_meeting_norm": int(np.count_nonzero((fulfilment >= 1) & hewers)) / n_hewers,
-        "n_stakhanovites": n_stakh,
-        "share_stakhanovites": n_stakh / n_hewers,
-        "max_fulfilment": float(fulfilment.max()),
+        "norm_tons": norm,
+        "share_meeting_norm": meeting / n_hewers,
+        "n_stakhanovites": stakh,
+        "share_stakhanovites": stakh / n_hewers,
+        "max_fulfilment": max_fulfilment,
         "records_set": model.records_this_shift,
-        "mean_wage_rubles": _mean_or_nan(wages),
-        "wage_gini": gini(wages),
-        "mean_wage_stakhanovite": _mean_or_nan(w.wage_rubles[stakh]),
-        "mean_wage_other": _mean_or_nan(w.wage_rubles[employed & ~w.stakhanovite]),
-        "mean_resentment": _mean_or_nan(w.resentment[employed]),
+        "mean_wage_rubles": _mean_or_nan(wage_stakh + wage_other, headcount),
+        "wage_gini": gini(wages[:headcount]),
+        "mean_wage_stakhanovite": _mean_or_nan(wage_stakh, stakh),
+        "mean_wage_other": _mean_or_nan(wage_other, headcount - stakh),
+        "mean_resentment": _mean_or_nan(resentment, headcount),
         "sanctions": model.sanctions_this_shift,
         "supply_shortfall": model.supply_shortfall,
-        "equipment_downtime": float(model.broken.mean()),
+        "equipment_downtime": float(np.count_nonzero(model.broken) / model.broken.size),
         "sabotage_acts": model.sabotage_this_shift,
         "accusations": model.accusations_this_shift,
         "staff_replaced": model.accusations_this_shift,  # every accused man is removed and replaced
         "quits": model.quits_this_shift,
-        "headcount": int(np.count_nonzero(employed)),
+        "headcount": headcount,
         "hires": model.hires_this_shift,
         "sanctions_on_stakhanovites": model.sanctions_on_stakhanovites,
         "norm_raise": model.norm_raise_today,
     }
+
+
+def _mean_or_nan(total: float, count: int) -> float:
+    """A mean from its sum and count, NaN when there is nothing to average."""
+    return total / count if count else float("nan")
+
+
+@kernel
+def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, wages):
+    """One pass over the slots for the ledger's counts and sums.
+
+    Returns headcount, employed hewers, Stakhanovites, hewers meeting the norm, the highest
+    fulfilment, the Stakhanovites' and the others' wage bills, summed resentment, and the mean
+    norm over employed hewers (the mean over sections when none is employed); fills
+    ``wages[:headcount]`` with the employed miners' wages.
+    """
+    headcount = n_hewers = n_stakh = meeting = 0
+    max_fulfilment = -np.inf
+    stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
+    for k in range(employed.size):
+        if k < fulfilment.size:
+            max_fulfilment = max(max_fulfilment, fulfilment[k])
+        if not employed[k]:
+            continue
+        wages[headcount] = wage[k]
+        headcount += 1
+        resentment_sum += resentment[k]
+        if stakhanovite[k]:
+            n_stakh += 1
+            stakh_bill += wage[k]
+        else:
+            other_bill += wage[k]
+        if k < fulfilment.size:
+            n_hewers += 1
+            meeting += fulfilment[k] >= 1
+            norm_sum += norm_tons[k // hewers]
+    norm = norm_sum / n_hewers if n_hewers else norm_tons.mean()
+    return (
+        headcount, n_hewers, n_stakh, meeting, max_fulfilment, stakh_bill, other_bill,
+        resentment_sum, norm,
+    )  # fmt: skip
 
 
 class AgentSampler:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.scenario import Pay
 
 if TYPE_CHECKING:
@@ -38,26 +39,61 @@ def piece_wage(
         rate: base piece rate (rubles per ton), likewise.
     """
     edges, multipliers = schedule(cfg)
-    upper = np.append(edges[1:], np.inf)
-    norms_paid = np.zeros_like(fulfilment)
-    for lo, hi, mult in zip(edges, upper, multipliers, strict=True):
-        norms_paid += mult * np.clip(fulfilment - lo, 0.0, hi - lo)
-    return norms_paid * norm_tons * rate
+    flat = np.ascontiguousarray(fulfilment, dtype=float).ravel()
+    norms_paid = np.empty_like(flat)
+    _norm_equivalents_each(flat, edges, multipliers, norms_paid)
+    return norms_paid.reshape(np.shape(fulfilment)) * norm_tons * rate
 
 
 def pay(model: MineModel) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
     w, cfg = model.workforce, model.config.pay
-    hewer_wage = w.by_section(w.wage_rubles)
-    hewer_wage[:] = piece_wage(
-        w.by_section(w.fulfilment), model.norm_tons[:, None], model.piece_rate[:, None], cfg
-    )
-    support = slice(w.n_hewer_slots, None)  # timbermen and haulers follow the hewers
-    if cfg.support_pay == "time":
-        w.wage_rubles[support] = cfg.support_time_rate_rubles
-    else:
-        hewers = np.maximum(w.by_section(w.employed).sum(axis=1), 1)
-        mean_hewer = hewer_wage.sum(axis=1) / hewers
-        w.wage_rubles[support] = cfg.support_share * mean_hewer[w.section[support]]
-    w.wage_rubles *= w.employed
-    w.earnings_rubles += w.wage_rubles
+    edges, multipliers = schedule(cfg)
+    _pay(
+        w.hewer(w.fulfilment), model.norm_tons, model.piece_rate, w.hewers, edges, multipliers,
+        cfg.support_pay == "time", cfg.support_time_rate_rubles, cfg.support_share,
+        w.employed, w.section, w.wage_rubles, w.earnings_rubles,
+    )  # fmt: skip
+
+
+@kernel
+def _norm_equivalents(fulfilment, edges, multipliers):
+    """Norms' worth of pay for one fulfilment: each band's part times its multiplier."""
+    paid = 0.0
+    for band in range(edges.size):
+        width = edges[band + 1] - edges[band] if band + 1 < edges.size else np.inf
+        paid += multipliers[band] * min(max(fulfilment - edges[band], 0.0), width)
+    return paid
+
+
+@kernel
+def _norm_equivalents_each(fulfilment, edges, multipliers, out):
+    for k in range(fulfilment.size):
+        out[k] = _norm_equivalents(fulfilment[k], edges, multipliers)
+
+
+@kernel
+def _pay(
+    fulfilment, norm_tons, rate, hewers, edges, multipliers, time_rate_for_support,
+    time_rate, support_share, employed, section, wage, earnings,
+):  # fmt: skip
+    """Hewers by the piece (see ``piece_wage``); timbermen and haulers by time or by share.
+
+    Under the share rule a support worker gets ``support_share`` of the mean wage of his
+    section's employed hewers. Vacant slots earn nothing.
+    """
+    sections = norm_tons.size
+    mean_hewer = np.zeros(sections)
+    for s in range(sections):
+        total, working = 0.0, 0
+        for k in range(s * hewers, (s + 1) * hewers):
+            wage[k] = _norm_equivalents(fulfilment[k], edges, multipliers) * norm_tons[s] * rate[s]
+            total += wage[k]
+            working += employed[k]
+        mean_hewer[s] = total / max(working, 1)
+    for k in range(sections * hewers, wage.size):
+        wage[k] = time_rate if time_rate_for_support else support_share * mean_hewer[section[k]]
+    for k in range(wage.size):
+        if not employed[k]:
+            wage[k] = 0.0
+        earnings[k] += wage[k]

@@ -51,7 +51,7 @@ def spread_methods(model: MineModel) -> None:
     if model.intensity <= 0:
         return
     w, cfg = model.workforce, model.config.recognition
-    neighbours = model.network.mean(w.adopted, rows=w.n_hewer_slots)  # hewers come first
+    neighbours = model.adopters_nearby.share(w.adopted, rows=w.n_hewer_slots)  # hewers first
     pull = cfg.broadcast + cfg.publicity * neighbours
     chance = model.intensity * w.hewer(w.eager) * pull
     adopted = w.hewer(w.adopted)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -28,36 +30,57 @@ def update_resentment(model: MineModel) -> None:
     """Add this shift's grievances, let resentment spread and fade, keep it in 0..1."""
     w, cfg = model.workforce, model.config.social
     r = w.resentment
-    ordinary = w.employed & ~w.stakhanovite
-    grievance = cfg.deprivation_gain * _deprivation(model)
-    if model.new_titles_by_section.any():  # most shifts nobody earns the title
-        grievance += cfg.privilege_gain * model.new_titles_by_section[w.section]
-    r += ordinary * grievance
-    h_ordinary = w.hewer(ordinary)
-    loss = 1 - w.hewer(w.support) * model.supply_factor
-    w.hewer(r)[:] += h_ordinary * (
-        cfg.support_loss_gain * np.clip(loss, 0, 1) + cfg.failure_gain * (w.hewer(w.fulfilment) < 1)
-    )
-    if model.norm_raise_today:
-        r += model.norm_raise_today * cfg.norm_raise_gain * w.employed
-    r += CONTAGION * (model.network.mean(r) - r)
-    r *= (1 - cfg.decay) * w.employed
-    np.clip(r, 0.0, 1.0, out=r)
+    _add_grievances(
+        r, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.hewers,
+        w.hewer(w.support), model.supply_factor, w.hewer(w.fulfilment),
+        model.norm_tons * model.piece_rate, model.new_titles_by_section,
+        cfg.deprivation_gain, cfg.privilege_gain, cfg.support_loss_gain, cfg.failure_gain,
+        model.norm_raise_today * cfg.norm_raise_gain,
+    )  # fmt: skip
+    _spread_and_fade(r, model.network.mean(r), w.employed, CONTAGION, cfg.decay)
 
 
-def _deprivation(model: MineModel) -> np.ndarray:
-    """Each miner's pay gap to his section's mean Stakhanovite wage, in base norm wages (0..1)."""
-    w = model.workforce
-    stakh = w.by_section(w.stakhanovite)
-    n = stakh.sum(axis=1)
-    if not n.any():  # no Stakhanovites yet: nobody to envy
-        return np.zeros(w.size)
-    stakh_wage = np.divide(
-        (w.by_section(w.wage_rubles) * stakh).sum(axis=1), n, out=np.zeros(w.sections), where=n > 0
-    )
-    base_wage = model.norm_tons * model.piece_rate
-    gap = (stakh_wage[w.section] - w.wage_rubles) / base_wage[w.section]
-    return np.clip(gap, 0.0, 1.0) * (n[w.section] > 0)
+@kernel
+def _add_grievances(
+    r, employed, stakhanovite, wage, section, hewers, support, supply_factor, fulfilment,
+    base_wage, new_titles, deprivation_gain, privilege_gain, support_loss_gain, failure_gain,
+    norm_raise,
+):  # fmt: skip
+    """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
+
+    Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
+    base norm wages (0..1); privilege is workmates' new titles; hewers also resent the
+    timbermen and supplies they lost to the favoured, and failing the norm.
+    """
+    sections = base_wage.size
+    stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
+    for k in range(sections * hewers):  # the title is a hewer's
+        if stakhanovite[k]:
+            stakh_wage[section[k]] += wage[k]
+            n_stakh[section[k]] += 1
+    for s in range(sections):
+        if n_stakh[s] > 0:
+            stakh_wage[s] /= n_stakh[s]
+    for k in range(r.size):
+        s = section[k]
+        if employed[k] and not stakhanovite[k]:
+            deprivation = 0.0
+            if n_stakh[s] > 0:
+                deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage[s], 0.0), 1.0)
+            r[k] += deprivation_gain * deprivation + privilege_gain * new_titles[s]
+            if k < support.size:
+                loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
+                r[k] += support_loss_gain * loss + failure_gain * (fulfilment[k] < 1)
+        if employed[k]:
+            r[k] += norm_raise
+
+
+@kernel
+def _spread_and_fade(r, workmates, employed, contagion, decay):
+    """Close part of the gap to workmates' mean, fade, empty vacant slots, keep in 0..1."""
+    for k in range(r.size):
+        value = (r[k] + contagion * (workmates[k] - r[k])) * (1 - decay) if employed[k] else 0.0
+        r[k] = min(max(value, 0.0), 1.0)
 
 
 def sanction(model: MineModel) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.workforce import HAULER
 
 if TYPE_CHECKING:
@@ -31,57 +32,81 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
         per hewer, the share of his need he gets of the scarcest supply (0..1).
     """
     w, cfg = model.workforce, model.config.supply
-    need_by_section = need.reshape(w.sections, w.hewers)
-    special = w.by_section(w.special)
-    section_need = need_by_section.sum(axis=1)
-    need_special = np.where(special, need_by_section, 0.0).sum(axis=1)
-    need_other = section_need - need_special
-    # The scarcest supply decides: each section's lowest share over the kinds, for its
-    # favoured and for its other hewers (spread over the hewers once, at the end).
-    worst_special, worst_other = np.ones(w.sections), np.ones(w.sections)
-    model.supply_delivered = {}
-    model.supply_allocated = {}
-    for kind in KINDS:
-        capacity = _delivery(model, kind, section_need)
-        if cfg.special_conditions_first:
-            f_special = _share(capacity, need_special)
-            f_other = _share(capacity - f_special * need_special, need_other)
-        else:
-            f_special = f_other = _share(capacity, need_special + need_other)
-        np.minimum(worst_special, f_special, out=worst_special)
-        np.minimum(worst_other, f_other, out=worst_other)
-        model.supply_delivered[kind] = float(capacity.sum())
-        model.supply_allocated[kind] = float(
-            (f_special * need_special + f_other * need_other).sum()
-        )
-    served = worst_special * need_special + worst_other * need_other
-    model.section_shortfall = 1 - _share(served, section_need)
-    total = section_need.sum()
-    model.supply_shortfall = float(1 - _share(served.sum(), total))
-    return np.where(special, worst_special[:, None], worst_other[:, None]).ravel()
+    mines = model.config.mine.mines
+    noise = (_noise(model, mines), _noise(model, mines), _noise(model, 1))  # in KINDS' order
+    levels = np.array([getattr(cfg, f"{kind}_per_shift") for kind in KINDS])
+    crew = w.by_section(w.employed, HAULER).mean(axis=1) if w.haulers else np.ones(w.sections)
+    factor = np.empty(w.n_hewer_slots)
+    model.section_shortfall = np.empty(w.sections)
+    delivered, allocated = np.empty(len(KINDS)), np.empty(len(KINDS))
+    model.supply_shortfall = _allocate(
+        need, w.hewer(w.special), w.hewers, model.config.mine.sections, levels,
+        model.baseline_need, noise[0], noise[1], noise[2][0], crew, cfg.special_conditions_first,
+        factor, model.section_shortfall, delivered, allocated,
+    )  # fmt: skip
+    model.supply_delivered = dict(zip(KINDS, delivered.tolist(), strict=True))
+    model.supply_allocated = dict(zip(KINDS, allocated.tolist(), strict=True))
+    return factor
 
 
-def _share(capacity: np.ndarray, need: np.ndarray) -> np.ndarray:
-    """Share of ``need`` that ``capacity`` covers (1 when nothing is needed)."""
-    return np.clip(np.divide(capacity, need, out=np.ones_like(need), where=need > 0), 0.0, 1.0)
+@kernel
+def _allocate(
+    need, special, hewers, sections_per_mine, levels, baseline_need, timber_noise, air_noise,
+    wagon_noise, crew, special_first, factor, section_shortfall, delivered, allocated,
+):  # fmt: skip
+    """Each section's deliveries, shares and shortfall, in one pass (see ``allocate``).
+
+    Timber and air come to each mine (``level`` x its sections' ordinary need x the mine's
+    noise); the railway's wagons come to the basin and are shared by need, then moved as far
+    as each section's haulers allow. Each foreman serves his hewers on special conditions
+    first (when ``special_first``), then the others pro rata; the scarcest supply decides.
+    """
+    sections = baseline_need.size
+    need_special, need_other = np.zeros(sections), np.zeros(sections)
+    section_need = np.zeros(sections)
+    for s in range(sections):
+        for k in range(s * hewers, (s + 1) * hewers):
+            section_need[s] += need[k]
+            if special[k]:
+                need_special[s] += need[k]
+        need_other[s] = section_need[s] - need_special[s]
+    total_need = section_need.sum()
+    basin = levels[2] * baseline_need.sum() * wagon_noise
+    delivered[:] = 0.0
+    allocated[:] = 0.0
+    served_total = 0.0
+    for s in range(sections):
+        mine = s // sections_per_mine
+        worst_special = worst_other = 1.0
+        for kind in range(3):
+            if kind == 0:
+                capacity = levels[0] * baseline_need[s] * timber_noise[mine]
+            elif kind == 1:
+                capacity = levels[1] * baseline_need[s] * air_noise[mine]
+            else:
+                share = section_need[s] / total_need if total_need > 0 else 1 / sections
+                capacity = basin * share * crew[s]
+            if special_first:
+                f_special = _share(capacity, need_special[s])
+                f_other = _share(capacity - f_special * need_special[s], need_other[s])
+            else:
+                f_special = f_other = _share(capacity, need_special[s] + need_other[s])
+            worst_special = min(worst_special, f_special)
+            worst_other = min(worst_other, f_other)
+            delivered[kind] += capacity
+            allocated[kind] += f_special * need_special[s] + f_other * need_other[s]
+        served = worst_special * need_special[s] + worst_other * need_other[s]
+        served_total += served
+        section_shortfall[s] = 1 - _share(served, section_need[s])
+        for k in range(s * hewers, (s + 1) * hewers):
+            factor[k] = worst_special if special[k] else worst_other
+    return 1 - _share(served_total, total_need)
 
 
-def _delivery(model: MineModel, kind: str, section_need: np.ndarray) -> np.ndarray:
-    """Each section's delivery of one supply this shift, in tons of coal it can serve."""
-    w, cfg = model.workforce, model.config.supply
-    level = getattr(cfg, f"{kind}_per_shift")
-    sections_per_mine = model.config.mine.sections
-    if kind == "wagons":
-        basin = level * model.baseline_need.sum() * _noise(model, 1)[0]
-        total_need = section_need.sum()
-        shares = (
-            section_need / total_need if total_need > 0 else np.full(w.sections, 1 / w.sections)
-        )
-        haulers = w.by_section(w.employed, HAULER)
-        crew = haulers.mean(axis=1) if w.haulers else np.ones(w.sections)
-        return basin * shares * crew
-    mine_noise = np.repeat(_noise(model, model.config.mine.mines), sections_per_mine)
-    return level * model.baseline_need * mine_noise
+@kernel
+def _share(capacity: float, need: float) -> float:
+    """Share of ``need`` that ``capacity`` covers, in 0..1 (1 when nothing is needed)."""
+    return min(max(capacity / need, 0.0), 1.0) if need > 0 else 1.0
 
 
 def _noise(model: MineModel, n: int) -> np.ndarray:

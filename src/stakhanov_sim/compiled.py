@@ -1,0 +1,21 @@
+"""Compiled kernels: where a shift's array code is fused into one pass with Numba.
+
+A mechanism written as NumPy expressions makes one pass over the slots per operation, and
+on a 10,000-miner mine a shift was ~300 such calls, most of them over a few hundred
+sections where the call costs more than the arithmetic (benchmarks/README.md). The hottest
+mechanisms keep their NumPy form for the rare and random parts (every draw still comes from
+``model.rng``, in the same order) and hand the arithmetic to a kernel compiled here.
+
+Kernels are compiled on first use and cached on disk (``cache=True``), so only the first run
+on a machine pays for compilation. ``fastmath`` stays off: results must not depend on how
+wide the CPU's vector units are, so a seed gives the same run on every machine.
+"""
+
+from __future__ import annotations
+
+import numba
+
+
+def kernel(function):
+    """Compile ``function`` with Numba's nopython mode, cached between processes."""
+    return numba.njit(cache=True, nogil=True, fastmath=False)(function)
