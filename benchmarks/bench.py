@@ -121,11 +121,28 @@ def time_mesa_empty(n: int, agent_steps: int = MESA_AGENT_STEPS) -> dict:
     return {"mesa_us": cpu / (sweeps * n) * 1e6, "mesa_wall_us": wall / (sweeps * n) * 1e6}
 
 
+def warm_up(window: tuple[dt.date, dt.date] = WINDOW) -> float:
+    """CPU seconds of a first, tiny run: loading (or, the first time, compiling) the kernels.
+
+    A fresh process pays this once, whatever the size of the mine; it is reported apart from
+    the cost per worker-shift, which is that of a process already running.
+    """
+    from stakhanov_sim import MineModel
+
+    cpu = time.process_time()
+    model = MineModel(scaled_scenario(100, window))
+    while model.running:
+        model.step()
+    return time.process_time() - cpu
+
+
 def measure_size(
     miners: int, window: tuple[dt.date, dt.date] = WINDOW, agent_steps: int = MESA_AGENT_STEPS
 ) -> dict:
     """One row of the scaling table: the model, then Mesa's empty loop, in this process."""
+    first_use = warm_up(window)
     row = time_model(scaled_scenario(miners, window))
+    row["first_use_cpu_s"] = first_use
     gc.collect()
     row.update(time_mesa_empty(row["miners"], agent_steps))
     row["ratio"] = row["model_us"] / row["mesa_us"]

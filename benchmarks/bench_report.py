@@ -76,13 +76,14 @@ def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
 
 def _size_table(rows: list[dict]) -> list[str]:
     lines = [
-        "| miners | sections | shifts | construction (s) | model (µs/worker-shift, CPU) "
+        "| miners | sections | shifts | first use (s) | construction (s) | model (µs/worker-shift, CPU) "
         "| model (µs, wall) | Mesa empty shuffle_do (µs/agent, CPU) | ratio | peak RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['miners']:,} | {r['sections']:,} | {r['shifts']} | {r['construct_s']:.2f} "
+            f"| {r['miners']:,} | {r['sections']:,} | {r['shifts']} "
+            f"| {r.get('first_use_cpu_s', float('nan')):.2f} | {r['construct_s']:.2f} "
             f"| {r['model_us']:.3f} | {r['model_wall_us']:.3f} | {r['mesa_us']:.3f} "
             f"| {r['ratio']:.2f} | {r['peak_rss_mb']:,.0f} |"
         )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -20,28 +22,41 @@ WORKING_CONDITION = 0.5  # a broken section runs again once repaired to this con
 
 
 def update(model: MineModel) -> None:
-    """Wear from this shift's pace, new breakdowns, then each engineer's repairs."""
-    cfg = model.config.equipment
-    pace = np.maximum(model.section_pace, 0.0)
-    model.condition -= cfg.wear_per_shift * pace**cfg.wear_exponent
-    np.clip(model.condition, 0.0, 1.0, out=model.condition)
-    worn = 1 - model.condition
-    breaking = ~model.broken & (model.rng.random(model.condition.size) < cfg.breakdown_rate * worn)
-    model.condition[breaking] = np.maximum(model.condition[breaking] - cfg.breakdown_damage, 0.0)
-    model.broken |= breaking
-    _repair(model)
-    model.broken &= model.condition < WORKING_CONDITION
+    """Wear from this shift's pace, new breakdowns, then each engineer's repairs.
 
-
-def _repair(model: MineModel) -> None:
-    """Each engineer spreads his repair capacity over his sections, broken ones first."""
+    Each engineer spreads his repair capacity over his sections in proportion to their
+    deficit, a broken section's counting ``BROKEN_PRIORITY`` times.
+    """
     cfg = model.config.equipment
-    engineer = model.engineer_of_section
-    deficit = 1 - model.condition
-    urgent = deficit * np.where(model.broken, BROKEN_PRIORITY, 1.0)
+    draw = model.rng.random(model.condition.size)
     capacity = cfg.repair_per_engineer * (
         1 - cfg.engineer_effect * (1 - model.engineers.experience)
     )
-    total = np.bincount(engineer, weights=urgent, minlength=capacity.size)
-    share = np.divide(urgent, total[engineer], out=np.zeros_like(urgent), where=total[engineer] > 0)
-    model.condition += np.minimum(deficit, capacity[engineer] * share)
+    _wear_break_repair(
+        model.condition, model.broken, model.section_pace, draw, model.engineer_of_section,
+        capacity, cfg.wear_per_shift, cfg.wear_exponent, cfg.breakdown_rate,
+        cfg.breakdown_damage, BROKEN_PRIORITY, WORKING_CONDITION,
+    )  # fmt: skip
+
+
+@kernel
+def _wear_break_repair(
+    condition, broken, pace, draw, engineer, capacity, wear, exponent, breakdown_rate, damage,
+    priority, working,
+):  # fmt: skip
+    for s in range(condition.size):
+        worn = condition[s] - wear * max(pace[s], 0.0) ** exponent
+        condition[s] = min(max(worn, 0.0), 1.0)
+        if not broken[s] and draw[s] < breakdown_rate * (1 - condition[s]):
+            condition[s] = max(condition[s] - damage, 0.0)
+            broken[s] = True
+    urgent = np.empty(condition.size)
+    total = np.zeros(capacity.size)
+    for s in range(condition.size):
+        urgent[s] = (1 - condition[s]) * (priority if broken[s] else 1.0)
+        total[engineer[s]] += urgent[s]
+    for s in range(condition.size):
+        e = engineer[s]
+        share = urgent[s] / total[e] if total[e] > 0 else 0.0
+        condition[s] += min(1 - condition[s], capacity[e] * share)
+        broken[s] = broken[s] and condition[s] < working

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -27,13 +29,33 @@ def drag_feet(model: MineModel) -> None:
     """Disrupted foremen decide whether to refuse records and special conditions next shift."""
     cfg = model.config.management
     foremen = model.foremen
-    disruption = model.helpers_diverted + model.section_shortfall + model.broken
-    tempted = (disruption > cfg.sabotage_threshold) & (model.intensity > 0)
-    foremen.sabotaging = tempted & (model.rng.random(disruption.size) < cfg.sabotage_rate)
-    acts = np.flatnonzero(foremen.sabotaging)
-    foremen.sabotage_count[acts] += 1
+    draw = model.rng.random(foremen.size)
+    acts = _drag_feet(
+        model.helpers_diverted, model.section_shortfall, model.broken, draw,
+        cfg.sabotage_threshold, cfg.sabotage_rate, model.intensity > 0,
+        foremen.sabotaging, foremen.sabotage_count,
+    )  # fmt: skip
     model.sabotage_this_shift = int(acts.size)
     model.log_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
+
+
+@kernel
+def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, sabotaging, count):
+    """Posts of the foremen who refuse this shift: each one tempted, with a chance.
+
+    A foreman is tempted during the campaign when his section's disruption (timbermen
+    diverted, supplies short, equipment broken) passes the threshold.
+    """
+    acts = np.empty(draw.size, dtype=np.intp)
+    n = 0
+    for s in range(draw.size):
+        disruption = diverted[s] + shortfall[s] + broken[s]
+        sabotaging[s] = campaign_on and disruption > threshold and draw[s] < rate
+        if sabotaging[s]:
+            count[s] += 1
+            acts[n] = s
+            n += 1
+    return acts[:n]
 
 
 def learn(model: MineModel) -> None:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -23,21 +25,41 @@ def intended_output(model: MineModel) -> np.ndarray:
     """Tons each hewer would cut this shift with all the supplies he needs."""
     w, cfg = model.workforce, model.config.production
     h = w.hewer
-    effort = (
-        1 + cfg.campaign_effort * model.intensity * h(w.eager) - cfg.restriction * h(w.resentment)
-    )
-    organisation = np.repeat(1 - cfg.foreman_effect * (1 - model.foremen.experience), w.hewers)
-    noise = np.exp(
-        cfg.noise_sigma * model.rng.standard_normal(w.n_hewer_slots) - cfg.noise_sigma**2 / 2
-    )
-    tons = (
-        cfg.base_output_tons * h(w.skill) * effort * h(w.support) * organisation * noise
-        * (1 - cfg.fatigue_effect * h(w.fatigue)) * (1 - h(w.harm)) * h(w.employed)
+    sigma = cfg.noise_sigma  # lognormal noise with mean 1 (NumPy's exp is vectorised)
+    noise = np.exp(sigma * model.rng.standard_normal(w.n_hewer_slots) - sigma**2 / 2)
+    tons, luck = np.empty(w.n_hewer_slots), np.empty(w.n_hewer_slots)
+    _ordinary_output(
+        h(w.skill), h(w.eager), h(w.resentment), h(w.support), h(w.fatigue), h(w.harm),
+        h(w.employed), model.foremen.experience, noise, w.hewers, model.intensity,
+        cfg.campaign_effort, cfg.restriction, cfg.foreman_effect,
+        cfg.base_output_tons, cfg.fatigue_effect, tons, luck,
     )  # fmt: skip
     slots = model.attempt_slots
     if slots.size:
-        tons[slots] = _record_output(model, slots, organisation[slots] * noise[slots])
-    return np.maximum(tons, 0.0)
+        tons[slots] = np.maximum(_record_output(model, slots, luck[slots]), 0.0)
+    return tons
+
+
+@kernel
+def _ordinary_output(
+    skill, eager, resentment, support, fatigue, harm, employed, foreman_experience, noise,
+    hewers, intensity, campaign_effort, restriction, foreman_effect, base_tons,
+    fatigue_effect, tons, luck,
+):  # fmt: skip
+    """Each hewer's tons on an ordinary shift (at least 0), and his luck: organisation x noise.
+
+    Effort rises with the campaign and his eagerness and falls with his resentment; an
+    inexperienced foreman organises the section worse.
+    """
+    for k in range(tons.size):
+        effort = 1 + campaign_effort * intensity * eager[k] - restriction * resentment[k]
+        organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
+        luck[k] = organisation * noise[k]
+        cut = (
+            base_tons * skill[k] * effort * support[k] * organisation * noise[k]
+            * (1 - fatigue_effect * fatigue[k]) * (1 - harm[k]) * employed[k]
+        )  # fmt: skip
+        tons[k] = max(cut, 0.0)
 
 
 def _record_output(model: MineModel, slots: np.ndarray, luck: np.ndarray) -> np.ndarray:
@@ -61,17 +83,38 @@ def _record_output(model: MineModel, slots: np.ndarray, luck: np.ndarray) -> np.
 def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -> None:
     """Output after supplies and breakdowns; fulfilment against each section's norm."""
     w = model.workforce
-    equipment = np.where(model.broken, model.config.equipment.broken_output_share, 1.0)
-    output = w.by_section(w.output_tons)
-    output[:] = (intended * supply_factor).reshape(output.shape) * equipment[:, None]
-    w.by_section(w.fulfilment)[:] = output / model.norm_tons[:, None]
-    model.section_pace = output.sum(axis=1) / model.baseline_need
+    model.section_pace = np.empty(w.sections)
+    _realise(
+        intended, supply_factor, model.broken, model.config.equipment.broken_output_share,
+        model.norm_tons, model.baseline_need, w.hewers, w.hewer(w.output_tons),
+        w.hewer(w.fulfilment), model.section_pace,
+    )  # fmt: skip
+
+
+@kernel
+def _realise(
+    intended, supply_factor, broken, broken_share, norm_tons, baseline_need, hewers, output,
+    fulfilment, pace,
+):  # fmt: skip
+    """Each hewer's output and fulfilment; each section's output against its ordinary need."""
+    for s in range(norm_tons.size):
+        equipment = broken_share if broken[s] else 1.0
+        total = 0.0
+        for k in range(s * hewers, (s + 1) * hewers):
+            output[k] = intended[k] * supply_factor[k] * equipment
+            fulfilment[k] = output[k] / norm_tons[s]
+            total += output[k]
+        pace[s] = total / baseline_need[s]
 
 
 def tire(model: MineModel) -> None:
     """Fatigue builds with every norm worked above one and fades with rest."""
     w, cfg = model.workforce, model.config.production
-    fatigue = w.hewer(w.fatigue)
-    fatigue += cfg.fatigue_gain * np.maximum(w.hewer(w.fulfilment) - 1, 0.0)
-    fatigue *= 1 - cfg.fatigue_recovery
-    np.clip(fatigue, 0.0, 1.0, out=fatigue)
+    _tire(w.hewer(w.fatigue), w.hewer(w.fulfilment), cfg.fatigue_gain, cfg.fatigue_recovery)
+
+
+@kernel
+def _tire(fatigue, fulfilment, gain, recovery):
+    for k in range(fatigue.size):
+        tired = (fatigue[k] + gain * max(fulfilment[k] - 1, 0.0)) * (1 - recovery)
+        fatigue[k] = min(max(tired, 0.0), 1.0)

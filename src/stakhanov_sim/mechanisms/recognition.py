@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -23,27 +25,53 @@ if TYPE_CHECKING:
 def update_titles(model: MineModel) -> None:
     """Average recent fulfilment; confer and withdraw titles; pay the bonus; log both."""
     w, cfg = model.workforce, model.config.recognition
-    alpha = 2.0 / (cfg.window_shifts + 1)
-    ema = w.hewer(w.ema_fulfilment)
-    ema += alpha * (w.hewer(w.fulfilment) - ema)
-    out = w.hewer(w.ema_output)
-    out += alpha * (w.hewer(w.output_tons) - out)
-    stakh = w.hewer(w.stakhanovite)
-    employed = w.hewer(w.employed)
-    campaign_on = model.intensity > 0  # the title did not exist before the campaign
-    earned = ~stakh & employed & w.hewer(w.adopted) & (ema >= cfg.title_threshold) & campaign_on
-    earned[model.attempt_slots[w.fulfilment[model.attempt_slots] >= cfg.title_threshold]] = True
-    earned &= ~stakh
-    lost = stakh & (ema < cfg.keep_threshold)
-    stakh[lost] = False
-    new = np.flatnonzero(earned)
-    stakh[new] = True
+    h = w.hewer
+    new, lost = _titles(
+        h(w.ema_fulfilment), h(w.ema_output), h(w.fulfilment), h(w.output_tons),
+        h(w.stakhanovite), h(w.employed), h(w.adopted), model.attempt_slots,
+        2.0 / (cfg.window_shifts + 1), cfg.title_threshold, cfg.keep_threshold,
+        model.intensity > 0,  # the title did not exist before the campaign
+    )  # fmt: skip
+    w.stakhanovite[new] = True
     w.adopted[new] = True
     w.title_since[new] = model.shift
     w.earnings_rubles[new] += cfg.bonus_rubles
     model.new_titles_by_section = np.bincount(w.section[new], minlength=w.sections)
     model.log_many("title", w.agent_id[new], detail="Stakhanovite title")
-    model.log_many("title lost", w.agent_id[np.flatnonzero(lost)], detail="fell below the norm")
+    model.log_many("title lost", w.agent_id[lost], detail="fell below the norm")
+
+
+@kernel
+def _titles(
+    ema, ema_output, fulfilment, output, stakhanovite, employed, adopted, attempts, alpha,
+    title_threshold, keep_threshold, campaign_on,
+):  # fmt: skip
+    """Update the moving averages; withdraw lost titles; return the new and the lost slots.
+
+    A hewer working the new way earns the title when his average fulfilment reaches the
+    threshold, and a record attempt that reaches it earns it at once; a Stakhanovite whose
+    average falls below the keep threshold loses it.
+    """
+    earned = np.zeros(ema.size, dtype=np.bool_)
+    for k in range(ema.size):
+        ema[k] += alpha * (fulfilment[k] - ema[k])
+        ema_output[k] += alpha * (output[k] - ema_output[k])
+        earned[k] = employed[k] and adopted[k] and ema[k] >= title_threshold and campaign_on
+    for k in attempts:
+        if fulfilment[k] >= title_threshold:
+            earned[k] = True
+    new, lost = np.empty(ema.size, dtype=np.intp), np.empty(ema.size, dtype=np.intp)
+    n_new = n_lost = 0
+    for k in range(ema.size):
+        if stakhanovite[k]:
+            if ema[k] < keep_threshold:
+                stakhanovite[k] = False
+                lost[n_lost] = k
+                n_lost += 1
+        elif earned[k]:
+            new[n_new] = k
+            n_new += 1
+    return new[:n_new], lost[:n_lost]
 
 
 def spread_methods(model: MineModel) -> None:
@@ -52,7 +80,17 @@ def spread_methods(model: MineModel) -> None:
         return
     w, cfg = model.workforce, model.config.recognition
     neighbours = model.adopters_nearby.share(w.adopted, rows=w.n_hewer_slots)  # hewers first
-    pull = cfg.broadcast + cfg.publicity * neighbours
-    chance = model.intensity * w.hewer(w.eager) * pull
-    adopted = w.hewer(w.adopted)
-    adopted |= w.hewer(w.employed) & (model.rng.random(w.n_hewer_slots) < chance)
+    draw = model.rng.random(w.n_hewer_slots)
+    _adopt(
+        w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), neighbours, draw,
+        model.intensity, cfg.broadcast, cfg.publicity,
+    )  # fmt: skip
+
+
+@kernel
+def _adopt(adopted, employed, eager, neighbours, draw, intensity, broadcast, publicity):
+    """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull."""
+    for k in range(adopted.size):
+        chance = intensity * eager[k] * (broadcast + publicity * neighbours[k])
+        if employed[k] and draw[k] < chance:
+            adopted[k] = True

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.workforce import TIMBERMAN
 
 if TYPE_CHECKING:
@@ -32,23 +33,34 @@ def put_forward(model: MineModel) -> None:
     asked = model.rng.random(w.sections) < cfg.attempt_rate * model.intensity
     asked &= ~model.broken & ~model.foremen.sabotaging
     if model.staged_record:  # the party organiser picks the best man in the whole mine
-        asked[int(np.argmax(_fitness(model, np.arange(w.sections)).max(axis=1)))] = True
+        _, best = _fittest(model, np.arange(w.sections))
+        asked[int(np.argmax(best))] = True
         model.staged_record = False
     rows = np.flatnonzero(asked)
-    score = _fitness(model, rows)
-    cols = score.argmax(axis=1) if rows.size else np.zeros(0, dtype=int)
-    willing = score[np.arange(rows.size), cols] > 0
-    model.attempt_slots = (rows * w.hewers + cols)[willing]
+    slots, score = _fittest(model, rows)
+    model.attempt_slots = slots[score > 0]
 
 
-def _fitness(model: MineModel, rows: np.ndarray) -> np.ndarray:
-    """How fit and eager each hewer of the given sections is for a record (0 if vacant)."""
+def _fittest(model: MineModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The fittest, most eager hewer of each given section: his slot and his score."""
     w = model.workforce
-    return (
-        w.by_section(w.skill)[rows] * w.by_section(w.eager)[rows]
-        * (1 - w.by_section(w.fatigue)[rows]) * (1 - w.by_section(w.harm)[rows])
-        * w.by_section(w.employed)[rows]
-    )  # fmt: skip
+    h = w.hewer
+    return _best_hewers(
+        rows, h(w.skill), h(w.eager), h(w.fatigue), h(w.harm), h(w.employed), w.hewers
+    )
+
+
+@kernel
+def _best_hewers(rows, skill, eager, fatigue, harm, employed, hewers):
+    """Per row, the first hewer with the highest skill x eagerness x freshness (0 if vacant)."""
+    slots, scores = np.empty(rows.size, dtype=np.intp), np.empty(rows.size)
+    for i in range(rows.size):
+        scores[i] = -np.inf
+        for k in range(rows[i] * hewers, (rows[i] + 1) * hewers):
+            score = skill[k] * eager[k] * (1 - fatigue[k]) * (1 - harm[k]) * employed[k]
+            if score > scores[i]:
+                slots[i], scores[i] = k, score
+    return slots, scores
 
 
 def grant_special_conditions(model: MineModel) -> None:
@@ -58,21 +70,33 @@ def grant_special_conditions(model: MineModel) -> None:
     foreman dragging his feet favours nobody. Record attempts always get special conditions.
     """
     w, cfg = model.workforce, model.config.records
-    cap = int(cfg.special_conditions_cap * w.hewers)
-    wanted = w.hewer(w.adopted) & w.hewer(w.employed)
-    wanted_by_section = wanted.reshape(w.sections, w.hewers)
-    wanted_by_section &= ~model.foremen.sabotaging[:, None]
-    over = np.flatnonzero(wanted_by_section.sum(axis=1) > cap)
-    if over.size:
-        merit = np.where(wanted_by_section[over], w.by_section(w.ema_fulfilment)[over], -np.inf)
-        keep = np.zeros_like(merit, dtype=bool)
-        if cap > 0:
-            best = np.argpartition(-merit, cap - 1, axis=1)[:, :cap]
-            np.put_along_axis(keep, best, True, axis=1)
-        wanted_by_section[over] &= keep
-    special = w.hewer(w.special)
-    special[:] = wanted_by_section.ravel()
-    special[model.attempt_slots] = True
+    special = w.by_section(w.special)
+    _favour(
+        w.by_section(w.adopted), w.by_section(w.employed), w.by_section(w.ema_fulfilment),
+        model.foremen.sabotaging, int(cfg.special_conditions_cap * w.hewers), special,
+    )  # fmt: skip
+    special.ravel()[model.attempt_slots] = True
+
+
+@kernel
+def _favour(adopted, employed, merit, sabotaging, cap, special):
+    """Per section, the ``cap`` employed adopters with the best recent fulfilment.
+
+    Ties go to the lower slot, so the choice does not depend on how a sort breaks them.
+    """
+    sections, hewers = adopted.shape
+    for s in range(sections):
+        wanted = 0
+        for j in range(hewers):
+            special[s, j] = adopted[s, j] and employed[s, j] and not sabotaging[s]
+            wanted += special[s, j]
+        while wanted > cap:  # drop the worst (the last of equals) until the cap is met
+            worst = -1
+            for j in range(hewers):
+                if special[s, j] and (worst < 0 or merit[s, j] <= merit[s, worst]):
+                    worst = j
+            special[s, worst] = False
+            wanted -= 1
 
 
 def assign_helpers(model: MineModel) -> None:
@@ -83,40 +107,63 @@ def assign_helpers(model: MineModel) -> None:
     of his output he keeps when fewer timbermen are left to prop his roof.
     """
     w, cfg = model.workforce, model.config.records
-    available = w.by_section(w.employed, TIMBERMAN).sum(axis=1).astype(float)
-    record_need = np.zeros(w.sections)
-    record_sections = w.section[model.attempt_slots]
-    record_need[record_sections] = model.record_helpers[model.mine_of_section[record_sections]]
-    record_got = np.minimum(record_need, available)
-    left = available - record_got
-    special = w.by_section(w.special) & ~_attempt_mask(model)
-    n_special = special.sum(axis=1)
-    special_got = np.minimum(cfg.helpers_per_stakhanovite * n_special, left)
-    left -= special_got
-    per_special = np.divide(special_got, n_special, out=np.zeros(w.sections), where=n_special > 0)
-    helpers = w.by_section(w.helpers)
-    helpers[:] = np.where(special, per_special[:, None], 0.0)
-    helpers.ravel()[model.attempt_slots] = record_got[record_sections]
-    ordinary = w.by_section(w.employed) & ~w.by_section(w.special)
-    n_ordinary = ordinary.sum(axis=1)
-    ratio = np.divide(left, n_ordinary, out=np.zeros(w.sections), where=n_ordinary > 0)
-    baseline = w.timbermen / w.hewers
-    kept = np.minimum(1.0, ratio / baseline) if baseline > 0 else np.ones(w.sections)
-    weight = model.config.production.support_weight
-    ordinary_support = np.repeat(1 - weight * (1 - kept), w.hewers)
-    full = cfg.helpers_per_stakhanovite
-    covered = np.minimum(1.0, w.hewer(w.helpers) / full) if full > 0 else 1.0
-    w.hewer(w.support)[:] = np.where(
-        w.hewer(w.special), 1 + cfg.method_gain * covered, ordinary_support
-    )
-    model.helpers_diverted = (record_got + special_got) / np.maximum(available, 1.0)
+    attempt = np.full(w.sections, -1)  # the slot of each section's record attempt, if any
+    attempt[w.section[model.attempt_slots]] = model.attempt_slots
+    model.helpers_diverted = np.empty(w.sections)
+    _assign_helpers(
+        w.by_section(w.employed), w.by_section(w.special), w.by_section(w.employed, TIMBERMAN),
+        attempt, model.record_helpers[model.mine_of_section], cfg.helpers_per_stakhanovite,
+        model.config.production.support_weight, cfg.method_gain,
+        w.by_section(w.helpers), w.by_section(w.support), model.helpers_diverted,
+    )  # fmt: skip
 
 
-def _attempt_mask(model: MineModel) -> np.ndarray:
-    w = model.workforce
-    mask = np.zeros(w.n_hewer_slots, dtype=bool)
-    mask[model.attempt_slots] = True
-    return mask.reshape(w.sections, w.hewers)
+@kernel
+def _assign_helpers(
+    employed, special, timbermen, attempt, record_need, per_stakhanovite, support_weight,
+    method_gain, helpers, support, diverted,
+):  # fmt: skip
+    """Per section: the record's timbermen, the favoured hewers', what is left for the rest.
+
+    Arrays are ``(sections, slots)`` views; ``attempt`` is each section's attempt slot (-1
+    for none) and ``record_need`` the timbermen its mine now gives a record.
+    """
+    sections, hewers = employed.shape
+    baseline = timbermen.shape[1] / hewers
+    for s in range(sections):
+        available = 0.0
+        for j in range(timbermen.shape[1]):
+            available += timbermen[s, j]
+        record_col = attempt[s] - s * hewers if attempt[s] >= 0 else -1
+        record_got = min(record_need[s], available) if record_col >= 0 else 0.0
+        left = available - record_got
+        n_special = n_ordinary = 0
+        for j in range(hewers):
+            if special[s, j] and j != record_col:
+                n_special += 1
+            elif employed[s, j] and not special[s, j]:
+                n_ordinary += 1
+        special_got = min(per_stakhanovite * n_special, left)
+        left -= special_got
+        per_special = special_got / n_special if n_special > 0 else 0.0
+        ratio = left / n_ordinary if n_ordinary > 0 else 0.0
+        kept = min(1.0, ratio / baseline) if baseline > 0 else 1.0
+        ordinary_support = 1 - support_weight * (1 - kept)
+        for j in range(hewers):
+            if j == record_col:
+                helpers[s, j] = record_got
+            elif special[s, j]:
+                helpers[s, j] = per_special
+            else:
+                helpers[s, j] = 0.0
+            if special[s, j]:
+                covered = (
+                    min(1.0, helpers[s, j] / per_stakhanovite) if per_stakhanovite > 0 else 1.0
+                )
+                support[s, j] = 1 + method_gain * covered
+            else:
+                support[s, j] = ordinary_support
+        diverted[s] = (record_got + special_got) / max(available, 1.0)
 
 
 def register_records(model: MineModel) -> None:

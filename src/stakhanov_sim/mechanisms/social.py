@@ -86,10 +86,10 @@ def _spread_and_fade(r, workmates, employed, contagion, decay):
 def sanction(model: MineModel) -> None:
     """Resentful miners abuse rate-busters of their own section; victims are harmed."""
     w, cfg = model.workforce, model.config.social
-    w.harm *= 1 - cfg.harm_recovery
-    w.sanctioned[:] = False
     threshold = cfg.sanction_threshold
-    angry = np.flatnonzero(w.employed & ~w.stakhanovite & (w.resentment > threshold))
+    angry = _recover_and_find_angry(
+        w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, cfg.harm_recovery, threshold
+    )
     if angry.size == 0:
         return
     chance = cfg.sanction_rate * (w.resentment[angry] - threshold) / max(1 - threshold, 1e-9)
@@ -115,3 +115,19 @@ def sanction(model: MineModel) -> None:
     model.sanctions_on_stakhanovites += int(w.stakhanovite[victims].sum())
     details = np.where(violent, "violence", "verbal abuse")
     model.log_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
+
+
+@kernel
+def _recover_and_find_angry(
+    harm, sanctioned, employed, stakhanovite, resentment, recovery, threshold
+):
+    """Heal last shifts' harm, clear last shift's sanctions; the ordinary miners above threshold."""
+    angry = np.empty(harm.size, dtype=np.intp)
+    n = 0
+    for k in range(harm.size):
+        harm[k] *= 1 - recovery
+        sanctioned[k] = False
+        if employed[k] and not stakhanovite[k] and resentment[k] > threshold:
+            angry[n] = k
+            n += 1
+    return angry[:n]

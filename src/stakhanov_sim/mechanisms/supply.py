@@ -35,13 +35,13 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
     mines = model.config.mine.mines
     noise = (_noise(model, mines), _noise(model, mines), _noise(model, 1))  # in KINDS' order
     levels = np.array([getattr(cfg, f"{kind}_per_shift") for kind in KINDS])
-    crew = w.by_section(w.employed, HAULER).mean(axis=1) if w.haulers else np.ones(w.sections)
     factor = np.empty(w.n_hewer_slots)
     model.section_shortfall = np.empty(w.sections)
     delivered, allocated = np.empty(len(KINDS)), np.empty(len(KINDS))
     model.supply_shortfall = _allocate(
         need, w.hewer(w.special), w.hewers, model.config.mine.sections, levels,
-        model.baseline_need, noise[0], noise[1], noise[2][0], crew, cfg.special_conditions_first,
+        model.baseline_need, noise[0], noise[1], noise[2][0], w.by_section(w.employed, HAULER),
+        cfg.special_conditions_first,
         factor, model.section_shortfall, delivered, allocated,
     )  # fmt: skip
     model.supply_delivered = dict(zip(KINDS, delivered.tolist(), strict=True))
@@ -52,7 +52,7 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
 @kernel
 def _allocate(
     need, special, hewers, sections_per_mine, levels, baseline_need, timber_noise, air_noise,
-    wagon_noise, crew, special_first, factor, section_shortfall, delivered, allocated,
+    wagon_noise, haulers, special_first, factor, section_shortfall, delivered, allocated,
 ):  # fmt: skip
     """Each section's deliveries, shares and shortfall, in one pass (see ``allocate``).
 
@@ -85,7 +85,10 @@ def _allocate(
                 capacity = levels[1] * baseline_need[s] * air_noise[mine]
             else:
                 share = section_need[s] / total_need if total_need > 0 else 1 / sections
-                capacity = basin * share * crew[s]
+                crew = 1.0  # the share of the section's haulers at work
+                if haulers.shape[1]:
+                    crew = haulers[s].sum() / haulers.shape[1]
+                capacity = basin * share * crew
             if special_first:
                 f_special = _share(capacity, need_special[s])
                 f_other = _share(capacity - f_special * need_special[s], need_other[s])

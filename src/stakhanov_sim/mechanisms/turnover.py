@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
+
 if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
@@ -20,14 +22,28 @@ if TYPE_CHECKING:
 def quit_mine(model: MineModel) -> None:
     """Miners who leave this shift; their slots fall vacant."""
     w, cfg = model.workforce, model.config.social
-    grievance = np.maximum(w.resentment, w.sanctioned)
-    chance = cfg.quit_rate * (1 + cfg.quit_resentment * grievance)
-    leaving = np.flatnonzero(w.employed & (model.rng.random(w.size) < chance))
+    draw = model.rng.random(w.size)
+    leaving = _leavers(
+        draw, w.employed, w.resentment, w.sanctioned, cfg.quit_rate, cfg.quit_resentment
+    )
     model.quits_this_shift = int(leaving.size)
     if leaving.size:
         model.log_many("quit", w.agent_id[leaving], detail="left the mine")
         model.retire_miners(leaving)
         w.vacate(leaving)
+
+
+@kernel
+def _leavers(draw, employed, resentment, sanctioned, quit_rate, quit_resentment):
+    """Slots whose miner leaves: a base chance, raised by resentment or by being abused."""
+    leaving = np.empty(draw.size, dtype=np.intp)
+    n = 0
+    for k in range(draw.size):
+        grievance = max(resentment[k], 1.0 if sanctioned[k] else 0.0)
+        if employed[k] and draw[k] < quit_rate * (1 + quit_resentment * grievance):
+            leaving[n] = k
+            n += 1
+    return leaving[:n]
 
 
 def hire(model: MineModel) -> None:
@@ -44,4 +60,10 @@ def hire(model: MineModel) -> None:
 def learn(model: MineModel) -> None:
     """Newcomers grow into their full skill at the face."""
     w = model.workforce
-    w.skill += model.config.social.skill_learning * (w.potential - w.skill)
+    _learn(w.skill, w.potential, model.config.social.skill_learning)
+
+
+@kernel
+def _learn(skill, potential, rate):
+    for k in range(skill.size):
+        skill[k] += rate * (potential[k] - skill[k])
