@@ -15,23 +15,42 @@ from stakhanov_sim.workforce import Workforce
 
 
 class Network:
-    """An undirected graph over job slots, stored as a row-normalised sparse matrix."""
+    """An undirected graph over job slots: each slot's workmates, in compressed rows.
+
+    Attributes:
+        indptr, indices: slot ``i``'s workmates are ``indices[indptr[i]:indptr[i + 1]]``
+            (SciPy's CSR layout; links are mutual, so rows are also columns).
+        degree: workmates of each slot; inverse_degree: 1 / degree (0 for a slot with none).
+        edges: number of links.
+    """
 
     def __init__(self, edges_from: np.ndarray, edges_to: np.ndarray, size: int) -> None:
         keep = edges_from != edges_to
         rows = np.concatenate([edges_from[keep], edges_to[keep]])
         cols = np.concatenate([edges_to[keep], edges_from[keep]])
         adjacency = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(size, size))
-        adjacency.data[:] = 1.0  # duplicate links count once
-        self.degree = np.asarray(adjacency.sum(axis=1)).ravel()
-        scale = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
-        self.mean_operator = sparse.diags(scale) @ adjacency
-        self.inverse_degree = scale
+        adjacency.sum_duplicates()  # a link named twice counts once
+        adjacency.sort_indices()
+        self.indptr, self.indices = adjacency.indptr, adjacency.indices
+        self.degree = np.diff(self.indptr).astype(float)
+        self.inverse_degree = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
         self.edges = adjacency.nnz // 2
 
     def mean(self, values: np.ndarray) -> np.ndarray:
         """Each slot's mean of ``values`` over its workmates (0 for a slot with none)."""
-        return self.mean_operator @ values.astype(float, copy=False)
+        out = np.empty(self.indptr.size - 1)
+        _mean(self.indptr, self.indices, self.inverse_degree, values.astype(float, copy=False), out)
+        return out
+
+
+@kernel
+def _mean(indptr, indices, inverse_degree, values, out):
+    """Sum over each slot's workmates, times 1 / degree (only the links are stored)."""
+    for i in range(out.size):
+        total = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            total += values[indices[k]]
+        out[i] = total * inverse_degree[i]
 
 
 class Tally:
@@ -43,8 +62,7 @@ class Tally:
     """
 
     def __init__(self, network: Network, flags: np.ndarray) -> None:
-        operator = network.mean_operator
-        self.indptr, self.indices = operator.indptr, operator.indices
+        self.indptr, self.indices = network.indptr, network.indices
         self.inverse_degree = network.inverse_degree
         self.last = flags.copy()
         self.count = np.zeros(flags.size)

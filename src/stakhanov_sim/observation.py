@@ -8,7 +8,7 @@ of DESIGN.md ("Outputs").
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,41 +56,48 @@ def collector() -> DataCollector:
     )
 
 
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal, 1 = one takes all)."""
-    if values.size == 0 or values.sum() <= 0:
+def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = one takes all).
+
+    Args:
+        counts: how many times each value occurs (once each by default). The ledger passes
+            runs of equal wages (a section's timbermen and haulers earn alike), which leaves
+            fewer values to sort.
+    """
+    values = np.asarray(values, dtype=float)
+    counts = np.ones(values.size) if counts is None else np.asarray(counts, dtype=float)
+    return _gini_of_runs(values, counts, np.argsort(values))
+
+
+@kernel
+def _gini_of_runs(values, counts, order):
+    """Gini = sum over ranks i of (2 i - n - 1) x_i / (n sum x), ranks 1..n in ascending order.
+
+    A value occurring c times at ranks r + 1 .. r + c contributes c (2 r + c - n) x.
+    """
+    n = counts.sum()
+    total = weighted = rank = 0.0
+    for i in order:
+        c = counts[i]
+        total += c * values[i]
+        weighted += c * (2 * rank + c - n) * values[i]
+        rank += c
+    if n == 0 or total <= 0:
         return 0.0
-    ordered = np.sort(values)
-    ranks = _ranks(ordered.size)
-    index = (2 * (ranks * ordered).sum()) / (ordered.size * ordered.sum()) - (
-        ordered.size + 1
-    ) / ordered.size
-    return float(max(index, 0.0))  # equal wages can round to -2e-16
-
-
-def _ranks(n: int) -> np.ndarray:
-    """1..n, sliced from a table kept between shifts (the headcount changes every shift)."""
-    return _rank_table(1 << max(n - 1, 0).bit_length())[:n]
-
-
-@lru_cache(maxsize=4)
-def _rank_table(capacity: int) -> np.ndarray:
-    ranks = np.arange(1, capacity + 1, dtype=float)  # exact integers; no cast each shift
-    ranks.flags.writeable = False
-    return ranks
+    return max(weighted / (n * total), 0.0)  # equal values can give -2e-16
 
 
 def fill_ledger(model: MineModel) -> None:
     """This shift's model-level outcomes, under the contract's names."""
     w = model.workforce
-    wages = np.empty(w.size)  # employed miners' wages, for the Gini
-    tally = _tally(
+    wages, counts = np.empty(w.size), np.empty(w.size)  # employed miners' wages, as runs
+    (
+        headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment,
+        norm, runs,
+    ) = _tally(
         w.employed, w.stakhanovite, w.wage_rubles, w.resentment, w.hewer(w.fulfilment),
-        w.hewers, model.norm_tons, wages,
+        w.hewers, model.norm_tons, wages, counts,
     )  # fmt: skip
-    headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment, norm = (
-        tally
-    )
     n_hewers = max(hewers, 1)
     model.ledger = {
         "shift": model.shift,
@@ -104,7 +111,7 @@ def fill_ledger(model: MineModel) -> None:
         "max_fulfilment": max_fulfilment,
         "records_set": model.records_this_shift,
         "mean_wage_rubles": _mean_or_nan(wage_stakh + wage_other, headcount),
-        "wage_gini": gini(wages[:headcount]),
+        "wage_gini": gini(wages[:runs], counts[:runs]),
         "mean_wage_stakhanovite": _mean_or_nan(wage_stakh, stakh),
         "mean_wage_other": _mean_or_nan(wage_other, headcount - stakh),
         "mean_resentment": _mean_or_nan(resentment, headcount),
@@ -128,15 +135,16 @@ def _mean_or_nan(total: float, count: int) -> float:
 
 
 @kernel
-def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, wages):
+def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, wages, counts):
     """One pass over the slots for the ledger's counts and sums.
 
     Returns headcount, employed hewers, Stakhanovites, hewers meeting the norm, the highest
     fulfilment, the Stakhanovites' and the others' wage bills, summed resentment, and the mean
     norm over employed hewers (the mean over sections when none is employed); fills
-    ``wages[:headcount]`` with the employed miners' wages.
+    ``wages`` and ``counts`` with the employed miners' wages as runs of equal wages (in slot
+    order), and returns the number of runs.
     """
-    headcount = n_hewers = n_stakh = meeting = 0
+    headcount = n_hewers = n_stakh = meeting = runs = 0
     max_fulfilment = -np.inf
     stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
     for k in range(employed.size):
@@ -144,7 +152,11 @@ def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_to
             max_fulfilment = max(max_fulfilment, fulfilment[k])
         if not employed[k]:
             continue
-        wages[headcount] = wage[k]
+        if runs > 0 and wage[k] == wages[runs - 1]:
+            counts[runs - 1] += 1
+        else:
+            wages[runs], counts[runs] = wage[k], 1.0
+            runs += 1
         headcount += 1
         resentment_sum += resentment[k]
         if stakhanovite[k]:
@@ -159,7 +171,7 @@ def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_to
     norm = norm_sum / n_hewers if n_hewers else norm_tons.mean()
     return (
         headcount, n_hewers, n_stakh, meeting, max_fulfilment, stakh_bill, other_bill,
-        resentment_sum, norm,
+        resentment_sum, norm, runs,
     )  # fmt: skip
 
 

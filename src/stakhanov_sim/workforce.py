@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stakhanov_sim.compiled import kernel
 from stakhanov_sim.scenario import Scenario
 
 HEWER, TIMBERMAN, HAULER = 0, 1, 2
@@ -22,6 +23,9 @@ FLOAT_STATE = (
 )  # fmt: skip
 BOOL_STATE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
 INT_STATE = ("times_abused", "title_since")
+# What a vacant slot holds: no output, wage, helpers, grievance, title or special conditions.
+VACANT_ZERO = ("output_tons", "fulfilment", "wage_rubles", "helpers", "resentment")
+VACANT_FALSE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
 
 
 @dataclass
@@ -84,10 +88,7 @@ class Workforce:
 
         ``start`` is the share of his full skill a newcomer has on his first shift.
         """
-        for name in FLOAT_STATE:
-            getattr(self, name)[slots] = 0.0
-        for name in BOOL_STATE:
-            getattr(self, name)[slots] = False
+        _clear(slots, self._arrays(FLOAT_STATE), self._arrays(BOOL_STATE))
         self.times_abused[slots] = 0
         self.title_since[slots] = -1
         self.employed[slots] = True
@@ -100,12 +101,22 @@ class Workforce:
 
     def vacate(self, slots: np.ndarray) -> None:
         """Empty ``slots`` (a quit or removal): the slot earns and produces nothing."""
-        self.employed[slots] = False
         self.agent_id[slots] = -1
-        for name in ("output_tons", "fulfilment", "wage_rubles", "helpers", "resentment"):
-            getattr(self, name)[slots] = 0.0
-        for name in ("stakhanovite", "special", "adopted", "sanctioned"):
-            getattr(self, name)[slots] = False
+        _clear(slots, self._arrays(VACANT_ZERO), self._arrays(VACANT_FALSE))
+
+    def _arrays(self, names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(self, name) for name in names)
+
+
+@kernel
+def _clear(slots, floats, flags):
+    """Zero the float arrays and clear the flag arrays at ``slots`` (one call, not one per array)."""
+    for values in floats:
+        for k in slots:
+            values[k] = 0.0
+    for values in flags:
+        for k in slots:
+            values[k] = False
 
 
 def layout(scenario: Scenario) -> Workforce:

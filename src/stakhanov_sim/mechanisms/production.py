@@ -23,61 +23,54 @@ if TYPE_CHECKING:
 
 def intended_output(model: MineModel) -> np.ndarray:
     """Tons each hewer would cut this shift with all the supplies he needs."""
-    w, cfg = model.workforce, model.config.production
+    w, cfg, rec = model.workforce, model.config.production, model.config.records
     h = w.hewer
     sigma = cfg.noise_sigma  # lognormal noise with mean 1 (NumPy's exp is vectorised)
     noise = np.exp(sigma * model.rng.standard_normal(w.n_hewer_slots) - sigma**2 / 2)
-    tons, luck = np.empty(w.n_hewer_slots), np.empty(w.n_hewer_slots)
-    _ordinary_output(
+    tons = np.empty(w.n_hewer_slots)
+    _intended_output(
         h(w.skill), h(w.eager), h(w.resentment), h(w.support), h(w.fatigue), h(w.harm),
-        h(w.employed), model.foremen.experience, noise, w.hewers, model.intensity,
-        cfg.campaign_effort, cfg.restriction, cfg.foreman_effect,
-        cfg.base_output_tons, cfg.fatigue_effect, tons, luck,
+        h(w.employed), h(w.helpers), model.foremen.experience, noise, model.attempt_slots,
+        w.hewers, model.intensity, cfg.campaign_effort, cfg.restriction, cfg.foreman_effect,
+        cfg.base_output_tons, cfg.fatigue_effect, rec.record_effort,
+        rec.special_conditions_multiplier, rec.helpers_per_record, rec.helper_elasticity, tons,
     )  # fmt: skip
-    slots = model.attempt_slots
-    if slots.size:
-        tons[slots] = np.maximum(_record_output(model, slots, luck[slots]), 0.0)
     return tons
 
 
 @kernel
-def _ordinary_output(
-    skill, eager, resentment, support, fatigue, harm, employed, foreman_experience, noise,
-    hewers, intensity, campaign_effort, restriction, foreman_effect, base_tons,
-    fatigue_effect, tons, luck,
+def _intended_output(
+    skill, eager, resentment, support, fatigue, harm, employed, helpers, foreman_experience,
+    noise, attempts, hewers, intensity, campaign_effort, restriction, foreman_effect,
+    base_tons, fatigue_effect, record_effort, conditions_multiplier, helpers_per_record,
+    helper_elasticity, tons,
 ):  # fmt: skip
-    """Each hewer's tons on an ordinary shift (at least 0), and his luck: organisation x noise.
+    """Each hewer's tons (at least 0): an ordinary shift, or a record attempt.
 
-    Effort rises with the campaign and his eagerness and falls with his resentment; an
-    inexperienced foreman organises the section worse.
+    On an ordinary shift effort rises with the campaign and his eagerness and falls with his
+    resentment, and support is what his timbermen leave him. A record attempt replaces both
+    with going all out under special conditions, whose multiplier grows with the timbermen
+    behind him (Izotov's 600 t took 12); with ``special_conditions_multiplier`` 1 and no
+    helpers it is an all-out shift on an ordinary face. An inexperienced foreman organises
+    either worse.
     """
     for k in range(tons.size):
         effort = 1 + campaign_effort * intensity * eager[k] - restriction * resentment[k]
         organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
-        luck[k] = organisation * noise[k]
         cut = (
             base_tons * skill[k] * effort * support[k] * organisation * noise[k]
             * (1 - fatigue_effect * fatigue[k]) * (1 - harm[k]) * employed[k]
         )  # fmt: skip
         tons[k] = max(cut, 0.0)
-
-
-def _record_output(model: MineModel, slots: np.ndarray, luck: np.ndarray) -> np.ndarray:
-    """Tons of a record attempt: all-out effort times the special conditions granted.
-
-    The multiplier grows with the timbermen behind the hewer (Izotov's 600 t took 12); with
-    ``special_conditions_multiplier`` 1 and no helpers it is an all-out shift on an
-    ordinary face.
-    """
-    w = model.workforce
-    rec, prod = model.config.records, model.config.production
-    helpers = w.helpers[slots]
-    conditions = (
-        rec.special_conditions_multiplier
-        * ((helpers + 1) / (rec.helpers_per_record + 1)) ** rec.helper_elasticity
-    )
-    fresh = (1 - prod.fatigue_effect * w.fatigue[slots]) * (1 - w.harm[slots])
-    return prod.base_output_tons * w.skill[slots] * rec.record_effort * conditions * fresh * luck
+    for k in attempts:
+        organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
+        conditions = (
+            conditions_multiplier
+            * ((helpers[k] + 1) / (helpers_per_record + 1)) ** helper_elasticity
+        )
+        fresh = (1 - fatigue_effect * fatigue[k]) * (1 - harm[k])
+        cut = base_tons * skill[k] * record_effort * conditions * fresh * (organisation * noise[k])
+        tons[k] = max(cut, 0.0)
 
 
 def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -> None:

@@ -27,40 +27,50 @@ def put_forward(model: MineModel) -> None:
 
     A foreman is asked with a chance that grows with the campaign's intensity; he refuses when
     dragging his feet, and no record is tried on broken equipment. He picks the fittest,
-    most eager hewer of his section. A staged record (31 Aug 1935) is always tried.
+    most eager hewer of his section. A staged record (31 Aug 1935) is always tried: the party
+    organiser picks the best man in the whole mine.
     """
     w, cfg = model.workforce, model.config.records
-    asked = model.rng.random(w.sections) < cfg.attempt_rate * model.intensity
-    asked &= ~model.broken & ~model.foremen.sabotaging
-    if model.staged_record:  # the party organiser picks the best man in the whole mine
-        _, best = _fittest(model, np.arange(w.sections))
-        asked[int(np.argmax(best))] = True
-        model.staged_record = False
-    rows = np.flatnonzero(asked)
-    slots, score = _fittest(model, rows)
-    model.attempt_slots = slots[score > 0]
-
-
-def _fittest(model: MineModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The fittest, most eager hewer of each given section: his slot and his score."""
-    w = model.workforce
     h = w.hewer
-    return _best_hewers(
-        rows, h(w.skill), h(w.eager), h(w.fatigue), h(w.harm), h(w.employed), w.hewers
-    )
+    draw = model.rng.random(w.sections)
+    model.attempt_slots = _put_forward(
+        draw < cfg.attempt_rate * model.intensity, model.broken, model.foremen.sabotaging,
+        model.staged_record, h(w.skill), h(w.eager), h(w.fatigue), h(w.harm), h(w.employed),
+        w.hewers,
+    )  # fmt: skip
+    model.staged_record = False
 
 
 @kernel
-def _best_hewers(rows, skill, eager, fatigue, harm, employed, hewers):
-    """Per row, the first hewer with the highest skill x eagerness x freshness (0 if vacant)."""
-    slots, scores = np.empty(rows.size, dtype=np.intp), np.empty(rows.size)
-    for i in range(rows.size):
-        scores[i] = -np.inf
-        for k in range(rows[i] * hewers, (rows[i] + 1) * hewers):
-            score = skill[k] * eager[k] * (1 - fatigue[k]) * (1 - harm[k]) * employed[k]
-            if score > scores[i]:
-                slots[i], scores[i] = k, score
-    return slots, scores
+def _put_forward(asked, broken, sabotaging, staged, skill, eager, fatigue, harm, employed, hewers):
+    """The slots of this shift's record attempts, by section."""
+    chosen = asked & ~broken & ~sabotaging
+    if staged:  # only then is every section's best man needed
+        best_score, best_section = -np.inf, 0
+        for s in range(asked.size):
+            _, score = _fittest(s, skill, eager, fatigue, harm, employed, hewers)
+            if score > best_score:
+                best_score, best_section = score, s
+        chosen[best_section] = True
+    attempts = np.empty(asked.size, dtype=np.intp)
+    n = 0
+    for s in np.flatnonzero(chosen):
+        slot, score = _fittest(s, skill, eager, fatigue, harm, employed, hewers)
+        if score > 0:
+            attempts[n] = slot
+            n += 1
+    return attempts[:n]
+
+
+@kernel
+def _fittest(section, skill, eager, fatigue, harm, employed, hewers):
+    """The section's first hewer with the highest skill x eagerness x freshness (0 if vacant)."""
+    best, best_score = section * hewers, -np.inf
+    for k in range(section * hewers, (section + 1) * hewers):
+        score = skill[k] * eager[k] * (1 - fatigue[k]) * (1 - harm[k]) * employed[k]
+        if score > best_score:
+            best, best_score = k, score
+    return best, best_score
 
 
 def grant_special_conditions(model: MineModel) -> None:

@@ -33,15 +33,16 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
     """
     w, cfg = model.workforce, model.config.supply
     mines = model.config.mine.mines
-    noise = (_noise(model, mines), _noise(model, mines), _noise(model, 1))  # in KINDS' order
+    sigma = cfg.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
+    noise = np.exp(sigma * model.rng.standard_normal(2 * mines + 1) - sigma**2 / 2)
     levels = np.array([getattr(cfg, f"{kind}_per_shift") for kind in KINDS])
     factor = np.empty(w.n_hewer_slots)
     model.section_shortfall = np.empty(w.sections)
     delivered, allocated = np.empty(len(KINDS)), np.empty(len(KINDS))
     model.supply_shortfall = _allocate(
         need, w.hewer(w.special), w.hewers, model.config.mine.sections, levels,
-        model.baseline_need, noise[0], noise[1], noise[2][0], w.by_section(w.employed, HAULER),
-        cfg.special_conditions_first,
+        model.baseline_need, noise[:mines], noise[mines:-1], noise[-1],
+        w.by_section(w.employed, HAULER), cfg.special_conditions_first,
         factor, model.section_shortfall, delivered, allocated,
     )  # fmt: skip
     model.supply_delivered = dict(zip(KINDS, delivered.tolist(), strict=True))
@@ -110,8 +111,3 @@ def _allocate(
 def _share(capacity: float, need: float) -> float:
     """Share of ``need`` that ``capacity`` covers, in 0..1 (1 when nothing is needed)."""
     return min(max(capacity / need, 0.0), 1.0) if need > 0 else 1.0
-
-
-def _noise(model: MineModel, n: int) -> np.ndarray:
-    sigma = model.config.supply.noise_sigma
-    return np.exp(sigma * model.rng.standard_normal(n) - sigma**2 / 2)

@@ -49,12 +49,24 @@ def _leavers(draw, employed, resentment, sanctioned, quit_rate, quit_resentment)
 def hire(model: MineModel) -> None:
     """Fill vacant slots with newcomers (``social.hire_rate`` of vacancies each shift)."""
     w, cfg = model.workforce, model.config.social
-    vacant = np.flatnonzero(~w.employed)
+    vacant = _vacancies(w.employed)
     slots = vacant[model.rng.random(vacant.size) < cfg.hire_rate]
     model.hires_this_shift = int(slots.size)
     if slots.size == 0:
         return
     model.hire_into(slots, start=cfg.recruit_skill)
+
+
+@kernel
+def _vacancies(employed):
+    """The vacant slots, in order."""
+    vacant = np.empty(employed.size, dtype=np.intp)
+    n = 0
+    for k in range(employed.size):
+        if not employed[k]:
+            vacant[n] = k
+            n += 1
+    return vacant[:n]
 
 
 def learn(model: MineModel) -> None:
