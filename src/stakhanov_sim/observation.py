@@ -60,27 +60,40 @@ def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one takes all).
 
     Args:
-        counts: how many times each value occurs (once each by default). The ledger passes
-            runs of equal wages (a section's timbermen and haulers earn alike), which leaves
-            fewer values to sort.
+        counts: how many times each value occurs (once each by default).
     """
     values = np.asarray(values, dtype=float)
-    counts = np.ones(values.size) if counts is None else np.asarray(counts, dtype=float)
-    return _gini_of_runs(values, counts, np.argsort(values))
+    if counts is None:
+        return _gini_merged(np.sort(values), NO_VALUES, NO_VALUES, NO_ORDER)
+    counts = np.asarray(counts, dtype=float)
+    return _gini_merged(NO_VALUES, values, counts, np.argsort(values))
+
+
+NO_VALUES, NO_ORDER = np.empty(0), np.empty(0, dtype=np.intp)
 
 
 @kernel
-def _gini_of_runs(values, counts, order):
-    """Gini = sum over ranks i of (2 i - n - 1) x_i / (n sum x), ranks 1..n in ascending order.
+def _gini_merged(singles, values, counts, order):
+    """Gini of ``singles`` (sorted, once each) together with ``values`` occurring ``counts``
+    times (in the ascending ``order``).
 
-    A value occurring c times at ranks r + 1 .. r + c contributes c (2 r + c - n) x.
+    Gini = sum over ranks i of (2 i - n - 1) x_i / (n sum x), ranks 1..n in ascending order;
+    a value occurring c times at ranks r + 1 .. r + c contributes c (2 r + c - n) x. The
+    ledger passes hewers' wages as singles and the timbermen's and haulers' as runs of equal
+    wages (a section's earn alike), which leaves fewer values to sort.
     """
-    n = counts.sum()
+    n = singles.size + counts.sum()
     total = weighted = rank = 0.0
-    for i in order:
-        c = counts[i]
-        total += c * values[i]
-        weighted += c * (2 * rank + c - n) * values[i]
+    i = j = 0
+    while i < singles.size or j < order.size:
+        if j == order.size or (i < singles.size and singles[i] <= values[order[j]]):
+            x, c = singles[i], 1.0
+            i += 1
+        else:
+            x, c = values[order[j]], counts[order[j]]
+            j += 1
+        total += c * x
+        weighted += c * (2 * rank + c - n) * x
         rank += c
     if n == 0 or total <= 0:
         return 0.0
@@ -90,13 +103,13 @@ def _gini_of_runs(values, counts, order):
 def fill_ledger(model: MineModel) -> None:
     """This shift's model-level outcomes, under the contract's names."""
     w = model.workforce
-    wages, counts = np.empty(w.size), np.empty(w.size)  # employed miners' wages, as runs
+    hewer_wages, wages, counts = np.empty(w.n_hewer_slots), np.empty(w.size), np.empty(w.size)
     (
         headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment,
         norm, runs,
     ) = _tally(
         w.employed, w.stakhanovite, w.wage_rubles, w.resentment, w.hewer(w.fulfilment),
-        w.hewers, model.norm_tons, wages, counts,
+        w.hewers, model.norm_tons, hewer_wages, wages, counts,
     )  # fmt: skip
     n_hewers = max(hewers, 1)
     model.ledger = {
@@ -111,7 +124,9 @@ def fill_ledger(model: MineModel) -> None:
         "max_fulfilment": max_fulfilment,
         "records_set": model.records_this_shift,
         "mean_wage_rubles": _mean_or_nan(wage_stakh + wage_other, headcount),
-        "wage_gini": gini(wages[:runs], counts[:runs]),
+        "wage_gini": _gini_merged(
+            np.sort(hewer_wages[:hewers]), wages[:runs], counts[:runs], np.argsort(wages[:runs])
+        ),
         "mean_wage_stakhanovite": _mean_or_nan(wage_stakh, stakh),
         "mean_wage_other": _mean_or_nan(wage_other, headcount - stakh),
         "mean_resentment": _mean_or_nan(resentment, headcount),
@@ -135,14 +150,17 @@ def _mean_or_nan(total: float, count: int) -> float:
 
 
 @kernel
-def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, wages, counts):
+def _tally(
+    employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, hewer_wages, wages,
+    counts,
+):  # fmt: skip
     """One pass over the slots for the ledger's counts and sums.
 
     Returns headcount, employed hewers, Stakhanovites, hewers meeting the norm, the highest
     fulfilment, the Stakhanovites' and the others' wage bills, summed resentment, and the mean
-    norm over employed hewers (the mean over sections when none is employed); fills
-    ``wages`` and ``counts`` with the employed miners' wages as runs of equal wages (in slot
-    order), and returns the number of runs.
+    norm over employed hewers (the mean over sections when none is employed), and the number
+    of runs of equal wages among employed timbermen and haulers, whose wages and lengths it
+    writes to ``wages`` and ``counts`` (the employed hewers' wages go to ``hewer_wages``).
     """
     headcount = n_hewers = n_stakh = meeting = runs = 0
     max_fulfilment = -np.inf
@@ -152,7 +170,9 @@ def _tally(employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_to
             max_fulfilment = max(max_fulfilment, fulfilment[k])
         if not employed[k]:
             continue
-        if runs > 0 and wage[k] == wages[runs - 1]:
+        if k < fulfilment.size:
+            hewer_wages[n_hewers] = wage[k]
+        elif runs > 0 and wage[k] == wages[runs - 1]:
             counts[runs - 1] += 1
         else:
             wages[runs], counts[runs] = wage[k], 1.0

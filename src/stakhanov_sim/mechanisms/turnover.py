@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def quit_mine(model: MineModel) -> None:
-    """Miners who leave this shift; their slots fall vacant."""
+    """Miners who leave this shift; their slots fall vacant.
+
+    One uniform draw per slot, whether or not it is filled: the scenario and its
+    counterfactual then use the same numbers for the same miners, so comparing them shows
+    the difference their states make rather than the luck of the draw.
+    """
     w, cfg = model.workforce, model.config.social
     draw = model.rng.random(w.size)
     leaving = _leavers(
