@@ -20,6 +20,7 @@ from stakhanov_sim import MineModel, load_scenario
 from stakhanov_sim.agents import Miner
 from stakhanov_sim.mechanisms.pay import piece_wage
 from stakhanov_sim.mechanisms.supply import KINDS
+from stakhanov_sim.network import Network, Tally
 from stakhanov_sim.observation import gini
 
 HISTORY = Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml"
@@ -158,3 +159,47 @@ def test_wage_gini_is_a_share_and_zero_when_all_earn_alike(wages, same, n):
     """Equal wages give no inequality, and rounding never takes the index below zero."""
     assert 0.0 <= gini(np.array(wages)) <= 1.0
     assert 0.0 <= gini(np.full(n, same)) < 1e-12
+
+
+@EXAMPLES
+@given(scenarios())
+def test_ledger_gini_and_workmates_counts_match_a_full_recount(scenario):
+    """The shortcuts the model takes each shift give what counting from scratch gives.
+
+    The ledger's Gini merges runs of equal support wages with the sorted hewers' wages; the
+    share of a miner's workmates who have adopted the new methods is kept up to date from
+    the slots that changed.
+    """
+
+    def recount(model: MineModel) -> None:
+        w = model.workforce
+        expected = gini(w.wage_rubles[w.employed])
+        assert abs(model.ledger["wage_gini"] - expected) < 1e-12
+        nearby = model.adopters_nearby
+        nearby.update(w.adopted)
+        shares = nearby.count * nearby.inverse_degree
+        np.testing.assert_allclose(shares, model.network.mean(w.adopted), atol=1e-12)
+
+    run_checking(scenario, recount)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(unit(0.0, 1e4), st.integers(1, 5)), min_size=1, max_size=40))
+def test_gini_of_counted_values_is_the_gini_of_the_values_repeated(pairs):
+    values = np.array([v for v, _ in pairs])
+    counts = np.array([c for _, c in pairs])
+    assert abs(gini(values, counts) - gini(np.repeat(values, counts))) < 1e-12
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 60), st.integers(0, 2**32 - 1))
+def test_workmates_tally_follows_flags_set_and_cleared(size, seed):
+    """Kept up to date through flags raised and lowered, the tally equals a full mean."""
+    rng = np.random.default_rng(seed)
+    net = Network(rng.integers(0, size, 4 * size), rng.integers(0, size, 4 * size), size)
+    flags = rng.random(size) < 0.5
+    tally = Tally(net, flags)
+    for _ in range(5):
+        flags = np.where(rng.random(size) < 0.3, ~flags, flags)
+        tally.update(flags)
+        np.testing.assert_allclose(tally.count * tally.inverse_degree, net.mean(flags), atol=1e-12)

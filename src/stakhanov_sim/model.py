@@ -137,7 +137,6 @@ class MineModel(mesa.Model):
         turnover.learn(self)
         management.drag_feet(self)
         management.learn(self)
-        self.output_this_shift = float(self.workforce.hewer(self.workforce.output_tons).sum())
         self.plan_this_shift = management.plan_tons(self)
         management.review_plan(self)
         self._observe()

@@ -45,46 +45,55 @@ class Network:
 
 @kernel
 def _mean(indptr, indices, inverse_degree, values, out):
-    """Sum over each slot's workmates, times 1 / degree (only the links are stored)."""
+    """Sum over each slot's workmates, times 1 / degree (only the links are stored).
+
+    Alternate workmates go to two partial sums, so that each addition need not wait for the
+    one before it (a fixed order: the same sums on every machine).
+    """
     for i in range(out.size):
-        total = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            total += values[indices[k]]
-        out[i] = total * inverse_degree[i]
+        even = odd = 0.0
+        k, end = indptr[i], indptr[i + 1]
+        while k + 1 < end:
+            even += values[indices[k]]
+            odd += values[indices[k + 1]]
+            k += 2
+        if k < end:
+            even += values[indices[k]]
+        out[i] = (even + odd) * inverse_degree[i]
 
 
 class Tally:
     """Each slot's share of workmates with a flag (say, who has adopted the new methods).
 
-    The same as ``network.mean(flags)``, but kept up to date from the flags that changed
-    since the last call instead of summing every slot's workmates again: only a few dozen
-    miners take up the methods, earn a title or quit in a shift.
+    ``count * inverse_degree`` is ``network.mean(flags)``, kept up to date from the flags
+    that changed since the last update instead of summing every slot's workmates again:
+    only a few dozen miners take up the methods, earn a title or quit in a shift.
     """
 
     def __init__(self, network: Network, flags: np.ndarray) -> None:
         self.indptr, self.indices = network.indptr, network.indices
         self.inverse_degree = network.inverse_degree
-        self.last = flags.copy()
+        self.last = np.zeros_like(flags)
         self.count = np.zeros(flags.size)
-        _recount(self.indptr, self.indices, np.flatnonzero(flags), flags, self.count)
+        self.update(flags)
 
-    def share(self, flags: np.ndarray, rows: int | None = None) -> np.ndarray:
-        """Share of each slot's workmates flagged now (of the first ``rows`` slots only)."""
-        changed = np.flatnonzero(flags != self.last)
-        if changed.size:
-            _recount(self.indptr, self.indices, changed, flags, self.count)
-            self.last[changed] = flags[changed]
-        rows = self.count.size if rows is None else rows
-        return self.count[:rows] * self.inverse_degree[:rows]
+    def update(self, flags: np.ndarray) -> None:
+        """Bring ``count`` (flagged workmates of each slot) up to date with ``flags``."""
+        _recount(self.indptr, self.indices, flags, self.last, self.count)
 
 
 @kernel
-def _recount(indptr, indices, changed, flags, count):
-    """Add (or take away) each changed slot from its workmates' counts (links are mutual)."""
-    for j in changed:
-        delta = 1.0 if flags[j] else -1.0
-        for k in range(indptr[j], indptr[j + 1]):
-            count[indices[k]] += delta
+def _recount(indptr, indices, flags, last, count):
+    """Add (or take away) each slot whose flag changed from its workmates' counts.
+
+    Links are mutual, so a slot's row lists the workmates whose counts it is part of.
+    """
+    for j in range(flags.size):
+        if flags[j] != last[j]:
+            last[j] = flags[j]
+            delta = 1.0 if flags[j] else -1.0
+            for k in range(indptr[j], indptr[j + 1]):
+                count[indices[k]] += delta
 
 
 def build(workforce: Workforce, within: int, across: int, rng: np.random.Generator) -> Network:

@@ -89,15 +89,11 @@ class Workforce:
         ``start`` is the share of his full skill a newcomer has on his first shift.
         """
         _clear(slots, self._arrays(FLOAT_STATE), self._arrays(BOOL_STATE))
-        self.times_abused[slots] = 0
-        self.title_since[slots] = -1
-        self.employed[slots] = True
-        self.potential[slots] = skill
-        self.skill[slots] = start * skill
-        self.eager[slots] = eager
-        self.ema_fulfilment[slots] = 1.0
-        self.support[slots] = 1.0
-        self.agent_id[slots] = ids
+        _start(
+            slots, skill, eager, ids, start, self.potential, self.skill, self.eager,
+            self.ema_fulfilment, self.support, self.employed, self.times_abused,
+            self.title_since, self.agent_id,
+        )  # fmt: skip
 
     def vacate(self, slots: np.ndarray) -> None:
         """Empty ``slots`` (a quit or removal): the slot earns and produces nothing."""
@@ -106,6 +102,25 @@ class Workforce:
 
     def _arrays(self, names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, name) for name in names)
+
+
+@kernel
+def _start(
+    slots, skill, eager, ids, start, potential, skill_now, eagerness, ema_fulfilment, support,
+    employed, times_abused, title_since, agent_id,
+):  # fmt: skip
+    """A newcomer's first state: his skill to grow into, meeting the norm, full support."""
+    for i in range(slots.size):
+        k = slots[i]
+        potential[k] = skill[i]
+        skill_now[k] = start * skill[i]
+        eagerness[k] = eager[i]
+        ema_fulfilment[k] = 1.0
+        support[k] = 1.0
+        employed[k] = True
+        times_abused[k] = 0
+        title_since[k] = -1
+        agent_id[k] = ids[i]
 
 
 @kernel

@@ -25,8 +25,10 @@ def intended_output(model: MineModel) -> np.ndarray:
     """Tons each hewer would cut this shift with all the supplies he needs."""
     w, cfg, rec = model.workforce, model.config.production, model.config.records
     h = w.hewer
-    sigma = cfg.noise_sigma  # lognormal noise with mean 1 (NumPy's exp is vectorised)
-    noise = np.exp(sigma * model.rng.standard_normal(w.n_hewer_slots) - sigma**2 / 2)
+    noise = model.rng.standard_normal(w.n_hewer_slots)  # lognormal with mean 1, in place
+    noise *= cfg.noise_sigma
+    noise -= cfg.noise_sigma**2 / 2
+    np.exp(noise, out=noise)
     tons = np.empty(w.n_hewer_slots)
     _intended_output(
         h(w.skill), h(w.eager), h(w.resentment), h(w.support), h(w.fatigue), h(w.harm),
@@ -74,10 +76,11 @@ def _intended_output(
 
 
 def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -> None:
-    """Output after supplies and breakdowns; fulfilment against each section's norm."""
+    """Output after supplies and breakdowns; fulfilment against each section's norm; the
+    mine's output this shift."""
     w = model.workforce
     model.section_pace = np.empty(w.sections)
-    _realise(
+    model.output_this_shift = _realise(
         intended, supply_factor, model.broken, model.config.equipment.broken_output_share,
         model.norm_tons, model.baseline_need, w.hewers, w.hewer(w.output_tons),
         w.hewer(w.fulfilment), model.section_pace,
@@ -89,7 +92,11 @@ def _realise(
     intended, supply_factor, broken, broken_share, norm_tons, baseline_need, hewers, output,
     fulfilment, pace,
 ):  # fmt: skip
-    """Each hewer's output and fulfilment; each section's output against its ordinary need."""
+    """Each hewer's output and fulfilment; each section's output against its ordinary need.
+
+    Returns the mine's output (tons).
+    """
+    mine = 0.0
     for s in range(norm_tons.size):
         equipment = broken_share if broken[s] else 1.0
         total = 0.0
@@ -98,6 +105,8 @@ def _realise(
             fulfilment[k] = output[k] / norm_tons[s]
             total += output[k]
         pace[s] = total / baseline_need[s]
+        mine += total
+    return mine
 
 
 def tire(model: MineModel) -> None:

@@ -32,13 +32,24 @@ def update_titles(model: MineModel) -> None:
         2.0 / (cfg.window_shifts + 1), cfg.title_threshold, cfg.keep_threshold,
         model.intensity > 0,  # the title did not exist before the campaign
     )  # fmt: skip
-    w.stakhanovite[new] = True
-    w.adopted[new] = True
-    w.title_since[new] = model.shift
-    w.earnings_rubles[new] += cfg.bonus_rubles
-    model.new_titles_by_section = np.bincount(w.section[new], minlength=w.sections)
+    model.new_titles_by_section = _confer(
+        new, w.stakhanovite, w.adopted, w.title_since, w.earnings_rubles, w.hewers,
+        w.sections, model.shift, cfg.bonus_rubles,
+    )  # fmt: skip
     model.log_many("title", w.agent_id[new], detail="Stakhanovite title")
     model.log_many("title lost", w.agent_id[lost], detail="fell below the norm")
+
+
+@kernel
+def _confer(new, stakhanovite, adopted, title_since, earnings, hewers, sections, shift, bonus):
+    """The title and its bonus for the hewers in ``new``; returns new titles per section."""
+    per_section = np.zeros(sections, dtype=np.int64)
+    for k in new:
+        stakhanovite[k] = adopted[k] = True
+        title_since[k] = shift
+        earnings[k] += bonus
+        per_section[k // hewers] += 1
+    return per_section
 
 
 @kernel
@@ -79,18 +90,24 @@ def spread_methods(model: MineModel) -> None:
     if model.intensity <= 0:
         return
     w, cfg = model.workforce, model.config.recognition
-    neighbours = model.adopters_nearby.share(w.adopted, rows=w.n_hewer_slots)  # hewers first
+    nearby = model.adopters_nearby
+    nearby.update(w.adopted)
     draw = model.rng.random(w.n_hewer_slots)
     _adopt(
-        w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), neighbours, draw,
-        model.intensity, cfg.broadcast, cfg.publicity,
+        w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), nearby.count,
+        nearby.inverse_degree, draw, model.intensity, cfg.broadcast, cfg.publicity,
     )  # fmt: skip
 
 
 @kernel
-def _adopt(adopted, employed, eager, neighbours, draw, intensity, broadcast, publicity):
-    """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull."""
+def _adopt(
+    adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity
+):  # fmt: skip
+    """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
+
+    The pull grows with the share of his workmates who have (``adopters`` x 1 / degree).
+    """
     for k in range(adopted.size):
-        chance = intensity * eager[k] * (broadcast + publicity * neighbours[k])
-        if employed[k] and draw[k] < chance:
+        pull = broadcast + publicity * (adopters[k] * inverse_degree[k])
+        if employed[k] and draw[k] < intensity * eager[k] * pull:
             adopted[k] = True
