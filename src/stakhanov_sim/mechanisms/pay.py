@@ -21,13 +21,11 @@ if TYPE_CHECKING:
     from stakhanov_sim.model import MineModel
 
 
-def schedule(cfg: Pay) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Band edges (in norms, starting at 0), each band's multiplier of the base rate, and the
-    norms' worth of pay earned below each band's lower edge."""
+def schedule(cfg: Pay) -> tuple[np.ndarray, np.ndarray]:
+    """Band edges (in norms, starting at 0) and each band's multiplier of the base rate."""
     edges = np.array([0.0] + [b.above for b in cfg.progressive])
     multipliers = np.array([1.0] + [b.multiplier for b in cfg.progressive])
-    below = np.concatenate([[0.0], np.cumsum(multipliers[:-1] * np.diff(edges))])
-    return edges, multipliers, below
+    return edges, multipliers
 
 
 def piece_wage(
@@ -40,42 +38,43 @@ def piece_wage(
         norm_tons: each hewer's norm (tons per shift), or anything that broadcasts to it.
         rate: base piece rate (rubles per ton), likewise.
     """
+    edges, multipliers = schedule(cfg)
     flat = np.ascontiguousarray(fulfilment, dtype=float).ravel()
     norms_paid = np.empty_like(flat)
-    _norm_equivalents_each(flat, *schedule(cfg), norms_paid)
+    _norm_equivalents_each(flat, edges, multipliers, norms_paid)
     return norms_paid.reshape(np.shape(fulfilment)) * norm_tons * rate
 
 
 def pay(model: MineModel) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
     w, cfg = model.workforce, model.config.pay
+    edges, multipliers = schedule(cfg)
     _pay(
-        w.hewer(w.fulfilment), model.norm_tons, model.piece_rate, w.hewers, *schedule(cfg),
+        w.hewer(w.fulfilment), model.norm_tons, model.piece_rate, w.hewers, edges, multipliers,
         cfg.support_pay == "time", cfg.support_time_rate_rubles, cfg.support_share,
         w.employed, w.section, w.wage_rubles, w.earnings_rubles,
     )  # fmt: skip
 
 
 @kernel
-def _norm_equivalents(fulfilment, edges, multipliers, below):
+def _norm_equivalents(fulfilment, edges, multipliers):
     """Norms' worth of pay for one fulfilment: each band's part times its multiplier."""
-    if fulfilment <= 0:
-        return 0.0
-    band = 0
-    while band + 1 < edges.size and fulfilment > edges[band + 1]:
-        band += 1
-    return below[band] + multipliers[band] * (fulfilment - edges[band])
+    paid = 0.0
+    for band in range(edges.size):
+        width = edges[band + 1] - edges[band] if band + 1 < edges.size else np.inf
+        paid += multipliers[band] * min(max(fulfilment - edges[band], 0.0), width)
+    return paid
 
 
 @kernel
-def _norm_equivalents_each(fulfilment, edges, multipliers, below, out):
+def _norm_equivalents_each(fulfilment, edges, multipliers, out):
     for k in range(fulfilment.size):
-        out[k] = _norm_equivalents(fulfilment[k], edges, multipliers, below)
+        out[k] = _norm_equivalents(fulfilment[k], edges, multipliers)
 
 
 @kernel
 def _pay(
-    fulfilment, norm_tons, rate, hewers, edges, multipliers, below, time_rate_for_support,
+    fulfilment, norm_tons, rate, hewers, edges, multipliers, time_rate_for_support,
     time_rate, support_share, employed, section, wage, earnings,
 ):  # fmt: skip
     """Hewers by the piece (see ``piece_wage``); timbermen and haulers by time or by share.
@@ -88,8 +87,7 @@ def _pay(
     for s in range(sections):
         total, working = 0.0, 0
         for k in range(s * hewers, (s + 1) * hewers):
-            paid = _norm_equivalents(fulfilment[k], edges, multipliers, below)
-            wage[k] = paid * norm_tons[s] * rate[s]
+            wage[k] = _norm_equivalents(fulfilment[k], edges, multipliers) * norm_tons[s] * rate[s]
             total += wage[k]
             working += employed[k]
         mean_hewer[s] = total / max(working, 1)
