@@ -165,29 +165,32 @@ def _tally(
     headcount = n_hewers = n_stakh = meeting = runs = 0
     max_fulfilment = -np.inf
     stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
-    for k in range(employed.size):
-        if k < fulfilment.size:
+    for s in range(norm_tons.size):  # hewers, section by section
+        for k in range(s * hewers, (s + 1) * hewers):
             max_fulfilment = max(max_fulfilment, fulfilment[k])
+            if not employed[k]:
+                continue
+            hewer_wages[n_hewers] = wage[k]
+            n_hewers += 1
+            meeting += fulfilment[k] >= 1
+            norm_sum += norm_tons[s]
+            resentment_sum += resentment[k]
+            if stakhanovite[k]:
+                n_stakh += 1
+                stakh_bill += wage[k]
+            else:
+                other_bill += wage[k]
+    for k in range(fulfilment.size, employed.size):  # timbermen and haulers
         if not employed[k]:
             continue
-        if k < fulfilment.size:
-            hewer_wages[n_hewers] = wage[k]
-        elif runs > 0 and wage[k] == wages[runs - 1]:
+        if runs > 0 and wage[k] == wages[runs - 1]:
             counts[runs - 1] += 1
         else:
             wages[runs], counts[runs] = wage[k], 1.0
             runs += 1
-        headcount += 1
         resentment_sum += resentment[k]
-        if stakhanovite[k]:
-            n_stakh += 1
-            stakh_bill += wage[k]
-        else:
-            other_bill += wage[k]
-        if k < fulfilment.size:
-            n_hewers += 1
-            meeting += fulfilment[k] >= 1
-            norm_sum += norm_tons[k // hewers]
+        other_bill += wage[k]
+    headcount = n_hewers + int(counts[:runs].sum())
     norm = norm_sum / n_hewers if n_hewers else norm_tons.mean()
     return (
         headcount, n_hewers, n_stakh, meeting, max_fulfilment, stakh_bill, other_bill,

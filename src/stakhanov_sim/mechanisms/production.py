@@ -56,14 +56,15 @@ def _intended_output(
     helpers it is an all-out shift on an ordinary face. An inexperienced foreman organises
     either worse.
     """
-    for k in range(tons.size):
-        effort = 1 + campaign_effort * intensity * eager[k] - restriction * resentment[k]
-        organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
-        cut = (
-            base_tons * skill[k] * effort * support[k] * organisation * noise[k]
-            * (1 - fatigue_effect * fatigue[k]) * (1 - harm[k]) * employed[k]
-        )  # fmt: skip
-        tons[k] = max(cut, 0.0)
+    for s in range(foreman_experience.size):
+        organisation = 1 - foreman_effect * (1 - foreman_experience[s])
+        for k in range(s * hewers, (s + 1) * hewers):
+            effort = 1 + campaign_effort * intensity * eager[k] - restriction * resentment[k]
+            cut = (
+                base_tons * skill[k] * effort * support[k] * organisation * noise[k]
+                * (1 - fatigue_effect * fatigue[k]) * (1 - harm[k]) * employed[k]
+            )  # fmt: skip
+            tons[k] = max(cut, 0.0)
     for k in attempts:
         organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
         conditions = (
