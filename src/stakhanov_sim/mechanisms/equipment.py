@@ -44,6 +44,7 @@ def _wear_break_repair(
     condition, broken, pace, draw, engineer, capacity, wear, exponent, breakdown_rate, damage,
     priority, working,
 ):  # fmt: skip
+    """Wear with pace, breakdowns with wear, then repair by each section's engineer."""
     for s in range(condition.size):
         worn = condition[s] - wear * max(pace[s], 0.0) ** exponent
         condition[s] = min(max(worn, 0.0), 1.0)

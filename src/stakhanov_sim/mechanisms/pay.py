@@ -68,6 +68,7 @@ def _norm_equivalents(fulfilment, edges, multipliers):
 
 @kernel
 def _norm_equivalents_each(fulfilment, edges, multipliers, out):
+    """``_norm_equivalents`` of each fulfilment, into ``out``."""
     for k in range(fulfilment.size):
         out[k] = _norm_equivalents(fulfilment[k], edges, multipliers)
 

@@ -118,6 +118,7 @@ def tire(model: MineModel) -> None:
 
 @kernel
 def _tire(fatigue, fulfilment, gain, recovery):
+    """Fatigue from the norms worked above one, then recovery, kept in 0..1."""
     for k in range(fatigue.size):
         tired = (fatigue[k] + gain * max(fulfilment[k] - 1, 0.0)) * (1 - recovery)
         fatigue[k] = min(max(tired, 0.0), 1.0)

@@ -82,5 +82,6 @@ def learn(model: MineModel) -> None:
 
 @kernel
 def _learn(skill, potential, rate):
+    """Each miner closes ``rate`` of the gap between his skill and his full skill."""
     for k in range(skill.size):
         skill[k] += rate * (potential[k] - skill[k])
