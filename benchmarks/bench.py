@@ -46,6 +46,7 @@ WINDOW = (dt.date(1935, 8, 29), dt.date(1935, 10, 15))
 MESA_AGENT_STEPS = 3_000_000  # agent-steps of the empty loop timed per size (in 5 blocks)
 MIN_TIMED_S = 1.0  # CPU seconds of shifts timed per size (and at least 3 runs) ...
 TIMED_RUNS = 15  # ... in at most this many runs
+ONE_RUN_ENOUGH = 4  # a first run this many times min_seconds is measured alone
 SCENARIO_REPEATS = 3  # runs of the default scenario; the first includes warming up
 # 4 runs of a 15,200-miner mine (a few seconds each, so that starting the worker processes
 # does not swamp the comparison), each setting timed twice, best kept (the machine is shared).
@@ -103,7 +104,7 @@ def time_model(scenario, min_seconds: float = MIN_TIMED_S, max_runs: int = TIMED
         while model.running:
             model.step()
         runs.append((time.process_time() - cpu, time.perf_counter() - wall))
-        if runs[0][0] > 4 * min_seconds:  # a big mine: one run is long enough
+        if runs[0][0] > ONE_RUN_ENOUGH * min_seconds:  # a big mine: one run is long enough
             break
     step_cpu = statistics.median(r[0] for r in runs)
     step_wall = statistics.median(r[1] for r in runs)

@@ -20,7 +20,7 @@ class Network:
     Attributes:
         indptr, indices: slot ``i``'s workmates are ``indices[indptr[i]:indptr[i + 1]]``
             (SciPy's CSR layout; links are mutual, so rows are also columns).
-        degree: workmates of each slot; inverse_degree: 1 / degree (0 for a slot with none).
+        inverse_degree: 1 / the number of each slot's workmates (0 for a slot with none).
         edges: number of links.
     """
 
@@ -35,8 +35,8 @@ class Network:
         # (NumPy's wrap-around indexing): the mean takes a third less time.
         index = np.uint32 if adjacency.nnz < 2**32 else np.uint64
         self.indptr, self.indices = adjacency.indptr.astype(index), adjacency.indices.astype(index)
-        self.degree = np.diff(self.indptr).astype(float)
-        self.inverse_degree = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
+        degree = np.diff(self.indptr).astype(float)
+        self.inverse_degree = np.divide(1.0, degree, out=np.zeros(size), where=degree > 0)
         self.edges = adjacency.nnz // 2
 
     def mean(self, values: np.ndarray) -> np.ndarray:
@@ -68,21 +68,20 @@ def _mean(indptr, indices, inverse_degree, values, out):
 class Tally:
     """Each slot's share of workmates with a flag (say, who has adopted the new methods).
 
-    ``count * inverse_degree`` is ``network.mean(flags)``, kept up to date from the flags
+    ``count * network.inverse_degree`` is ``network.mean(flags)``, kept up to date from the flags
     that changed since the last update instead of summing every slot's workmates again:
     only a few dozen miners take up the methods, earn a title or quit in a shift.
     """
 
     def __init__(self, network: Network, flags: np.ndarray) -> None:
-        self.indptr, self.indices = network.indptr, network.indices
-        self.inverse_degree = network.inverse_degree
+        self.network = network
         self.last = np.zeros_like(flags)
         self.count = np.zeros(flags.size)
         self.update(flags)
 
     def update(self, flags: np.ndarray) -> None:
         """Bring ``count`` (flagged workmates of each slot) up to date with ``flags``."""
-        _recount(self.indptr, self.indices, flags, self.last, self.count)
+        _recount(self.network.indptr, self.network.indices, flags, self.last, self.count)
 
 
 @kernel

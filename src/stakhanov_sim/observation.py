@@ -56,6 +56,9 @@ def collector() -> DataCollector:
     )
 
 
+NO_VALUES, NO_ORDER = np.empty(0), np.empty(0, dtype=np.intp)  # an empty part for _gini_merged
+
+
 def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one takes all).
 
@@ -67,9 +70,6 @@ def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
         return _gini_merged(np.sort(values), NO_VALUES, NO_VALUES, NO_ORDER)
     counts = np.asarray(counts, dtype=float)
     return _gini_merged(NO_VALUES, values, counts, np.argsort(values))
-
-
-NO_VALUES, NO_ORDER = np.empty(0), np.empty(0, dtype=np.intp)
 
 
 @kernel

@@ -77,8 +77,10 @@ def _intended_output(
 
 
 def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -> None:
-    """Output after supplies and breakdowns; fulfilment against each section's norm; the
-    mine's output this shift."""
+    """Output after supplies and breakdowns, fulfilment against each section's norm.
+
+    Also sets the mine's output this shift, counting the coal of miners who quit at its end.
+    """
     w = model.workforce
     model.section_pace = np.empty(w.sections)
     model.output_this_shift = _realise(

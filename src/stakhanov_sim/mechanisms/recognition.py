@@ -95,7 +95,7 @@ def spread_methods(model: MineModel) -> None:
     draw = model.rng.random(w.n_hewer_slots)
     _adopt(
         w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), nearby.count,
-        nearby.inverse_degree, draw, model.intensity, cfg.broadcast, cfg.publicity,
+        model.network.inverse_degree, draw, model.intensity, cfg.broadcast, cfg.publicity,
     )  # fmt: skip
 
 

@@ -38,7 +38,7 @@ def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
     levels = np.array([getattr(cfg, f"{kind}_per_shift") for kind in KINDS])
     factor = np.empty(w.n_hewer_slots)
     model.section_shortfall = np.empty(w.sections)
-    delivered, allocated = np.empty(len(KINDS)), np.empty(len(KINDS))
+    delivered, allocated = np.zeros(len(KINDS)), np.zeros(len(KINDS))
     model.supply_shortfall = _allocate(
         need, w.hewer(w.special), w.hewers, model.config.mine.sections, levels,
         model.baseline_need, noise[:mines], noise[mines:-1], noise[-1],
@@ -73,8 +73,6 @@ def _allocate(
         need_other[s] = section_need[s] - need_special[s]
     total_need = section_need.sum()
     basin = levels[2] * baseline_need.sum() * wagon_noise
-    delivered[:] = 0.0
-    allocated[:] = 0.0
     served_total = 0.0
     for s in range(sections):
         mine = s // sections_per_mine
