@@ -17,16 +17,7 @@ import numpy as np
 import pytest
 
 from stakhanov_sim import load_scenario
-from stakhanov_sim.app import (
-    DEFAULT_PRESET,
-    NO_REVISION,
-    ClassroomMine,
-    Levers,
-    classroom_scenario,
-    model_params,
-    presets,
-)
-from stakhanov_sim.app_mine import (
+from stakhanov_sim.app.picture import (
     ORDINARY,
     SANCTIONED,
     SPECIAL,
@@ -34,6 +25,15 @@ from stakhanov_sim.app_mine import (
     VACANT,
     chronicle,
     face_states,
+)
+from stakhanov_sim.app.server import (
+    DEFAULT_PRESET,
+    NO_REVISION,
+    ClassroomMine,
+    Levers,
+    classroom_scenario,
+    model_params,
+    presets,
 )
 
 HISTORY = Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml"

@@ -15,7 +15,7 @@ from pandas.testing import assert_frame_equal
 
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.cli import main
-from stakhanov_sim.results import MODEL_COLUMNS
+from stakhanov_sim.experiments.results import MODEL_COLUMNS
 
 HISTORY = Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml"
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -18,15 +18,15 @@ from scipy import stats
 from conftest import BASELINE, HISTORY
 from stakhanov_sim import run
 from stakhanov_sim.cli import main
-from stakhanov_sim.compare import (
+from stakhanov_sim.experiments.compare import (
     OUTCOMES,
     SUMMARY_COLUMNS,
     mean_interval,
     summarise,
     welch_difference,
 )
-from stakhanov_sim.plots import COMPARED
-from stakhanov_sim.results import Results
+from stakhanov_sim.experiments.results import Results
+from stakhanov_sim.figures.plots import COMPARED
 
 END = "1937-02-28"  # into 1937, so the outcomes of 1937 exist
 REPLICATES = 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stakhanov_sim import paramdoc
-from stakhanov_sim.scenario import Scenario
+from stakhanov_sim.scenarios import paramdoc
+from stakhanov_sim.scenarios.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS_MD = ROOT / "docs" / "parameters.md"

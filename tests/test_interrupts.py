@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from stakhanov_sim import load_scenario, run
-from stakhanov_sim.results import TABLES, Results, ResultsError
+from stakhanov_sim.experiments.results import TABLES, Results, ResultsError
 from test_bad_input import SMALL
 
 # Long enough that Ctrl-C lands mid-run: the historical calendar on a mid-sized mine.
@@ -98,7 +98,7 @@ KILLED_SAVE = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     import pandas as pd
-    from stakhanov_sim.results import Results
+    from stakhanov_sim.experiments.results import Results
 
     src, dst = Path(sys.argv[1]), Path(sys.argv[2])
     results = Results.load(src)

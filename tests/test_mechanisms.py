@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim import MineModel, load_scenario, run
-from stakhanov_sim.mechanisms.pay import piece_wage
-from stakhanov_sim.scenario import Pay, PayBand
+from stakhanov_sim.model.mechanisms.pay import piece_wage
+from stakhanov_sim.scenarios.schema import Pay, PayBand
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 HISTORY = CONFIGS / "history_1935_37.yaml"

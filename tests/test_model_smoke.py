@@ -1,7 +1,7 @@
 """The default scenario runs to the end of its calendar and fills the output contract."""
 
 from stakhanov_sim import MineModel
-from stakhanov_sim.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
+from stakhanov_sim.experiments.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
 
 
 def test_history_runs_to_the_end_of_1937(history):

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stakhanov_sim.plots import COMPARED, THEMES, ensemble_band, plot_all, plot_compare
-from stakhanov_sim.results import EVENT_COLUMNS, MODEL_COLUMNS, Results
+from stakhanov_sim.experiments.results import EVENT_COLUMNS, MODEL_COLUMNS, Results
+from stakhanov_sim.figures.plots import COMPARED, THEMES, ensemble_band, plot_all, plot_compare
 
 START = pd.Timestamp("1935-08-01")
 FIRST_TITLE = pd.Timestamp("1935-09-01")

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stakhanov_sim import MineModel, load_scenario
-from stakhanov_sim.agents import Miner
-from stakhanov_sim.mechanisms.pay import piece_wage
-from stakhanov_sim.mechanisms.supply import KINDS
-from stakhanov_sim.network import Network, Tally
-from stakhanov_sim.observation import gini
+from stakhanov_sim.model.agents import Miner
+from stakhanov_sim.model.mechanisms.pay import piece_wage
+from stakhanov_sim.model.mechanisms.supply import KINDS
+from stakhanov_sim.model.network import Network, Tally
+from stakhanov_sim.model.observation import gini
 
 HISTORY = Path(__file__).resolve().parents[1] / "configs" / "history_1935_37.yaml"
 START = dt.date(1935, 8, 25)  # a few shifts before the staged record

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from stakhanov_sim import load_scenario, run
-from stakhanov_sim.scenario import NO_SPECIAL_CONDITIONS
+from stakhanov_sim.scenarios.schema import NO_SPECIAL_CONDITIONS
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SHIPPED = sorted(p.name for p in CONFIGS.glob("*.yaml"))
@@ -175,3 +175,20 @@ def test_no_special_conditions_file_is_the_shared_counterfactual():
     built = load_scenario(CONFIGS / "history_1935_37.yaml", NO_SPECIAL_CONDITIONS)
     same = {"name": shipped.name, "description": shipped.description}
     assert shipped == built.model_copy(update=same)
+
+
+def test_shipped_scenarios_load_by_name_from_any_directory(tmp_path, monkeypatch):
+    """Scenarios are installed with the package: a name works outside the repository."""
+    import subprocess
+    import sys
+
+    from stakhanov_sim.scenarios.loading import SHIPPED, shipped_scenarios
+
+    assert "history_1935_37" in shipped_scenarios()
+    monkeypatch.chdir(tmp_path)
+    by_name = load_scenario("history_1935_37")
+    assert by_name == load_scenario(SHIPPED / "history_1935_37.yaml")
+    (tmp_path / "mine.yaml").write_text("extends: no_norm_revision\nseed: 5\n")
+    assert load_scenario(tmp_path / "mine.yaml").seed == 5
+    code = "from stakhanov_sim import load_scenario; load_scenario('history_1935_37')"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)

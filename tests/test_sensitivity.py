@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim import ConfigError
-from stakhanov_sim.sensitivity import analyse, load_analysis, run_sensitivity
+from stakhanov_sim.experiments.sensitivity import analyse, load_analysis, run_sensitivity
 from test_sweep import TINY_OUTCOMES, write_sweep
 
 RANGES = {

@@ -14,7 +14,7 @@ import yaml
 from conftest import CONFIGS, HISTORY
 from stakhanov_sim import ConfigError
 from stakhanov_sim.cli import main
-from stakhanov_sim.sweep import SweepError, load_runs, load_sweep, run_sweep
+from stakhanov_sim.experiments.sweep import SweepError, load_runs, load_sweep, run_sweep
 
 # A mine of 2 sections x 6 hewers over Aug-Dec 1935: a run takes a fraction of a second.
 TINY_OVERRIDES = {

@@ -20,7 +20,13 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim.cli import main
-from stakhanov_sim.sweep import load_runs, load_sweep, open_executor, prepare_sweep_dir, run_sweep
+from stakhanov_sim.experiments.sweep import (
+    load_runs,
+    load_sweep,
+    open_executor,
+    prepare_sweep_dir,
+    run_sweep,
+)
 from test_sweep import write_sweep
 
 # The tiny mine of test_sweep, but over the full 1935-37 calendar: each run takes a few

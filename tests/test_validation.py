@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim.cli import main
-from stakhanov_sim.validation import PATTERNS
+from stakhanov_sim.validation.targets import PATTERNS
 
 
 @pytest.mark.slow

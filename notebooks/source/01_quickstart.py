@@ -31,7 +31,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from IPython.display import Image, display
 
-from stakhanov_sim import load_scenario, plots, run
+from stakhanov_sim import load_scenario, run
+from stakhanov_sim.figures import plots
 
 # %% [markdown]
 # ## Run the historical scenario

@@ -32,7 +32,8 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from stakhanov_sim import load_scenario, plots, run
+from stakhanov_sim import load_scenario, run
+from stakhanov_sim.figures import plots
 
 HISTORY = "configs/history_1935_37.yaml"
 NO_SPECIAL_CONDITIONS = {

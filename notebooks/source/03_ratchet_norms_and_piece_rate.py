@@ -30,7 +30,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from stakhanov_sim import load_scenario, plots, run
+from stakhanov_sim import load_scenario, run
+from stakhanov_sim.figures import plots
 
 HISTORY = "configs/history_1935_37.yaml"
 NO_REVISION = {"norms.rule": "fixed", "norms.fixed_raise": 0.0, "norms.rate_cut": 0.0}

@@ -27,7 +27,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from stakhanov_sim import load_scenario, plots, run
+from stakhanov_sim import load_scenario, run
+from stakhanov_sim.figures import plots
 
 HISTORY = "configs/history_1935_37.yaml"
 SMALL_MINE = {"mine.sections": 4}

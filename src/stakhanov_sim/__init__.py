@@ -4,11 +4,11 @@ Public API: ``MineModel`` (the Mesa model), ``load_scenario`` (a validated confi
 YAML), ``run`` (one run or an ensemble, returning ``Results``).
 """
 
-from stakhanov_sim.config import ConfigError, load_scenario
-from stakhanov_sim.model import MineModel
-from stakhanov_sim.results import Results
-from stakhanov_sim.runner import run
-from stakhanov_sim.scenario import Scenario
+from stakhanov_sim.experiments.results import Results
+from stakhanov_sim.experiments.runner import run
+from stakhanov_sim.model.mine import MineModel
+from stakhanov_sim.scenarios.loading import ConfigError, load_scenario
+from stakhanov_sim.scenarios.schema import Scenario
 
 __all__ = ["ConfigError", "MineModel", "Results", "Scenario", "load_scenario", "run"]
 __version__ = "0.1.0"

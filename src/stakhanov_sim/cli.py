@@ -12,9 +12,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stakhanov_sim.config import ConfigError, load_scenario, parse_assignment
-from stakhanov_sim.results import Results, ResultsError
+from stakhanov_sim.experiments.results import Results, ResultsError
+from stakhanov_sim.scenarios.loading import (
+    ConfigError,
+    load_scenario,
+    parse_assignment,
+    shipped_scenarios,
+)
 
+SHIPPED_LIST = ", ".join(shipped_scenarios())
 USAGE_ERROR = 2
 
 
@@ -23,8 +29,8 @@ class UsageError(Exception):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from stakhanov_sim import plots
-    from stakhanov_sim.runner import run
+    from stakhanov_sim.experiments.runner import run
+    from stakhanov_sim.figures import plots
 
     overrides = dict(parse_assignment(text) for text in args.set)
     scenario = load_scenario(args.config, overrides)
@@ -44,7 +50,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from stakhanov_sim import plots
+    from stakhanov_sim.figures import plots
 
     results = Results.load(args.run_dir)
     out = Path(args.output) if args.output else Path(args.run_dir) / "figures"
@@ -84,7 +90,9 @@ def _add_run(sub) -> None:
         help="run a scenario and write its tables and figures",
         description="Run a scenario from a YAML config; write model/agents/events Parquet tables, manifest.json and figures/.",
     )
-    p.add_argument("config", help="scenario YAML file, e.g. configs/history_1935_37.yaml")
+    p.add_argument(
+        "config", help=f"a shipped scenario's name or a YAML file; shipped: {SHIPPED_LIST}"
+    )
     p.add_argument(
         "-o", "--output", metavar="DIR", help="run directory to write (default: runs/<config name>)"
     )
@@ -119,7 +127,7 @@ def _app(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("solara") is None:
         raise UsageError("the app needs Solara: pip install -e '.[app]' (make app does it)")
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # classrooms are offline
-    command = [sys.executable, "-m", "solara", "run", "stakhanov_sim.app:page"]
+    command = [sys.executable, "-m", "solara", "run", "stakhanov_sim.app.server:page"]
     command += [
         "--host",
         args.host,
@@ -161,7 +169,7 @@ def _add_app(sub) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from stakhanov_sim.sweep import load_sweep, run_sweep
+    from stakhanov_sim.experiments.sweep import load_sweep, run_sweep
 
     sweep = load_sweep(args.sweep_file)
     out = _sweep_output(args)
@@ -174,7 +182,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from stakhanov_sim.sensitivity import load_analysis, run_sensitivity
+    from stakhanov_sim.experiments.sensitivity import load_analysis, run_sensitivity
 
     sweep = load_analysis(args.sweep_file, args.method)
     out = _sweep_output(args)
@@ -190,7 +198,7 @@ def _sweep_output(args: argparse.Namespace) -> Path:
 
 def _on_executor(args: argparse.Namespace, out: Path, sweep, work: Callable):
     """Check the output directory, then start the chosen executor and hand it to ``work``."""
-    from stakhanov_sim.sweep import SweepError, open_executor, prepare_sweep_dir
+    from stakhanov_sim.experiments.sweep import SweepError, open_executor, prepare_sweep_dir
 
     try:
         prepare_sweep_dir(sweep, out, overwrite=args.overwrite)
@@ -250,7 +258,7 @@ def _add_sensitivity(sub) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from stakhanov_sim.compare import compare
+    from stakhanov_sim.experiments.compare import compare
 
     if len(args.run_dirs) < 2:
         raise UsageError("compare needs at least two run directories (the first is the reference)")
@@ -286,7 +294,7 @@ def _add_compare(sub) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from stakhanov_sim.validation_report import validate
+    from stakhanov_sim.validation.report import validate
 
     overrides = dict(parse_assignment(text) for text in args.set)
     load_scenario(args.config, overrides)  # a bad config fails here, before any run
@@ -334,8 +342,8 @@ def _add_validate(sub) -> None:
     p.add_argument(
         "config",
         nargs="?",
-        default="configs/history_1935_37.yaml",
-        help="scenario (default: configs/history_1935_37.yaml)",
+        default="history_1935_37",
+        help=f"a shipped scenario's name or a YAML file (default: history_1935_37); shipped: {SHIPPED_LIST}",
     )
     _add_ensemble_options(p, replicates=10, what="replicates per ensemble")
     p.add_argument(

@@ -1,0 +1,172 @@
+"""Running scenarios: one run or an ensemble of replicates, in parallel, reproducibly.
+
+Each replicate gets its own independent random stream spawned from one seed
+(``numpy.random.SeedSequence.spawn``), so an ensemble gives the same tables whatever the
+number of worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver, get_context
+
+import mesa
+import numpy as np
+from tqdm.auto import tqdm
+
+from stakhanov_sim.experiments.results import Results
+from stakhanov_sim.model.mine import MineModel
+from stakhanov_sim.scenarios.schema import Scenario
+
+PROGRESS_DELAY_S = 1.0  # show a progress bar only for runs longer than this
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
+    """Independent child streams of one seed, one per replicate."""
+    return np.random.SeedSequence(seed).spawn(replicates)
+
+
+def run_replicate(
+    scenario: Scenario, seed_seq: np.random.SeedSequence, replicate: int, progress: bool = False
+) -> Results:
+    """Run one replicate to the end of the calendar and return its tables."""
+    model = MineModel(scenario, rng=np.random.default_rng(seed_seq), replicate=replicate)
+    # No tqdm at all without a bar: even a disabled one makes a process-shared lock, which
+    # a worker ended by Ctrl-C leaves behind ("leaked semaphore objects" at exit).
+    bar = (
+        tqdm(total=model.n_shifts, unit="shift", delay=PROGRESS_DELAY_S, leave=False)
+        if progress
+        else None
+    )
+    while model.running:
+        model.step()
+        if bar is not None:
+            bar.update()
+    if bar is not None:
+        bar.close()
+    return model.results()
+    with tqdm(total=model.n_shifts, unit="shift", delay=PROGRESS_DELAY_S, leave=False) as bar:
+        while model.running:
+            model.step()
+            bar.update()
+    return model.results()
+
+
+def _run_indexed(args: tuple[Scenario, np.random.SeedSequence, int]) -> Results:
+    scenario, seed_seq, replicate = args
+    return run_replicate(scenario, seed_seq, replicate)
+
+
+def default_workers(replicates: int) -> int:
+    """All cores, but no more processes than replicates."""
+    return max(1, min(os.cpu_count() or 1, replicates))
+
+
+def run(
+    scenario: Scenario,
+    replicates: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+) -> Results:
+    """Run a scenario ``replicates`` times and return the joined tables with a manifest.
+
+    Args:
+        scenario: the validated scenario (see ``load_scenario``).
+        replicates: independent runs, numbered 0..n-1 in the ``replicate`` column.
+        seed: overrides ``scenario.seed``; the same seed gives identical tables.
+        workers: processes to use (default: all cores, at most one per replicate).
+        progress: draw a progress bar for runs longer than a second.
+    """
+    if replicates < 1:
+        raise ValueError(f"replicates must be at least 1, got {replicates}")
+    seed = scenario.seed if seed is None else seed
+    seeds = replicate_seeds(seed, replicates)
+    workers = default_workers(replicates) if workers is None else max(1, workers)
+    started = time.perf_counter()
+    if workers == 1 or replicates == 1:
+        parts = [run_replicate(scenario, s, i, progress) for i, s in enumerate(seeds)]
+    else:
+        parts = _run_parallel(scenario, seeds, workers, progress)
+    results = Results.concat(parts)
+    results.manifest = manifest(scenario, seed, replicates, workers, time.perf_counter() - started)
+    return results
+
+
+def _run_parallel(scenario: Scenario, seeds, workers: int, progress: bool) -> list[Results]:
+    jobs = [(scenario, s, i) for i, s in enumerate(seeds)]
+    pool = worker_pool(workers)
+    try:
+        stream = pool.map(_run_indexed, jobs)
+        parts = list(
+            tqdm(stream, total=len(jobs), unit="run", delay=PROGRESS_DELAY_S, disable=not progress)
+        )
+    except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return parts
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A forkserver pool whose workers ignore Ctrl-C: the parent alone handles it.
+
+    At a terminal Ctrl-C reaches the whole process group; workers that took it would each
+    print a traceback. The forkserver is started with SIGINT ignored so every worker inherits
+    that from its first instruction (an initializer would come too late for one interrupted
+    while importing); the initializer covers a forkserver started elsewhere.
+    """
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            # Workers fork from a server that has imported the model once, instead of each
+            # importing NumPy, pandas, SciPy and Mesa again (a second or more apiece).
+            forkserver.set_forkserver_preload(["stakhanov_sim.experiments.runner"])
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("forkserver"), initializer=_ignore_ctrl_c
+    )
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Drop queued replicates and end the running ones at once (they ignore Ctrl-C)."""
+    processes = list((pool._processes or {}).values())  # no public handle on the workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def manifest(scenario: Scenario, seed: int, replicates: int, workers: int, seconds: float) -> dict:
+    """What is needed to reproduce and judge a run: config, seeds, versions, timings."""
+    from stakhanov_sim import __version__
+
+    return {
+        "scenario": scenario.model_dump(mode="json"),
+        "seed": seed,
+        "replicates": replicates,
+        "replicate_seeds": [
+            {"entropy": seed, "spawn_key": list(s.spawn_key)}
+            for s in replicate_seeds(seed, replicates)
+        ],
+        "workers": workers,
+        "versions": {
+            "stakhanov_sim": __version__,
+            "mesa": mesa.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "timings": {"run_seconds": round(seconds, 3)},
+    }

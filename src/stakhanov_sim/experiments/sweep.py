@@ -1,0 +1,340 @@
+"""Sweeps: many points of parameter space, many replicates each, resumable, on any executor.
+
+A sweep runs through a ``concurrent.futures.Executor``: a local process pool, or a Dask
+cluster (``distributed.Client.get_executor``), so a sweep that outgrows one machine runs on
+a cluster unchanged. Each run's seed is spawned from the sweep's seed by its place in the
+design (point, replicate), so the results are the same whatever the executor and whatever
+order the runs finish in.
+
+Output directory::
+
+    OUT/sweep.json       what was swept (spec, base scenario, fingerprint)
+    OUT/design.parquet   one row per point: the parameter values run
+    OUT/runs/            one Parquet file per finished run (a Parquet dataset)
+
+Each run's summary row is written, the moment it arrives, to a temporary name and then
+renamed: a sweep stopped at any instant leaves only whole files, and started again it skips
+every run whose file exists.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from stakhanov_sim.experiments.design import points
+from stakhanov_sim.experiments.outcomes import summarise, uncovered
+from stakhanov_sim.experiments.results import atomic_write
+from stakhanov_sim.experiments.runner import run_replicate, stop_pool, worker_pool
+from stakhanov_sim.experiments.sweepfile import Design, SweepSpec, base_scenario, read_spec
+from stakhanov_sim.scenarios.loading import ConfigError, set_dotted, validate
+from stakhanov_sim.scenarios.schema import Scenario
+
+RUNS = "runs"
+DESIGN_FILE = "design.parquet"
+SWEEP_FILE = "sweep.json"
+
+
+class SweepError(Exception):
+    """A sweep that cannot start: output directory or cluster trouble, told to the user."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything one worker needs for one run; small enough to ship to a cluster."""
+
+    run_id: str
+    point: int
+    replicate: int
+    scenario: Scenario
+    seed: np.random.SeedSequence
+    outcomes: tuple[str, ...]
+
+
+def execute(task: RunTask) -> dict[str, Any]:
+    """Run one replicate of one point and return its summary row (runs on a worker)."""
+    model_table = run_replicate(task.scenario, task.seed, task.replicate).model
+    row = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
+    return row | summarise(model_table, list(task.outcomes))
+
+
+@dataclass
+class Sweep:
+    """A checked sweep: its spec, its design and one validated scenario per point."""
+
+    path: Path
+    spec: SweepSpec
+    seed: int
+    base: Scenario
+    design: pd.DataFrame
+    scenarios: list[Scenario]
+
+    @property
+    def n_runs(self) -> int:
+        """Points times replicates."""
+        return len(self.scenarios) * self.spec.replicates
+
+    def tasks(self) -> list[RunTask]:
+        """Every run, in design order, each with its own spawned random stream."""
+        replicates = self.spec.replicates
+        seeds = np.random.SeedSequence(self.seed).spawn(self.n_runs)
+        return [
+            RunTask(
+                run_id(point, rep),
+                point,
+                rep,
+                scenario,
+                seeds[point * replicates + rep],
+                tuple(self.spec.outcomes),
+            )
+            for point, scenario in enumerate(self.scenarios)
+            for rep in range(replicates)
+        ]
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides the results: spec, seed, base and design."""
+        content = {
+            "spec": self.spec.model_dump(mode="json"),
+            "seed": self.seed,
+            "base": self.base.model_dump(mode="json"),
+            "design": self.design.to_dict(orient="list"),
+        }
+        text = json.dumps(content, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_id(point: int, replicate: int) -> str:
+    """The name of a run's file: sortable, and the same on every machine."""
+    return f"p{point:06d}-r{replicate:04d}"
+
+
+def load_sweep(path: str | os.PathLike, design: Design | None = None) -> Sweep:
+    """Read a sweep file and build, and check, the scenario of every point before any run.
+
+    Args:
+        path: the sweep YAML file.
+        design: replaces the file's design (sensitivity analysis chooses its own).
+
+    Raises:
+        ConfigError: naming the file, the key, the value and what is allowed.
+    """
+    path = Path(path)
+    spec = read_spec(path, design)
+    base = base_scenario(spec, path)
+    seed = base.seed if spec.seed is None else spec.seed
+    base_data = base.model_dump()
+    _check_ranges(spec, base_data, path)
+    table = points(spec, seed)
+    scenarios = [
+        _point_scenario(base_data, _native(row), path, f"point {i}")
+        for i, row in enumerate(table.to_dict(orient="records"))
+    ]
+    for i, scenario in enumerate(scenarios):
+        if missing := uncovered(spec.outcomes, scenario):
+            raise ConfigError(
+                f"{path}: key 'outcomes' = {missing}: point {i} ends on {scenario.calendar.end}, before the year it measures; allowed: outcomes within the calendar, or a longer calendar.end"
+            )
+    return Sweep(path, spec, seed, base, table, scenarios)
+
+
+def _check_ranges(spec: SweepSpec, base_data: dict, path: Path) -> None:
+    """Try each range's ends alone, so a bad bound is reported as the bound, not a point."""
+    for key, p in spec.parameters.items():
+        ends = {"low": p.low, "high": p.high} if p.is_range else {}
+        for which, value in ends.items():
+            _point_scenario(base_data, {key: value}, path, f"key 'parameters.{key}.{which}'")
+
+
+def _point_scenario(base_data: dict, assignments: dict, path: Path, where: str) -> Scenario:
+    data = copy.deepcopy(base_data)
+    for key, value in assignments.items():
+        set_dotted(data, key, value, source=f"{path} ({where})")
+    try:
+        return validate(data, source=f"{path} ({where})")
+    except ConfigError as exc:
+        shown = ", ".join(f"{k}={v!r}" for k, v in assignments.items())
+        raise ConfigError(f"{path}: {where} ({shown}) gives an invalid scenario:\n{exc}") from None
+
+
+def _native(row: dict) -> dict:
+    """NumPy scalars to Python ones, as a YAML file would have given them."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}
+
+
+@contextmanager
+def open_executor(
+    workers: int | None = None, scheduler: str | None = None, dask_local: int | None = None
+) -> Iterator[Executor]:
+    """The executor runs go to: a Dask cluster at ``scheduler``, a local Dask cluster of
+    ``dask_local`` worker processes, or (default) a local pool of ``workers`` processes."""
+    if scheduler is not None or dask_local is not None:
+        with _dask_executor(scheduler, dask_local) as executor:
+            yield executor
+        return
+    pool = worker_pool(workers or os.cpu_count() or 1)
+    try:
+        yield pool
+    except BaseException:  # Ctrl-C or a failed run: stop now, not after the queued runs
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextmanager
+def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Executor]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError(
+            "Dask is not installed; pip install 'stakhanov-sim[distributed]' (or use --workers)"
+        ) from None
+    cluster = None
+    if dask_local is not None:
+        cluster = LocalCluster(
+            n_workers=dask_local,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+    try:
+        client = Client(cluster if cluster is not None else scheduler)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a call to ``run_sweep`` did: runs in the sweep, found done, computed now."""
+
+    total: int
+    skipped: int
+    computed: int
+    seconds: float
+
+
+def run_sweep(
+    sweep: Sweep, out: str | os.PathLike, executor: Executor, progress: bool = True
+) -> SweepReport:
+    """Run every run of ``sweep`` not already in ``out``, writing each row as it arrives.
+
+    Returns:
+        a ``SweepReport``.
+    """
+    out = Path(out)
+    runs = prepare_sweep_dir(sweep, out)
+    done = {p.stem for p in runs.glob("*.parquet")}
+    todo = [task for task in sweep.tasks() if task.run_id not in done]
+    started = time.perf_counter()
+    skipped = sweep.n_runs - len(todo)
+    with tqdm(total=sweep.n_runs, initial=skipped, unit="run", disable=not progress) as bar:
+        futures = [executor.submit(execute, task) for task in todo]
+        try:
+            for future in as_completed(futures):
+                _write_run(runs, future.result())
+                bar.update()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return SweepReport(sweep.n_runs, skipped, len(todo), time.perf_counter() - started)
+
+
+def _write_run(runs: Path, row: dict[str, Any]) -> None:
+    frame = pd.DataFrame([row])
+    atomic_write(runs / f"{row['run_id']}.parquet", lambda p: frame.to_parquet(p, index=False))
+
+
+def prepare_sweep_dir(sweep: Sweep, out: Path, overwrite: bool = False) -> Path:
+    """Make ``out`` ready: new, or holding this very sweep (resume); return ``out/runs``.
+
+    Raises:
+        SweepError: when ``out`` holds something else, or a different sweep.
+    """
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"output {out}: exists and is not a directory")
+    fingerprint = sweep.fingerprint()
+    if overwrite:
+        _remove_own_files(out)
+    elif out.is_dir() and any(out.iterdir()):
+        _check_same_sweep(out, fingerprint)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _write_record(sweep, out, fingerprint)
+    except OSError as exc:
+        raise SweepError(f"output {out}: cannot be written ({exc.strerror})") from None
+    runs = out / RUNS
+    runs.mkdir(exist_ok=True)
+    for stale in runs.glob(".*.tmp"):  # a writer killed mid-file; never a finished run
+        stale.unlink(missing_ok=True)
+    return runs
+
+
+def _write_record(sweep: Sweep, out: Path, fingerprint: str) -> None:
+    """sweep.json first (it marks the directory as this sweep's), then the design."""
+    record = {
+        "fingerprint": fingerprint,
+        "sweep_file": str(sweep.path),
+        "seed": sweep.seed,
+        "runs": sweep.n_runs,
+        "spec": sweep.spec.model_dump(mode="json"),
+        "base_scenario": sweep.base.model_dump(mode="json"),
+    }
+    text = json.dumps(record, indent=2, default=str)
+    atomic_write(out / SWEEP_FILE, lambda p: Path(p).write_text(text))
+    design = sweep.design.reset_index()
+    atomic_write(out / DESIGN_FILE, lambda p: design.to_parquet(p, index=False))
+
+
+def _check_same_sweep(out: Path, fingerprint: str) -> None:
+    try:
+        stored = json.loads((out / SWEEP_FILE).read_text())["fingerprint"]
+    except (OSError, ValueError, KeyError):
+        raise SweepError(
+            f"output {out}: already holds files that are not a sweep; choose another -o DIR"
+        ) from None
+    if stored != fingerprint:
+        raise SweepError(
+            f"output {out}: holds a different sweep (the sweep file, its base scenario or the design changed); pass --overwrite to start again, or choose another -o DIR"
+        )
+
+
+def _remove_own_files(out: Path) -> None:
+    shutil.rmtree(out / RUNS, ignore_errors=True)
+    for name in (DESIGN_FILE, SWEEP_FILE):
+        (out / name).unlink(missing_ok=True)
+
+
+def load_runs(out: str | os.PathLike) -> pd.DataFrame:
+    """The sweep's table: one row per finished run, with its point's parameter values."""
+    out = Path(out)
+    design = pd.read_parquet(out / DESIGN_FILE)
+    if not any((out / RUNS).glob("*.parquet")):
+        raise SweepError(f"{out / RUNS}: no finished runs yet")
+    runs = pd.read_parquet(out / RUNS)  # a Parquet dataset; hidden temporary files ignored
+    table = runs.merge(design, on="point", how="left")
+    first = ["run_id", "point", "replicate", *design.columns.drop("point")]
+    rest = [c for c in table.columns if c not in first]
+    return table[first + rest].sort_values(["point", "replicate"], ignore_index=True)

@@ -1,0 +1,1 @@
+"""Figures: every plot reads a run's results (never runs a model), in one shared style."""

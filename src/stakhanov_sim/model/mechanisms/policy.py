@@ -1,0 +1,78 @@
+"""Calendar and policy: the campaign's timeline, applied on its historical dates.
+
+Models the party's and the trust's interventions (HISTORY.md): the staged record of
+31 Aug 1935, the press campaign from September, the All-Union Conference of November 1935,
+the "Stakhanovite ten-days" of January 1936, the norm revision of early 1936 and the hunt for
+"wreckers" from autumn 1936. Events go on Mesa's event list (``model.schedule_event``) half a
+shift before the shift they govern, so each takes effect before that shift is worked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stakhanov_sim.model.calendar import shift_on_or_after
+from stakhanov_sim.model.mechanisms import norms
+from stakhanov_sim.scenarios.schema import PolicyEvent
+
+if TYPE_CHECKING:
+    from stakhanov_sim.model.mine import MineModel
+
+BEFORE_SHIFT = 0.5  # model time between two steps: events there run before the next shift
+
+
+class PolicyAction:
+    """A policy event bound to its shift, kept alive by the model (Mesa holds weak refs)."""
+
+    def __init__(self, model: MineModel, event: PolicyEvent, shift: int) -> None:
+        self.model, self.event, self.shift = model, event, shift
+
+    def __call__(self) -> None:
+        apply(self.model, self.event, self.shift)
+
+
+class BurstEnd:
+    """Ends a short campaign burst, restoring the intensity it interrupted."""
+
+    def __init__(self, model: MineModel, restore: float, shift: int) -> None:
+        self.model, self.restore, self.shift = model, restore, shift
+
+    def __call__(self) -> None:
+        self.model.intensity = self.restore
+        self.model.log("burst end", detail="end of the burst", shift=self.shift)
+
+
+def schedule_timeline(model: MineModel) -> None:
+    """Put every event of the scenario's timeline on Mesa's event list."""
+    for event in sorted(model.config.campaign.events, key=lambda e: e.date):
+        shift = shift_on_or_after(model.dates, event.date)
+        if shift < model.n_shifts:
+            _schedule(model, PolicyAction(model, event, shift), shift)
+
+
+def _schedule(model: MineModel, action, shift: int) -> None:
+    model.policy_actions.append(action)
+    model.schedule_event(action, at=shift + BEFORE_SHIFT)
+
+
+def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
+    """Carry out one policy event."""
+    label = event.label or event.kind.replace("_", " ")
+    if event.kind in ("campaign", "conference"):
+        model.intensity = event.intensity
+    elif event.kind == "burst":
+        end = min(shift + max(event.shifts, 1), model.n_shifts)
+        if end < model.n_shifts:
+            _schedule(model, BurstEnd(model, model.intensity, end), end)
+        model.intensity = event.intensity
+    elif event.kind == "record":
+        model.staged_record = True
+    elif event.kind == "norm_revision":
+        raise_share = norms.revise(model)
+        cut = model.config.norms.rate_cut
+        model.log(
+            "norm revision", detail=f"norms +{raise_share:.0%}, piece rate -{cut:.0%}", shift=shift
+        )
+    elif event.kind == "scapegoating":
+        model.scapegoating = event.intensity
+    model.log("policy", detail=label, shift=shift)

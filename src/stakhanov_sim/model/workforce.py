@@ -1,0 +1,172 @@
+"""The miners' numeric state: NumPy arrays, one element per job slot.
+
+Slots are laid out by trade and section: all hewers first (section by section), then
+timbermen, then haulers. So a per-section view of hewers is a reshape to
+``(sections, hewers_per_section)``, and per-section sums need no Python loop. A slot is a
+job: when its miner quits, the slot stays vacant until the mine hires a newcomer into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.scenarios.schema import Scenario
+
+HEWER, TIMBERMAN, HAULER = 0, 1, 2
+
+FLOAT_STATE = (
+    "skill", "eager", "fatigue", "resentment", "harm", "output_tons", "fulfilment",
+    "wage_rubles", "earnings_rubles", "potential", "helpers", "ema_fulfilment", "ema_output", "support",
+)  # fmt: skip
+BOOL_STATE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
+INT_STATE = ("times_abused", "title_since")
+# What a vacant slot holds: no output, wage, helpers, grievance, title or special conditions.
+VACANT_ZERO = ("output_tons", "fulfilment", "wage_rubles", "helpers", "resentment")
+VACANT_FALSE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
+
+
+@dataclass
+class Workforce:
+    """Miners' state arrays and the layout of slots by trade and section.
+
+    Attributes:
+        sections: number of sections S; hewers, timbermen, haulers: slots per section.
+        trade, section: each slot's trade code and section, fixed for the run.
+        agent_id: the Mesa ``unique_id`` of the miner in each slot (-1 when vacant).
+        The float, bool and int state arrays are named in ``FLOAT_STATE`` etc.
+    """
+
+    sections: int
+    hewers: int
+    timbermen: int
+    haulers: int
+    trade: np.ndarray = field(init=False)
+    section: np.ndarray = field(init=False)
+    agent_id: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        counts = (self.hewers, self.timbermen, self.haulers)
+        self.size = self.sections * sum(counts)
+        self.trade = np.repeat(np.arange(3, dtype=np.int8), [self.sections * c for c in counts])
+        # Native-width section numbers: gathering per-section values with them (done many
+        # times a shift) is three times faster than with int32.
+        self.section = np.concatenate(
+            [np.repeat(np.arange(self.sections, dtype=np.intp), c) for c in counts]
+        )
+        self.n_hewer_slots = self.sections * self.hewers
+        self.agent_id = np.full(self.size, -1, dtype=np.int64)
+        for name in FLOAT_STATE:
+            setattr(self, name, np.zeros(self.size))
+        for name in BOOL_STATE:
+            setattr(self, name, np.zeros(self.size, dtype=bool))
+        for name in INT_STATE:
+            setattr(self, name, np.zeros(self.size, dtype=np.int32))
+        self.title_since[:] = -1
+
+    def by_section(self, values: np.ndarray, trade: int = HEWER) -> np.ndarray:
+        """A ``(sections, slots)`` view of one trade's slice of a state array."""
+        per = (self.hewers, self.timbermen, self.haulers)[trade]
+        start = self.sections * sum((self.hewers, self.timbermen, self.haulers)[:trade])
+        return values[start : start + self.sections * per].reshape(self.sections, per)
+
+    def hewer(self, values: np.ndarray) -> np.ndarray:
+        """The hewers' slice (flat) of a state array."""
+        return values[: self.n_hewer_slots]
+
+    def fill(
+        self,
+        slots: np.ndarray,
+        skill: np.ndarray,
+        eager: np.ndarray,
+        ids: np.ndarray,
+        start: float = 1.0,
+    ) -> None:
+        """Put new miners into ``slots``: fresh state, their full skill and eagerness.
+
+        ``start`` is the share of his full skill a newcomer has on his first shift.
+        """
+        _clear(slots, self._arrays(FLOAT_STATE), self._arrays(BOOL_STATE))
+        _start(
+            slots, skill, eager, ids, start, self.potential, self.skill, self.eager,
+            self.ema_fulfilment, self.support, self.employed, self.times_abused,
+            self.title_since, self.agent_id,
+        )  # fmt: skip
+
+    def vacate(self, slots: np.ndarray) -> None:
+        """Empty ``slots`` (a quit or removal): the slot earns and produces nothing."""
+        self.agent_id[slots] = -1
+        _clear(slots, self._arrays(VACANT_ZERO), self._arrays(VACANT_FALSE))
+
+    def _arrays(self, names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(self, name) for name in names)
+
+
+@kernel
+def _start(
+    slots, skill, eager, ids, start, potential, skill_now, eagerness, ema_fulfilment, support,
+    employed, times_abused, title_since, agent_id,
+):  # fmt: skip
+    """A newcomer's first state: his skill to grow into, meeting the norm, full support."""
+    for i in range(slots.size):
+        k = slots[i]
+        potential[k] = skill[i]
+        skill_now[k] = start * skill[i]
+        eagerness[k] = eager[i]
+        ema_fulfilment[k] = 1.0
+        support[k] = 1.0
+        employed[k] = True
+        times_abused[k] = 0
+        title_since[k] = -1
+        agent_id[k] = ids[i]
+
+
+@kernel
+def _clear(slots, floats, flags):
+    """Zero the float arrays and clear the flag arrays at ``slots`` (one call, not one per array)."""
+    for values in floats:
+        for k in slots:
+            values[k] = 0.0
+    for values in flags:
+        for k in slots:
+            values[k] = False
+
+
+def layout(scenario: Scenario) -> Workforce:
+    """The empty workforce for a scenario's mines and sections."""
+    m = scenario.mine
+    return Workforce(
+        sections=m.mines * m.sections,
+        hewers=m.hewers_per_section,
+        timbermen=round(m.hewers_per_section * m.timbermen_per_hewer),
+        haulers=round(m.hewers_per_section * m.haulers_per_hewer),
+    )
+
+
+def draw_skill(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
+    """Hewers' full skill: lognormal with median 1 (a recruit starts below it, see ``fill``)."""
+    return rng.lognormal(0.0, sigma, n)
+
+
+def draw_eagerness(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Willingness to take up new methods and go for records, 0..1 (assumption: Beta(2, 2))."""
+    return rng.beta(2.0, 2.0, n)
+
+
+@dataclass
+class Staff:
+    """Foremen's or engineers' state: experience, foot-dragging, the agent in each post."""
+
+    size: int
+    experience: np.ndarray = field(init=False)
+    sabotage_count: np.ndarray = field(init=False)
+    sabotaging: np.ndarray = field(init=False)
+    agent_id: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.experience = np.ones(self.size)
+        self.sabotage_count = np.zeros(self.size, dtype=np.int32)
+        self.sabotaging = np.zeros(self.size, dtype=bool)
+        self.agent_id = np.full(self.size, -1, dtype=np.int64)

@@ -1,0 +1,1 @@
+"""Validation: the patterns from the sources the model is checked against, and the report."""
