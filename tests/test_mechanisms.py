@@ -12,11 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from stakhanov_sim import MineModel, load_scenario, run
-from stakhanov_sim.model.mechanisms.pay import piece_wage
-from stakhanov_sim.scenarios.schema import Pay, PayBand
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 HISTORY = CONFIGS / "history_1935_37.yaml"
@@ -121,11 +118,11 @@ def test_fixed_rule_raises_norms_and_cuts_rates_by_the_configured_shares(small_s
         overrides={"norms.rule": "fixed", "norms.fixed_raise": 0.3, "norms.rate_cut": 0.15},
     )
     model = MineModel(scenario)
-    norm0, rate0 = model.norm_tons.copy(), model.piece_rate.copy()
+    norm0, rate0 = model.sections.norm_tons.copy(), model.sections.piece_rate.copy()
     while model.running:
         model.step()
-    np.testing.assert_allclose(model.norm_tons, norm0 * 1.3)
-    np.testing.assert_allclose(model.piece_rate, rate0 * 0.85)
+    np.testing.assert_allclose(model.sections.norm_tons, norm0 * 1.3)
+    np.testing.assert_allclose(model.sections.piece_rate, rate0 * 0.85)
 
 
 # ------------------------------------------------------------------ sanctions
@@ -206,54 +203,3 @@ def test_baseline_has_no_records_titles_or_sabotage(small_scenario):
     assert (model["norm_raise"] == 0).all()
     assert set(events["event"]) <= {"quit"}
     assert model["max_fulfilment"].max() < 3
-
-
-# ------------------------------------------------------------------ pay
-METROSTROI = Pay(
-    progressive=[
-        PayBand(above=1.0, multiplier=1.25),
-        PayBand(above=1.1, multiplier=1.5),
-        PayBand(above=1.25, multiplier=2.0),
-    ]
-)
-
-
-@pytest.mark.parametrize(
-    ("fulfilment", "norms_paid"),
-    [
-        (0.0, 0.0),
-        (0.8, 0.8),
-        (1.0, 1.0),
-        (1.05, 1 + 0.05 * 1.25),
-        (1.2, 1 + 0.1 * 1.25 + 0.1 * 1.5),
-        (1.25, 1 + 0.1 * 1.25 + 0.15 * 1.5),
-        (2.0, 1 + 0.1 * 1.25 + 0.15 * 1.5 + 0.75 * 2.0),
-        (14.6, 1 + 0.1 * 1.25 + 0.15 * 1.5 + 13.35 * 2.0),
-    ],
-)
-def test_piece_wage_follows_the_metrostroi_schedule(fulfilment, norms_paid):
-    """Metrostroi 1933: 100-110% of the norm +25%, 110-125% +50%, above 125% +100%."""
-    wage = piece_wage(np.array([fulfilment]), np.array([7.0]), np.array([3.0]), METROSTROI)
-    assert wage[0] == pytest.approx(7 * 3 * norms_paid)
-
-
-def test_piece_wage_is_per_hewer_with_his_own_norm_and_rate():
-    wage = piece_wage(
-        np.array([1.2, 1.2, 0.5]), np.array([7.0, 9.1, 7.0]), np.array([3.0, 2.55, 3.0]), METROSTROI
-    )
-    np.testing.assert_allclose(wage, [21 * 1.275, 9.1 * 2.55 * 1.275, 10.5])
-
-
-def test_progressive_pay_rewards_each_extra_ton_more():
-    """The schedule is continuous and convex: the marginal ruble per ton never falls."""
-    fulfilment = np.linspace(0, 5, 501)
-    wage = piece_wage(fulfilment, np.full(501, 7.0), np.full(501, 3.0), METROSTROI)
-    marginal = np.diff(wage)
-    assert (marginal > 0).all()
-    assert (np.diff(marginal) > -1e-9).all()
-
-
-def test_a_flat_schedule_pays_every_ton_alike():
-    flat = Pay(progressive=[])
-    wage = piece_wage(np.array([0.5, 1.0, 3.0]), np.full(3, 7.0), np.full(3, 3.0), flat)
-    np.testing.assert_allclose(wage, [10.5, 21.0, 63.0])

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from stakhanov_sim import MineModel, load_scenario
 from stakhanov_sim.model.agents import Miner
-from stakhanov_sim.model.mechanisms.pay import piece_wage
+from stakhanov_sim.model.mechanisms.pay import norm_equivalents
 from stakhanov_sim.model.mechanisms.supply import KINDS
 from stakhanov_sim.model.network import Network, Tally
 from stakhanov_sim.model.observation import gini
@@ -113,11 +113,15 @@ def test_shares_stay_in_0_1_and_nothing_is_negative_or_undefined(scenario):
 def test_hewers_are_paid_by_the_piece_rate_schedule(scenario):
     def paid_by_schedule(model: MineModel) -> None:
         w = model.workforce
-        expected = piece_wage(
-            w.hewer(w.fulfilment),
-            np.repeat(model.norm_tons, w.hewers),
-            np.repeat(model.piece_rate, w.hewers),
-            model.config.pay,
+        schedule = model.params.pay
+        norms_paid = [
+            norm_equivalents(f, schedule.edges, schedule.multipliers) for f in w.hewer(w.fulfilment)
+        ]
+        sections = model.sections
+        expected = (
+            np.array(norms_paid)
+            * np.repeat(sections.norm_tons, w.hewers)
+            * np.repeat(sections.piece_rate, w.hewers)
         )
         np.testing.assert_allclose(w.hewer(w.wage_rubles), expected, rtol=1e-12, atol=1e-9)
         assert (w.wage_rubles[~w.employed] == 0).all()
@@ -130,8 +134,8 @@ def test_hewers_are_paid_by_the_piece_rate_schedule(scenario):
 def test_supplies_allocated_never_exceed_supplies_delivered(scenario):
     def within_delivery(model: MineModel) -> None:
         for kind in KINDS:
-            delivered = model.supply_delivered[kind]
-            allocated = model.supply_allocated[kind]
+            delivered = model.last_shift.supplies.delivered[kind]
+            allocated = model.last_shift.supplies.allocated[kind]
             assert 0 <= allocated <= delivered * (1 + 1e-9) + 1e-9, (kind, allocated, delivered)
 
     run_checking(scenario, within_delivery)

@@ -1,8 +1,8 @@
 """Mesa agents of the mine: miners, foremen and engineers.
 
 Agents are views: the numeric state lives in NumPy arrays owned by the model (the
-``Workforce`` for miners, ``Staff`` for foremen and engineers), and each agent holds its
-index. So ``model.agents``, ``agents_by_type``, ``AgentSet`` and Mesa's visualisation work
+``Workforce`` for miners, ``Foremen`` and ``Staff`` for foremen and engineers), and each
+agent holds its index. So ``model.agents``, ``agents_by_type``, ``AgentSet`` and Mesa's visualisation work
 as usual, while the per-shift bulk runs as array operations (DESIGN.md, "Scale and
 performance architecture").
 """
@@ -113,16 +113,16 @@ class StaffMember(mesa.Agent):
         """Share of full experience (0 for a raw promotee, 1 for a veteran)."""
         return float(self._arrays.experience[self.index])
 
-    @property
-    def sabotage_acts(self) -> int:
-        """Times he dragged his feet since the last plan review."""
-        return int(self._arrays.sabotage_count[self.index])
-
 
 class Foreman(StaffMember):
     """Section chief: allocates supplies, helpers and faces; picks record-setters."""
 
     kind = "foreman"
+
+    @property
+    def sabotage_acts(self) -> int:
+        """Times he dragged his feet since the last plan review."""
+        return int(self.model.foremen.sabotage_count[self.index])
 
     @property
     def section(self) -> int:

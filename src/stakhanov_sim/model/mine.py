@@ -1,14 +1,33 @@
 """The mine: a Mesa model of one (or many) Donbas coal mines, 1935-1937, one step per shift.
 
-``MineModel.step()`` works one shift, in the order of DESIGN.md's process overview; each
-call is one mechanism, documented (with the history it models) in its own module under
-``stakhanov_sim.model.mechanisms``. Miners' numeric state lives in NumPy arrays
-(``stakhanov_sim.model.workforce``); the Mesa agents are views onto it.
+``MineModel.step()`` works one shift, in the order of the process overview (docs/ODD.md);
+each line is one mechanism, documented (with the history it models) in its own module under
+``stakhanov_sim.model.mechanisms``. What a mechanism hands to the next within a shift is
+returned and passed on by ``step()``; what lasts across shifts lives in the state objects
+made in ``__init__``, each documented by the module that defines it:
+
+- ``workforce`` (``model.workforce.Workforce``): the miners, one array element per job slot;
+- ``sections`` (``model.sections.Sections``): norms, rates, equipment, who is in charge;
+- ``foremen``, ``engineers`` (``model.staff``): experience, foot-dragging, who holds each post;
+- ``campaign`` (``model.campaign.Campaign``): intensity, scapegoating, records, plan period;
+- ``network`` and ``adopters_nearby`` (``model.network``): the workmates' links;
+- ``streams`` (``model.streams.Streams``): one random generator per mechanism;
+- ``params`` (``model.mechanisms.Parameters``): one parameter record per mechanism.
+
+The Mesa agents are views onto these arrays (``model.agents``).
+
+How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
+history in the docstring, a ``Params`` record and ``params(scenario)``, and functions that
+take the state they read and the stream they draw from, change only the state they own and
+return what the next mechanism needs (a NamedTuple when several things). Put its parameters
+in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning and source),
+its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
+same amount every shift, whatever the state), any state that lasts across shifts in a state
+object (an existing one, or a new one made in ``__init__``), and one line in ``step()``; what
+it reports goes into ``observation.Shift`` and the ledger.
 """
 
 from __future__ import annotations
-
-import math
 
 import mesa
 import numpy as np
@@ -17,9 +36,11 @@ from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.model import network, observation
 from stakhanov_sim.model.agents import Engineer, Foreman, Miner, StaffMember
 from stakhanov_sim.model.calendar import working_days
+from stakhanov_sim.model.campaign import before_the_campaign
 from stakhanov_sim.model.mechanisms import (
     equipment,
     management,
+    parameters,
     pay,
     policy,
     production,
@@ -29,10 +50,11 @@ from stakhanov_sim.model.mechanisms import (
     supply,
     turnover,
 )  # fmt: skip
-from stakhanov_sim.model.workforce import HEWER, Staff, draw_eagerness, draw_skill, layout
+from stakhanov_sim.model.sections import lay_out
+from stakhanov_sim.model.staff import Foremen, Staff
+from stakhanov_sim.model.streams import Streams
+from stakhanov_sim.model.workforce import HEWER, draw_eagerness, draw_skill, layout
 from stakhanov_sim.scenarios.schema import Scenario
-
-INDIVIDUAL_EVENTS = frozenset({"title", "title lost", "sanction", "quit"})
 
 
 class MineModel(mesa.Model):
@@ -40,8 +62,8 @@ class MineModel(mesa.Model):
 
     Args:
         scenario: the whole experiment (defaults: the mine without any campaign events).
-        rng: seed or ``numpy.random.Generator`` for the run's single random stream;
-            ``None`` uses ``scenario.seed``.
+        rng: seed or ``numpy.random.Generator`` from which the mechanisms' streams are
+            spawned; ``None`` uses ``scenario.seed``.
         replicate: number written in the ``replicate`` column of the results.
     """
 
@@ -53,100 +75,104 @@ class MineModel(mesa.Model):
         self.n_shifts = len(self.dates)
         self.shift = 0
         self.running = self.n_shifts > 0
-        self._init_policy()
-        self._init_mine()
-        self._init_people()
-        self._reset_counters()
-        self.datacollector = observation.collector()
-        self.sampler = observation.AgentSampler(self)
-        self.events = observation.EventLog()
-        policy.schedule_timeline(self)
-
-    # ----------------------------------------------------------------- set-up
-    def _init_policy(self) -> None:
-        mines = self.config.mine.mines
-        self.intensity = 0.0  # campaign intensity, set by the timeline
-        self.scapegoating = 0.0  # the trust's readiness to blame, set by the timeline
-        self.staged_record = False
-        self.policy_actions: list = []
-        self.best_fulfilment = np.zeros(mines)
-        self.record_helpers = np.full(mines, float(self.config.records.helpers_per_record))
-        self.period_output = self.period_plan = 0.0
-
-    def _init_mine(self) -> None:
-        s = self.config
-        self.workforce = w = layout(s)
-        self.mine_of_section = np.arange(w.sections) // s.mine.sections
-        per_mine = math.ceil(s.mine.sections / s.mine.sections_per_engineer)
-        local = (np.arange(w.sections) % s.mine.sections) // s.mine.sections_per_engineer
-        self.engineer_of_section = self.mine_of_section * per_mine + local
-        n_engineers = per_mine * s.mine.mines
-        self.engineer_first_section = np.array(
-            [np.flatnonzero(self.engineer_of_section == e)[0] for e in range(n_engineers)]
-        )
-        self.norm_tons = np.full(w.sections, s.norms.initial_norm_tons)
-        self.piece_rate = np.full(w.sections, s.pay.base_rate_rubles_per_ton)
-        self.baseline_need = np.full(w.sections, w.hewers * s.production.base_output_tons)
-        self.condition = np.ones(w.sections)
-        self.broken = np.zeros(w.sections, dtype=bool)
+        self.streams = Streams.spawn(self.rng)
+        self.params = parameters(scenario)
+        self.events = observation.EventLog(scenario.output.log_individual_events)
+        self.campaign = before_the_campaign(scenario)
+        self.workforce = w = layout(scenario)
+        self.sections = lay_out(scenario, w)
+        self.foremen = Foremen(w.sections)
+        self.engineers = Staff(self.sections.n_engineers)
         self.network = network.build(
-            w, s.mine.within_section_links, s.mine.cross_section_links, self.rng
-        )
+            w, scenario.mine.within_section_links, scenario.mine.cross_section_links,
+            self.streams.network,
+        )  # fmt: skip
         self.adopters_nearby = network.Tally(self.network, w.adopted)
-        self.foremen = Staff(w.sections)
-        self.engineers = Staff(n_engineers)
-
-    def _init_people(self) -> None:
-        w = self.workforce
         self.miner_in_slot: list[Miner | None] = [None] * w.size
         self.hire_into(np.arange(w.size))
-        for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
-            for i in range(staff.size):
-                staff.agent_id[i] = cls(self, i).unique_id
-        self.staff_agents = {a.unique_id: a for a in self.agents if isinstance(a, StaffMember)}
-
-    def _reset_counters(self) -> None:
-        w = self.workforce
-        self.attempt_slots = np.zeros(0, dtype=np.int64)
-        self.records_this_shift = self.sanctions_this_shift = self.quits_this_shift = 0
-        self.hires_this_shift = self.sabotage_this_shift = self.accusations_this_shift = 0
-        self.sanctions_on_stakhanovites = 0
-        self.norm_raise_today = 0.0
-        self.new_titles_by_section = np.zeros(w.sections, dtype=np.int64)
+        self.staff_agents = self._appoint_staff()
+        self.ledger: dict = {}
+        self.last_shift: observation.Shift | None = None
+        self.datacollector = observation.collector()
+        self.sampler = observation.AgentSampler(self, self.streams.sampling)
+        self.policy_actions = policy.schedule_timeline(self)
 
     # ----------------------------------------------------------------- the shift
     def step(self) -> None:
-        """Work one shift (DESIGN.md, "Process overview"); policy events ran just before."""
-        self.shift = self.steps - 1
-        records.put_forward(self)
-        records.grant_special_conditions(self)
-        records.assign_helpers(self)
-        intended = production.intended_output(self)
-        self.supply_factor = supply.allocate(self, intended)
-        production.realise(self, intended, self.supply_factor)
-        records.register_records(self)
-        production.tire(self)
-        equipment.update(self)
-        pay.pay(self)
-        recognition.update_titles(self)
-        recognition.spread_methods(self)
-        social.update_resentment(self)
-        social.sanction(self)
-        turnover.quit_mine(self)
-        turnover.hire(self)
-        turnover.learn(self)
-        management.drag_feet(self)
-        management.learn(self)
-        self.plan_this_shift = management.plan_tons(self)
-        management.review_plan(self)
-        self._observe()
-        self._reset_counters()
+        """Work one shift (docs/ODD.md, "Process overview"); policy events ran just before."""
+        self.shift = n = self.steps - 1
+        self.events.shift = n
+        w, sections, campaign, foremen, engineers = (
+            self.workforce, self.sections, self.campaign, self.foremen, self.engineers
+        )  # fmt: skip
+        rng, p, log = self.streams, self.params, self.events
 
-    def _observe(self) -> None:
-        self.running = self.shift + 1 < self.n_shifts
-        observation.fill_ledger(self)
+        # 1. Foremen put hewers forward for records and favour their Stakhanovites.
+        attempts = records.put_forward(rng.records, w, sections, foremen, campaign, p.records)
+        records.grant_special_conditions(w, foremen, attempts, p.records)
+        diverted = records.assign_helpers(w, sections, campaign, attempts, p.records)
+        # 2. Hewers cut coal with the supplies they get; records are registered.
+        intended = production.intended_output(
+            rng.production, w, foremen, campaign.intensity, attempts, p.production
+        )
+        supplies = supply.allocate(rng.supply, w, sections, intended, p.supply)
+        output = production.realise(w, sections, intended, supplies.factor, p.production)
+        records_set = records.register_records(w, sections, campaign, attempts, p.records, log)
+        production.tire(w, p.production)
+        # 3. Equipment wears and breaks; everyone is paid.
+        equipment.update(rng.equipment, sections, engineers, output.pace, p.equipment)
+        pay.pay(w, sections, p.pay)
+        # 4. Titles, the spread of the methods, resentment and sanctions.
+        new_titles = recognition.update_titles(
+            w, attempts, campaign.intensity, n, p.recognition, log
+        )
+        recognition.spread_methods(
+            rng.recognition, w, self.network, self.adopters_nearby, campaign.intensity,
+            p.recognition,
+        )  # fmt: skip
+        social.update_resentment(
+            w, sections, self.network, supplies.factor, new_titles, campaign.norm_raise, p.social
+        )
+        sanctions = social.sanction(rng.social, w, p.social, log)
+        # 5. Miners quit, recruits arrive, newcomers learn.
+        leavers = turnover.quit_mine(rng.turnover, w, p.turnover, log)
+        self.retire_miners(leavers)
+        recruits = turnover.vacancies_filled(rng.turnover, w, p.turnover)
+        self.hire_into(recruits, start=self.config.social.recruit_skill)
+        turnover.learn(w, p.turnover)
+        # 6. Foremen drag their feet (next shift); the plan is reviewed; scapegoats removed.
+        sabotage = management.drag_feet(
+            rng.management, foremen, diverted, supplies.section_shortfall, sections.broken,
+            campaign.intensity, p.management, log,
+        )  # fmt: skip
+        management.learn(foremen, engineers, p.management)
+        plan = management.plan_tons(self.dates[0], self.dates[n], w.n_hewer_slots, p.management)
+        review = management.review_plan(
+            rng.management, campaign, foremen, engineers, n, output.tons, plan, p.management
+        )
+        removed = management.remove_accused(review, foremen, engineers, self.appoint, p.management, log)  # fmt: skip
+        # 7. Observation.
+        self._observe(
+            observation.Shift(
+                n, output.tons, plan, supplies, records_set, sanctions, sabotage, removed,
+                leavers.size, recruits.size, campaign.norm_raise,
+            )
+        )  # fmt: skip
+        campaign.norm_raise = 0.0  # a revision's raise is felt on the shift after it only
+
+    def _observe(self, shift: observation.Shift) -> None:
+        self.running = shift.number + 1 < self.n_shifts
+        self.last_shift = shift
+        self.ledger = observation.fill_ledger(
+            shift, self.dates[shift.number], self.workforce, self.sections
+        )
         self.datacollector.collect(self)
         self.sampler.maybe_sample(self)
+
+    @property
+    def intensity(self) -> float:
+        """The campaign's intensity now (``campaign.intensity``; kept for the app)."""
+        return self.campaign.intensity
 
     # ----------------------------------------------------------------- people
     def hire_into(self, slots: np.ndarray, start: float = 1.0) -> None:
@@ -155,20 +181,18 @@ class MineModel(mesa.Model):
         Args:
             start: share of his full skill a newcomer brings (1 for the first workforce).
         """
-        w = self.workforce
-        skill = draw_skill(self.rng, slots.size, self.config.mine.skill_sigma)
+        if slots.size == 0:
+            return
+        w, m, stream = self.workforce, self.config.mine, self.streams.recruits
+        skill = draw_skill(stream, slots.size, m.skill_sigma)
         skill[w.trade[slots] != HEWER] = 1.0  # support trades: skill is the hewers' concern
-        eager = draw_eagerness(self.rng, slots.size)
-        w.fill(slots, skill, eager, self.recruit_miners(slots), start=start)
-
-    def recruit_miners(self, slots: np.ndarray) -> np.ndarray:
-        """New Miner agents for ``slots``; returns their ids."""
+        eager = draw_eagerness(stream, slots.size, m.eagerness_a, m.eagerness_b)
         ids = np.empty(slots.size, dtype=np.int64)
         for k, slot in enumerate(slots.tolist()):
             agent = Miner(self, slot)
             self.miner_in_slot[slot] = agent
             ids[k] = agent.unique_id
-        return ids
+        w.fill(slots, skill, eager, ids, start=start)
 
     def retire_miners(self, slots: np.ndarray) -> None:
         """The miners in ``slots`` leave the mine (and the model's agent sets)."""
@@ -179,36 +203,23 @@ class MineModel(mesa.Model):
                 agent.remove()
                 self.miner_in_slot[slot] = None
 
-    def replace_staff(self, staff: Staff, index: int, experience: float) -> int:
-        """Remove the foreman or engineer in post ``index``; appoint a newcomer; his id."""
+    def _appoint_staff(self) -> dict[int, StaffMember]:
+        for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
+            for i in range(staff.size):
+                staff.agent_id[i] = cls(self, i).unique_id
+        return {a.unique_id: a for a in self.agents if isinstance(a, StaffMember)}
+
+    def appoint(self, staff: Staff, index: int, experience: float) -> tuple[int, int]:
+        """Remove the foreman or engineer in post ``index``; appoint a newcomer; both ids."""
         old = self.staff_agents.pop(int(staff.agent_id[index]))
         old.remove()
         new = type(old)(self, index)
         self.staff_agents[new.unique_id] = new
         staff.agent_id[index] = new.unique_id
         staff.experience[index] = experience
-        staff.sabotage_count[index] = 0
-        return new.unique_id
-
-    # ----------------------------------------------------------------- logging
-    def log(
-        self,
-        event: str,
-        actor: int = -1,
-        target: int = -1,
-        detail: str = "",
-        shift: int | None = None,
-    ) -> None:
-        """Add one event to the log (``shift`` defaults to the current one)."""
-        self.events.add(self.shift if shift is None else shift, event, actor, target, detail)
-
-    def log_many(self, event: str, actors, targets=None, detail="") -> None:
-        """Add one event per actor; individual events can be switched off for big runs."""
-        if len(actors) == 0 or (
-            event in INDIVIDUAL_EVENTS and not self.config.output.log_individual_events
-        ):
-            return
-        self.events.add_many(self.shift, event, actors, targets, detail)
+        if isinstance(staff, Foremen):
+            staff.sabotage_count[index] = 0
+        return old.unique_id, new.unique_id
 
     # ----------------------------------------------------------------- results
     def results(self) -> Results:

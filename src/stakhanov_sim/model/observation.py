@@ -8,8 +8,9 @@ of DESIGN.md ("Outputs").
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,9 +19,12 @@ from mesa import DataCollector
 from stakhanov_sim.experiments.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
 from stakhanov_sim.model.agents import TRADES
 from stakhanov_sim.model.compiled import kernel
-from stakhanov_sim.model.workforce import HEWER
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.workforce import HEWER, Workforce
 
 if TYPE_CHECKING:
+    from stakhanov_sim.model.mechanisms.social import Sanctions
+    from stakhanov_sim.model.mechanisms.supply import Supplies
     from stakhanov_sim.model.mine import MineModel
 
 DATE_UNIT = "ms"  # what Parquet stores, so a saved and reloaded run equals the one in memory
@@ -100,29 +104,44 @@ def _gini_merged(singles, values, counts, order):
     return max(weighted / (n * total), 0.0)  # equal values can give -2e-16
 
 
-def fill_ledger(model: MineModel) -> None:
+class Shift(NamedTuple):
+    """What one shift handed on that the ledger reports (the rest it reads from the state)."""
+
+    number: int
+    output_tons: float
+    plan_tons: float
+    supplies: Supplies
+    records_set: int
+    sanctions: Sanctions
+    sabotage_acts: int
+    accusations: int
+    quits: int
+    hires: int
+    norm_raise: float
+
+
+def fill_ledger(shift: Shift, date: dt.date, w: Workforce, sections: Sections) -> dict:
     """This shift's model-level outcomes, under the contract's names."""
-    w = model.workforce
     hewer_wages, wages, counts = np.empty(w.n_hewer_slots), np.empty(w.size), np.empty(w.size)
     (
         headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment,
         norm, runs,
     ) = _tally(
         w.employed, w.stakhanovite, w.wage_rubles, w.resentment, w.hewer(w.fulfilment),
-        w.hewers, model.norm_tons, hewer_wages, wages, counts,
+        w.hewers, sections.norm_tons, hewer_wages, wages, counts,
     )  # fmt: skip
     n_hewers = max(hewers, 1)
-    model.ledger = {
-        "shift": model.shift,
-        "date": np.datetime64(model.dates[model.shift], DATE_UNIT),
-        "output_tons": model.output_this_shift,
-        "plan_tons": model.plan_this_shift,
+    return {
+        "shift": shift.number,
+        "date": np.datetime64(date, DATE_UNIT),
+        "output_tons": shift.output_tons,
+        "plan_tons": shift.plan_tons,
         "norm_tons": norm,
         "share_meeting_norm": meeting / n_hewers,
         "n_stakhanovites": stakh,
         "share_stakhanovites": stakh / n_hewers,
         "max_fulfilment": max_fulfilment,
-        "records_set": model.records_this_shift,
+        "records_set": shift.records_set,
         "mean_wage_rubles": _mean_or_nan(wage_stakh + wage_other, headcount),
         "wage_gini": _gini_merged(
             np.sort(hewer_wages[:hewers]), wages[:runs], counts[:runs], np.argsort(wages[:runs])
@@ -130,17 +149,17 @@ def fill_ledger(model: MineModel) -> None:
         "mean_wage_stakhanovite": _mean_or_nan(wage_stakh, stakh),
         "mean_wage_other": _mean_or_nan(wage_other, headcount - stakh),
         "mean_resentment": _mean_or_nan(resentment, headcount),
-        "sanctions": model.sanctions_this_shift,
-        "supply_shortfall": model.supply_shortfall,
-        "equipment_downtime": float(np.count_nonzero(model.broken) / model.broken.size),
-        "sabotage_acts": model.sabotage_this_shift,
-        "accusations": model.accusations_this_shift,
-        "staff_replaced": model.accusations_this_shift,  # every accused man is removed and replaced
-        "quits": model.quits_this_shift,
+        "sanctions": shift.sanctions.count,
+        "supply_shortfall": shift.supplies.shortfall,
+        "equipment_downtime": float(np.count_nonzero(sections.broken) / sections.broken.size),
+        "sabotage_acts": shift.sabotage_acts,
+        "accusations": shift.accusations,
+        "staff_replaced": shift.accusations,  # every accused man is removed and replaced
+        "quits": shift.quits,
         "headcount": headcount,
-        "hires": model.hires_this_shift,
-        "sanctions_on_stakhanovites": model.sanctions_on_stakhanovites,
-        "norm_raise": model.norm_raise_today,
+        "hires": shift.hires,
+        "sanctions_on_stakhanovites": shift.sanctions.on_stakhanovites,
+        "norm_raise": shift.norm_raise,
     }
 
 
@@ -201,14 +220,12 @@ def _tally(
 class AgentSampler:
     """Copies a fixed random sample of slots, and all foremen and engineers, every k shifts."""
 
-    def __init__(self, model: MineModel) -> None:
+    def __init__(self, model: MineModel, stream: np.random.Generator) -> None:
         cfg = model.config.output
         size = model.workforce.size
         n = min(cfg.agent_sample_max, size)
         self.every = cfg.agent_sample_every
-        self.slots = (
-            np.sort(model.rng.choice(size, n, replace=False)) if n < size else np.arange(size)
-        )
+        self.slots = np.sort(stream.choice(size, n, replace=False)) if n < size else np.arange(size)
         self.snapshots: list[dict[str, np.ndarray]] = []
 
     def maybe_sample(self, model: MineModel) -> None:
@@ -233,7 +250,7 @@ class AgentSampler:
             "kind": np.repeat(np.arange(3, dtype=np.int8), [s.size, foremen.size, engineers.size]),
             "trade": np.concatenate([w.trade[s], np.full(n_staff, len(TRADES), dtype=np.int8)]),
             "section": np.concatenate(
-                [w.section[s], np.arange(foremen.size), model.engineer_first_section]
+                [w.section[s], np.arange(foremen.size), model.sections.engineer_first_section]
             ).astype(np.int64),
             "output_tons": np.concatenate([w.output_tons[s], no_value]),
             "fulfilment": np.concatenate([np.where(hewer, w.fulfilment[s], np.nan), no_value]),
@@ -258,21 +275,42 @@ class AgentSampler:
 
 
 class EventLog:
-    """The run's event log, appended as events happen (records, titles, sanctions, ...)."""
+    """The run's event log, appended as events happen (records, titles, sanctions, ...).
 
-    def __init__(self) -> None:
+    Attributes:
+        shift: the shift events are logged under unless told otherwise (the model sets it
+            at the start of each shift).
+        individual: whether each miner's title, sanction and quit is logged (off for big runs).
+    """
+
+    INDIVIDUAL = frozenset({"title", "title lost", "sanction", "quit"})
+
+    def __init__(self, individual: bool = True) -> None:
         self.rows: list[tuple] = []
+        self.shift = 0
+        self.individual = individual
 
-    def add(self, shift: int, event: str, actor: int, target: int, detail: str) -> None:
-        self.rows.append((shift, event, actor, target, detail))
+    def add(
+        self,
+        event: str,
+        actor: int = -1,
+        target: int = -1,
+        detail: str = "",
+        shift: int | None = None,
+    ) -> None:
+        """One event (``shift`` defaults to the current one)."""
+        self.rows.append((self.shift if shift is None else shift, event, actor, target, detail))
 
-    def add_many(self, shift: int, event: str, actors, targets, details) -> None:
+    def add_many(self, event: str, actors, targets=None, detail="") -> None:
+        """One event per actor (nothing for individual events when they are switched off)."""
         n = len(actors)
+        if n == 0 or (event in self.INDIVIDUAL and not self.individual):
+            return
         targets = np.full(n, -1) if targets is None else targets
-        details = [details] * n if isinstance(details, str) else list(details)
+        details = [detail] * n if isinstance(detail, str) else list(detail)
         self.rows.extend(
             zip(
-                [shift] * n,
+                [self.shift] * n,
                 [event] * n,
                 np.asarray(actors).tolist(),
                 np.asarray(targets).tolist(),

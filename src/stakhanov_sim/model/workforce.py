@@ -150,23 +150,6 @@ def draw_skill(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
     return rng.lognormal(0.0, sigma, n)
 
 
-def draw_eagerness(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Willingness to take up new methods and go for records, 0..1 (assumption: Beta(2, 2))."""
-    return rng.beta(2.0, 2.0, n)
-
-
-@dataclass
-class Staff:
-    """Foremen's or engineers' state: experience, foot-dragging, the agent in each post."""
-
-    size: int
-    experience: np.ndarray = field(init=False)
-    sabotage_count: np.ndarray = field(init=False)
-    sabotaging: np.ndarray = field(init=False)
-    agent_id: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.experience = np.ones(self.size)
-        self.sabotage_count = np.zeros(self.size, dtype=np.int32)
-        self.sabotaging = np.zeros(self.size, dtype=bool)
-        self.agent_id = np.full(self.size, -1, dtype=np.int64)
+def draw_eagerness(rng: np.random.Generator, n: int, a: float, b: float) -> np.ndarray:
+    """Willingness to take up new methods and go for records, 0..1: Beta(a, b)."""
+    return rng.beta(a, b, n)

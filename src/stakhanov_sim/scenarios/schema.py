@@ -82,6 +82,22 @@ class Mine(Section):
     skill_sigma: float = param(
         0.2, "log-sd", "Spread of hewers' skill (lognormal, median 1)", ASSUMPTION, ge=0.0, le=1.5
     )
+    eagerness_a: float = param(
+        2.0,
+        "Beta shape",
+        "Miners' eagerness for new methods and records is Beta(a, b); first shape",
+        ASSUMPTION,
+        gt=0.0,
+        le=100.0,
+    )
+    eagerness_b: float = param(
+        2.0,
+        "Beta shape",
+        "Second shape of the Beta(a, b) eagerness (a = b: symmetric around 0.5)",
+        ASSUMPTION,
+        gt=0.0,
+        le=100.0,
+    )
     within_section_links: int = param(
         6,
         "links per miner",
@@ -383,6 +399,22 @@ class Equipment(Section):
         ge=0,
         le=1,
     )
+    broken_priority: float = param(
+        2.0,
+        "x deficit",
+        "Weight an engineer gives a broken section's deficit when he shares his repairs",
+        ASSUMPTION,
+        ge=0,
+        le=100,
+    )
+    working_condition: float = param(
+        0.5,
+        "condition",
+        "Condition to which broken equipment must be repaired before the section works again",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
 
 
 class PayBand(Section):
@@ -491,6 +523,14 @@ class Norms(Section):
         "Cut in piece rate per ton at each revision",
         "machine building 1939: -15.7%",
         ge=0,
+        le=1,
+    )
+    top_share: float = param(
+        0.1,
+        "share of hewers",
+        "With 'midpoint' and no Stakhanovites: the best hewers whose output the bureau takes instead",
+        ASSUMPTION,
+        gt=0,
         le=1,
     )
 
@@ -663,6 +703,22 @@ class Social(Section):
         ge=0,
         le=10,
     )
+    contagion: float = param(
+        0.05,
+        "share per shift",
+        "Share of the gap to his workmates' mean resentment a miner closes each shift",
+        "assumption (Kitts 2006: norms spread in work groups)",
+        ge=0,
+        le=1,
+    )
+    violence_harm: float = param(
+        2.0,
+        "x harm",
+        "Harm of a beating relative to verbal abuse",
+        ASSUMPTION,
+        ge=0,
+        le=100,
+    )
 
 
 class Management(Section):
@@ -740,6 +796,22 @@ class Management(Section):
         ASSUMPTION,
         ge=0,
         le=1,
+    )
+    shortfall_unit: float = param(
+        0.1,
+        "share of plan",
+        "Unit of plan shortfall in which scapegoating_rate is counted",
+        "definition of scapegoating_rate",
+        gt=0,
+        le=1,
+    )
+    staff_unit: int = param(
+        10,
+        "foremen and engineers",
+        "Unit of staff in which scapegoating_rate is counted",
+        "definition of scapegoating_rate",
+        ge=1,
+        le=10_000,
     )
 
 

@@ -4,60 +4,79 @@
 work, worn equipment breaks down, and a broken section works by hand until the engineer who
 keeps its equipment has repaired it. An inexperienced engineer (the replacement of one
 accused of "wrecking") repairs less per shift.
+
+Reads each section's pace this shift and the engineers' experience; writes the sections'
+``condition`` and ``broken``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
-
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
-
-BROKEN_PRIORITY = 2.0  # an engineer weighs a broken section's deficit double (assumption)
-WORKING_CONDITION = 0.5  # a broken section runs again once repaired to this condition (assumption)
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.scenarios.schema import Scenario
 
 
-def update(model: MineModel) -> None:
+class Params(NamedTuple):
+    wear: float
+    exponent: float
+    breakdown_rate: float
+    damage: float
+    repair: float  # an experienced engineer's repair capacity per shift
+    engineer_effect: float
+    priority: float  # weight of a broken section's deficit
+    working: float  # condition at which a broken section runs again
+
+
+def params(s: Scenario) -> Params:
+    c = s.equipment
+    return Params(
+        wear=c.wear_per_shift,
+        exponent=c.wear_exponent,
+        breakdown_rate=c.breakdown_rate,
+        damage=c.breakdown_damage,
+        repair=c.repair_per_engineer,
+        engineer_effect=c.engineer_effect,
+        priority=c.broken_priority,
+        working=c.working_condition,
+    )
+
+
+def update(
+    stream: np.random.Generator, sections: Sections, engineers: Staff, pace: np.ndarray, p: Params
+) -> None:
     """Wear from this shift's pace, new breakdowns, then each engineer's repairs.
 
     Each engineer spreads his repair capacity over his sections in proportion to their
-    deficit, a broken section's counting ``BROKEN_PRIORITY`` times.
+    deficit, a broken section's counting ``equipment.broken_priority`` times.
     """
-    cfg = model.config.equipment
-    draw = model.rng.random(model.condition.size)
-    capacity = cfg.repair_per_engineer * (
-        1 - cfg.engineer_effect * (1 - model.engineers.experience)
-    )
+    draw = stream.random(sections.condition.size)
+    capacity = p.repair * (1 - p.engineer_effect * (1 - engineers.experience))
     _wear_break_repair(
-        model.condition, model.broken, model.section_pace, draw, model.engineer_of_section,
-        capacity, cfg.wear_per_shift, cfg.wear_exponent, cfg.breakdown_rate,
-        cfg.breakdown_damage, BROKEN_PRIORITY, WORKING_CONDITION,
-    )  # fmt: skip
+        sections.condition, sections.broken, pace, draw, sections.engineer_of_section, capacity, p
+    )
 
 
 @kernel
-def _wear_break_repair(
-    condition, broken, pace, draw, engineer, capacity, wear, exponent, breakdown_rate, damage,
-    priority, working,
-):  # fmt: skip
+def _wear_break_repair(condition, broken, pace, draw, engineer, capacity, p):
     """Wear with pace, breakdowns with wear, then repair by each section's engineer."""
     for s in range(condition.size):
-        worn = condition[s] - wear * max(pace[s], 0.0) ** exponent
+        worn = condition[s] - p.wear * max(pace[s], 0.0) ** p.exponent
         condition[s] = min(max(worn, 0.0), 1.0)
-        if not broken[s] and draw[s] < breakdown_rate * (1 - condition[s]):
-            condition[s] = max(condition[s] - damage, 0.0)
+        if not broken[s] and draw[s] < p.breakdown_rate * (1 - condition[s]):
+            condition[s] = max(condition[s] - p.damage, 0.0)
             broken[s] = True
     urgent = np.empty(condition.size)
     total = np.zeros(capacity.size)
     for s in range(condition.size):
-        urgent[s] = (1 - condition[s]) * (priority if broken[s] else 1.0)
+        urgent[s] = (1 - condition[s]) * (p.priority if broken[s] else 1.0)
         total[engineer[s]] += urgent[s]
     for s in range(condition.size):
         e = engineer[s]
         share = urgent[s] / total[e] if total[e] > 0 else 0.0
         condition[s] += min(1 - condition[s], capacity[e] * share)
-        broken[s] = broken[s] and condition[s] < working
+        broken[s] = broken[s] and condition[s] < p.working

@@ -6,41 +6,97 @@ made against many who often served as scapegoats" (seed text). Within months of 
 managers were called "wreckers", and suspicion of engineers and foremen joined the terror
 from autumn 1936 (Siegelbaum 1988; Thurston). Here a foreman whose section is disrupted may
 refuse special conditions and records; when the mine misses its plan, the trust accuses some
-foremen and engineers (those who dragged their feet most likely, but never only them);
-the accused are removed and replaced by men with little experience.
+foremen and engineers (foremen who dragged their feet more likely, but never only them);
+the accused are removed and replaced by men with little experience. Engineers do not drag
+their feet in this model: they are accused of "wrecking" for the plan alone.
+
+Writes the foremen's ``refusing`` and ``sabotage_count``, staff experience and the plan
+period's sums (``Campaign``); hands on the shift's foot-dragging acts and the plan review's
+accused posts.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
+from scipy import stats
 
+from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
-
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
-
-SHORTFALL_UNIT = 0.1  # scapegoating_rate is per 10% of plan missed ...
-STAFF_UNIT = 10  # ... and per 10 foremen and engineers
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.staff import Foremen, Staff
+from stakhanov_sim.scenarios.schema import Scenario
 
 
-def drag_feet(model: MineModel) -> None:
-    """Disrupted foremen decide whether to refuse records and special conditions next shift."""
-    cfg = model.config.management
-    foremen = model.foremen
-    draw = model.rng.random(foremen.size)
+class Params(NamedTuple):
+    threshold: float  # disruption above which a foreman is tempted to drag his feet
+    sabotage_rate: float
+    learning: float
+    plan_per_hewer: float  # tons a shift in the first year
+    plan_growth: float
+    plan_check_shifts: int
+    tolerance: float
+    scapegoating_rate: float
+    shortfall_unit: float
+    staff_unit: int
+    sabotage_weight: float
+    replacement_experience: float
+
+
+def params(s: Scenario) -> Params:
+    c = s.management
+    return Params(
+        threshold=c.sabotage_threshold,
+        sabotage_rate=c.sabotage_rate,
+        learning=c.learning_per_shift,
+        plan_per_hewer=s.norms.initial_norm_tons * c.plan_factor,
+        plan_growth=c.plan_growth,
+        plan_check_shifts=c.plan_check_shifts,
+        tolerance=c.shortfall_tolerance,
+        scapegoating_rate=c.scapegoating_rate,
+        shortfall_unit=c.shortfall_unit,
+        staff_unit=c.staff_unit,
+        sabotage_weight=c.sabotage_weight,
+        replacement_experience=c.replacement_experience,
+    )
+
+
+class Review(NamedTuple):
+    """A plan review's outcome (nobody accused between reviews)."""
+
+    shortfall: float  # share of the period's plan missed (0 between reviews)
+    accused_foremen: np.ndarray  # posts
+    accused_engineers: np.ndarray  # posts
+
+
+def drag_feet(
+    stream: np.random.Generator,
+    foremen: Foremen,
+    diverted: np.ndarray,
+    section_shortfall: np.ndarray,
+    broken: np.ndarray,
+    intensity: float,
+    p: Params,
+    log: EventLog,
+) -> int:
+    """Disrupted foremen decide whether to refuse records and special conditions next shift.
+
+    Returns the number who refuse.
+    """
+    draw = stream.random(foremen.size)
     acts = _drag_feet(
-        model.helpers_diverted, model.section_shortfall, model.broken, draw,
-        cfg.sabotage_threshold, cfg.sabotage_rate, model.intensity > 0,
-        foremen.sabotaging, foremen.sabotage_count,
+        diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate, intensity > 0,
+        foremen.refusing, foremen.sabotage_count,
     )  # fmt: skip
-    model.sabotage_this_shift = int(acts.size)
-    model.log_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
+    log.add_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
+    return int(acts.size)
 
 
 @kernel
-def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, sabotaging, count):
+def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, refusing, count):
     """Posts of the foremen who refuse this shift: each one tempted, with a chance.
 
     A foreman is tempted during the campaign when his section's disruption (timbermen
@@ -50,79 +106,92 @@ def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, 
     n = 0
     for s in range(draw.size):
         disruption = diverted[s] + shortfall[s] + broken[s]
-        sabotaging[s] = campaign_on and disruption > threshold and draw[s] < rate
-        if sabotaging[s]:
+        refusing[s] = campaign_on and disruption > threshold and draw[s] < rate
+        if refusing[s]:
             count[s] += 1
             acts[n] = s
             n += 1
     return acts[:n]
 
 
-def learn(model: MineModel) -> None:
+def learn(foremen: Staff, engineers: Staff, p: Params) -> None:
     """New foremen and engineers gain experience on the job."""
-    rate = model.config.management.learning_per_shift
-    for staff in (model.foremen, model.engineers):
-        np.minimum(staff.experience + rate, 1.0, out=staff.experience)
+    for staff in (foremen, engineers):
+        np.minimum(staff.experience + p.learning, 1.0, out=staff.experience)
 
 
-def plan_tons(model: MineModel) -> float:
+def plan_tons(first_day: dt.date, today: dt.date, hewer_slots: int, p: Params) -> float:
     """The trust's plan for this shift: hewer slots x initial norm x plan factor, rising yearly."""
-    cfg = model.config.management
-    years = model.dates[model.shift].year - model.dates[0].year
-    per_hewer = (
-        model.config.norms.initial_norm_tons * cfg.plan_factor * (1 + cfg.plan_growth) ** years
-    )
-    return per_hewer * model.workforce.n_hewer_slots
+    years = today.year - first_day.year
+    return p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
 
 
-def review_plan(model: MineModel) -> None:
-    """Every plan period, compare output with the plan and accuse scapegoats for a shortfall."""
-    cfg = model.config.management
-    model.period_output += model.output_this_shift
-    model.period_plan += model.plan_this_shift
-    if (model.shift + 1) % cfg.plan_check_shifts:
-        return
-    shortfall = 1 - model.period_output / model.period_plan if model.period_plan > 0 else 0.0
-    model.period_output = model.period_plan = 0.0
-    if shortfall <= cfg.shortfall_tolerance or model.scapegoating <= 0:
-        _forgive(model)
-        return
-    staff = model.foremen.size + model.engineers.size
-    expected = (
-        cfg.scapegoating_rate
-        * model.scapegoating
-        * (shortfall / SHORTFALL_UNIT)
-        * (staff / STAFF_UNIT)
-    )
-    n_accused = min(int(model.rng.poisson(expected)), staff)
-    if n_accused:
-        _accuse(model, n_accused, shortfall)
-    _forgive(model)
+def review_plan(
+    stream: np.random.Generator,
+    campaign: Campaign,
+    foremen: Foremen,
+    engineers: Staff,
+    shift: int,
+    output: float,
+    plan: float,
+    p: Params,
+) -> Review:
+    """Every plan period, compare output with the plan and accuse scapegoats for a shortfall.
 
-
-def _accuse(model: MineModel, n: int, shortfall: float) -> None:
-    cfg = model.config.management
-    counts = np.concatenate([model.foremen.sabotage_count, model.engineers.sabotage_count])
-    weight = 1 + cfg.sabotage_weight * (counts > 0)
-    chosen = model.rng.choice(weight.size, size=n, replace=False, p=weight / weight.sum())
-    for post in np.sort(chosen):
-        is_foreman = post < model.foremen.size
-        staff = model.foremen if is_foreman else model.engineers
-        index = int(post if is_foreman else post - model.foremen.size)
-        old = int(staff.agent_id[index])
-        label = "foreman" if is_foreman else "engineer"
-        charge = "sabotage of the Stakhanovite movement" if is_foreman else "wrecking"
-        model.log(
-            "accusation",
-            target=old,
-            detail=f"{label} accused of {charge}; plan missed by {shortfall:.0%}",
+    At each review the stream gives one number for how many are accused and one per post
+    for whom, whether or not anyone is, so that it keeps step across runs. The number
+    accused is Poisson (by its inverse distribution function); the accused are drawn
+    without replacement with weights (Efraimidis and Spirakis 2006: the largest
+    ``log(u) / weight``).
+    """
+    campaign.period_output += output
+    campaign.period_plan += plan
+    nobody = np.zeros(0, dtype=np.intp)
+    if (shift + 1) % p.plan_check_shifts:
+        return Review(0.0, nobody, nobody)
+    posts = foremen.size + engineers.size
+    how_many, whom = stream.random(), stream.random(posts)
+    period_plan = campaign.period_plan
+    shortfall = 1 - campaign.period_output / period_plan if period_plan > 0 else 0.0
+    campaign.period_output = campaign.period_plan = 0.0
+    n = 0
+    if shortfall > p.tolerance and campaign.scapegoating > 0:
+        expected = (
+            p.scapegoating_rate
+            * campaign.scapegoating
+            * (shortfall / p.shortfall_unit)
+            * (posts / p.staff_unit)
         )
-        new = model.replace_staff(staff, index, cfg.replacement_experience)
-        model.log("removal", actor=new, target=old, detail=f"{label} removed and replaced")
-        model.accusations_this_shift += 1
+        if expected > 0:
+            n = min(max(int(stats.poisson.ppf(how_many, expected)), 0), posts)
+    weight = 1 + p.sabotage_weight * np.concatenate(
+        [foremen.sabotage_count > 0, np.zeros(engineers.size, dtype=bool)]
+    )
+    chosen = np.sort(np.argsort(-np.log(whom) / weight, kind="stable")[:n])
+    foremen.sabotage_count[:] = 0  # a new plan period: foot-dragging is counted afresh
+    return Review(
+        shortfall, chosen[chosen < foremen.size], chosen[chosen >= foremen.size] - foremen.size
+    )
 
 
-def _forgive(model: MineModel) -> None:
-    """A new plan period starts: foot-dragging is counted afresh."""
-    model.foremen.sabotage_count[:] = 0
-    model.engineers.sabotage_count[:] = 0
+def remove_accused(
+    review: Review,
+    foremen: Foremen,
+    engineers: Staff,
+    appoint: Callable[[Staff, int, float], tuple[int, int]],
+    p: Params,
+    log: EventLog,
+) -> int:
+    """The accused are removed and replaced (``appoint``: old and new agent ids); how many."""
+    removed = 0
+    for staff, label, charge, posts in (
+        (foremen, "foreman", "sabotage of the Stakhanovite movement", review.accused_foremen),
+        (engineers, "engineer", "wrecking", review.accused_engineers),
+    ):
+        for post in posts.tolist():
+            old, new = appoint(staff, post, p.replacement_experience)
+            detail = f"{label} accused of {charge}; plan missed by {review.shortfall:.0%}"
+            log.add("accusation", target=old, detail=detail)
+            log.add("removal", actor=new, target=old, detail=f"{label} removed and replaced")
+            removed += 1
+    return removed

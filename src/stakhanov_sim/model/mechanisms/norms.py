@@ -6,37 +6,37 @@ norms were raised in early 1936, with piece rates cut (machine building 1939: no
 rates -15.7%). Targets set from current performance make high output today a tougher target
 tomorrow (Weitzman 1980): the model's ``rule: midpoint`` sets the new norm between the old
 one and what the mine's Stakhanovites actually cut.
+
+Writes the sections' ``norm_tons`` and ``piece_rate``; called by the norm-revision event.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Norms
 
-TOP_SHARE = 0.1  # with no Stakhanovites, the midpoint rule looks at the best tenth of hewers
 
-
-def revise(model: MineModel) -> float:
+def revise(w: Workforce, sections: Sections, cfg: Norms) -> float:
     """Raise every section's norm and cut the piece rate; returns the mean raise (share)."""
-    cfg = model.config.norms
     if cfg.rule == "fixed":
         raise_share = cfg.fixed_raise
     else:
-        raise_share = cfg.midpoint_weight * (reference_output(model) / model.norm_tons.mean() - 1)
+        reference = reference_output(w, sections, cfg.top_share)
+        raise_share = cfg.midpoint_weight * (reference / sections.norm_tons.mean() - 1)
     raise_share = float(np.clip(raise_share, 0.0, cfg.max_raise))
-    model.norm_tons *= 1 + raise_share
-    model.piece_rate *= 1 - cfg.rate_cut
-    model.norm_raise_today = raise_share
+    sections.norm_tons *= 1 + raise_share
+    sections.piece_rate *= 1 - cfg.rate_cut
     return raise_share
 
 
-def reference_output(model: MineModel) -> float:
-    """Tons a shift that the norm bureau compares norms with: Stakhanovites' recent mean."""
-    w = model.workforce
+def reference_output(w: Workforce, sections: Sections, top_share: float) -> float:
+    """Tons a shift that the norm bureau compares norms with: Stakhanovites' recent mean.
+
+    With no Stakhanovites, the mean of the best ``top_share`` of employed hewers.
+    """
     recent = w.hewer(w.ema_output)
     employed = w.hewer(w.employed)
     stakh = w.hewer(w.stakhanovite) & employed
@@ -44,5 +44,5 @@ def reference_output(model: MineModel) -> float:
         return float(recent[stakh].mean())
     best = np.sort(recent[employed])[::-1]
     if best.size == 0:
-        return float(model.norm_tons.mean())
-    return float(best[: max(1, int(TOP_SHARE * best.size))].mean())
+        return float(sections.norm_tons.mean())
+    return float(best[: max(1, int(top_share * best.size))].mean())

@@ -6,59 +6,58 @@ about 70% of workers were on piece rates by 1933). So Stakhanovites' earnings re
 "dizzying heights" (seed text) while a norm revision, with its cut in the rate per ton,
 made everyone else "produce more to earn the same". Timbermen and haulers were paid a time
 rate or a share of their hewers' earnings; both existed, so it is a lever.
+
+Reads fulfilment and the sections' norms and rates; writes every miner's wage and earnings.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
-from stakhanov_sim.scenarios.schema import Pay
-
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
-
-
-def schedule(cfg: Pay) -> tuple[np.ndarray, np.ndarray]:
-    """Band edges (in norms, starting at 0) and each band's multiplier of the base rate."""
-    edges = np.array([0.0] + [b.above for b in cfg.progressive])
-    multipliers = np.array([1.0] + [b.multiplier for b in cfg.progressive])
-    return edges, multipliers
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.workforce import HAULER, TIMBERMAN, Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
 
-def piece_wage(
-    fulfilment: np.ndarray, norm_tons: np.ndarray, rate: np.ndarray, cfg: Pay
-) -> np.ndarray:
-    """Rubles for a shift: tons in each band of fulfilment paid at that band's rate.
-
-    Args:
-        fulfilment: output / norm of each hewer.
-        norm_tons: each hewer's norm (tons per shift), or anything that broadcasts to it.
-        rate: base piece rate (rubles per ton), likewise.
-    """
-    edges, multipliers = schedule(cfg)
-    flat = np.ascontiguousarray(fulfilment, dtype=float).ravel()
-    norms_paid = np.empty_like(flat)
-    _norm_equivalents_each(flat, edges, multipliers, norms_paid)
-    return norms_paid.reshape(np.shape(fulfilment)) * norm_tons * rate
+class Params(NamedTuple):
+    edges: np.ndarray  # band edges in norms, starting at 0
+    multipliers: np.ndarray  # each band's multiplier of the base rate
+    support_by_time: bool  # timbermen and haulers on a time rate (else a share)
+    time_rate: float
+    support_share: float
 
 
-def pay(model: MineModel) -> None:
+def params(s: Scenario) -> Params:
+    c = s.pay
+    return Params(
+        edges=np.array([0.0] + [b.above for b in c.progressive]),
+        multipliers=np.array([1.0] + [b.multiplier for b in c.progressive]),
+        support_by_time=c.support_pay == "time",
+        time_rate=c.support_time_rate_rubles,
+        support_share=c.support_share,
+    )
+
+
+def pay(w: Workforce, sections: Sections, p: Params) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
-    w, cfg = model.workforce, model.config.pay
-    edges, multipliers = schedule(cfg)
     _pay(
-        w.hewer(w.fulfilment), model.norm_tons, model.piece_rate, w.hewers, edges, multipliers,
-        cfg.support_pay == "time", cfg.support_time_rate_rubles, cfg.support_share,
-        w.employed, w.section, w.wage_rubles, w.earnings_rubles,
+        w.by_section(w.fulfilment), sections.norm_tons, sections.piece_rate, p,
+        w.by_section(w.employed), w.by_section(w.wage_rubles),
+        w.by_section(w.employed, TIMBERMAN), w.by_section(w.wage_rubles, TIMBERMAN),
+        w.by_section(w.employed, HAULER), w.by_section(w.wage_rubles, HAULER),
     )  # fmt: skip
+    w.earnings_rubles += w.wage_rubles
 
 
 @kernel
-def _norm_equivalents(fulfilment, edges, multipliers):
-    """Norms' worth of pay for one fulfilment: each band's part times its multiplier."""
+def norm_equivalents(fulfilment, edges, multipliers):
+    """Norms' worth of pay for one fulfilment: each band's part times its multiplier.
+
+    A hewer's wage is this times his norm (tons) times the piece rate (rubles per ton).
+    """
     paid = 0.0
     for band in range(edges.size):
         width = edges[band + 1] - edges[band] if band + 1 < edges.size else np.inf
@@ -67,34 +66,24 @@ def _norm_equivalents(fulfilment, edges, multipliers):
 
 
 @kernel
-def _norm_equivalents_each(fulfilment, edges, multipliers, out):
-    """``_norm_equivalents`` of each fulfilment, into ``out``."""
-    for k in range(fulfilment.size):
-        out[k] = _norm_equivalents(fulfilment[k], edges, multipliers)
+def _pay(fulfilment, norm_tons, rate, p, hewers_in, hewer_wage, timbermen_in, timber_wage, haulers_in, hauler_wage):  # fmt: skip
+    """Hewers by the piece; timbermen and haulers by time or by share; vacant slots nothing.
 
-
-@kernel
-def _pay(
-    fulfilment, norm_tons, rate, hewers, edges, multipliers, time_rate_for_support,
-    time_rate, support_share, employed, section, wage, earnings,
-):  # fmt: skip
-    """Hewers by the piece (see ``piece_wage``); timbermen and haulers by time or by share.
-
-    Under the share rule a support worker gets ``support_share`` of the mean wage of his
-    section's employed hewers. Vacant slots earn nothing.
+    Views are ``(sections, slots)``. Under the share rule a support worker gets
+    ``support_share`` of the mean wage of his section's employed hewers.
     """
-    sections = norm_tons.size
-    mean_hewer = np.zeros(sections)
+    sections, hewers = fulfilment.shape
     for s in range(sections):
         total, working = 0.0, 0
-        for k in range(s * hewers, (s + 1) * hewers):
-            wage[k] = _norm_equivalents(fulfilment[k], edges, multipliers) * norm_tons[s] * rate[s]
-            total += wage[k]
-            working += employed[k]
-        mean_hewer[s] = total / max(working, 1)
-    for k in range(sections * hewers, wage.size):
-        wage[k] = time_rate if time_rate_for_support else support_share * mean_hewer[section[k]]
-    for k in range(wage.size):
-        if not employed[k]:
-            wage[k] = 0.0
-        earnings[k] += wage[k]
+        for j in range(hewers):
+            wage = (
+                norm_equivalents(fulfilment[s, j], p.edges, p.multipliers) * norm_tons[s] * rate[s]
+            )
+            hewer_wage[s, j] = wage if hewers_in[s, j] else 0.0
+            total += wage
+            working += hewers_in[s, j]
+        support = p.time_rate if p.support_by_time else p.support_share * (total / max(working, 1))
+        for j in range(timbermen_in.shape[1]):
+            timber_wage[s, j] = support if timbermen_in[s, j] else 0.0
+        for j in range(haulers_in.shape[1]):
+            hauler_wage[s, j] = support if haulers_in[s, j] else 0.0

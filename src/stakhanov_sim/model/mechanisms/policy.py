@@ -38,41 +38,43 @@ class BurstEnd:
         self.model, self.restore, self.shift = model, restore, shift
 
     def __call__(self) -> None:
-        self.model.intensity = self.restore
-        self.model.log("burst end", detail="end of the burst", shift=self.shift)
+        self.model.campaign.intensity = self.restore
+        self.model.events.add("burst end", detail="end of the burst", shift=self.shift)
 
 
-def schedule_timeline(model: MineModel) -> None:
-    """Put every event of the scenario's timeline on Mesa's event list."""
+def schedule_timeline(model: MineModel) -> list:
+    """Put every event of the scenario's timeline on Mesa's event list; the actions."""
+    actions: list = []
     for event in sorted(model.config.campaign.events, key=lambda e: e.date):
         shift = shift_on_or_after(model.dates, event.date)
         if shift < model.n_shifts:
-            _schedule(model, PolicyAction(model, event, shift), shift)
+            _schedule(model, actions, PolicyAction(model, event, shift), shift)
+    return actions
 
 
-def _schedule(model: MineModel, action, shift: int) -> None:
-    model.policy_actions.append(action)
+def _schedule(model: MineModel, actions: list, action, shift: int) -> None:
+    actions.append(action)
     model.schedule_event(action, at=shift + BEFORE_SHIFT)
 
 
 def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
-    """Carry out one policy event."""
+    """Carry out one policy event: it changes the campaign's state (or the norms)."""
+    campaign, log = model.campaign, model.events
     label = event.label or event.kind.replace("_", " ")
     if event.kind in ("campaign", "conference"):
-        model.intensity = event.intensity
+        campaign.intensity = event.intensity
     elif event.kind == "burst":
         end = min(shift + max(event.shifts, 1), model.n_shifts)
         if end < model.n_shifts:
-            _schedule(model, BurstEnd(model, model.intensity, end), end)
-        model.intensity = event.intensity
+            _schedule(model, model.policy_actions, BurstEnd(model, campaign.intensity, end), end)
+        campaign.intensity = event.intensity
     elif event.kind == "record":
-        model.staged_record = True
+        campaign.staged_record = True
     elif event.kind == "norm_revision":
-        raise_share = norms.revise(model)
+        campaign.norm_raise = norms.revise(model.workforce, model.sections, model.config.norms)
         cut = model.config.norms.rate_cut
-        model.log(
-            "norm revision", detail=f"norms +{raise_share:.0%}, piece rate -{cut:.0%}", shift=shift
-        )
+        detail = f"norms +{campaign.norm_raise:.0%}, piece rate -{cut:.0%}"
+        log.add("norm revision", detail=detail, shift=shift)
     elif event.kind == "scapegoating":
-        model.scapegoating = event.intensity
-    model.log("policy", detail=label, shift=shift)
+        campaign.scapegoating = event.intensity
+    log.add("policy", detail=label, shift=shift)

@@ -7,46 +7,107 @@ attempt replaces effort and support with going all out under special conditions:
 a record shift reaches 10-15 norms (Stakhanov: 102 t against 7 t); without them, little
 more than 1-2 norms. Campaign storming raises effort for a while and fatigue after it;
 resentful workers restrict output (Roy 1952).
+
+Hands on the tons each hewer intends to cut (before supplies), then the shift's ``Output``:
+the mine's tons and each section's pace (its output over an ordinary shift's).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+
+class Params(NamedTuple):
+    base_tons: float
+    campaign_effort: float
+    restriction: float
+    foreman_effect: float
+    fatigue_effect: float
+    record_effort: float
+    conditions_multiplier: float
+    helpers_per_record: float
+    helper_elasticity: float
+    noise_sigma: float
+    broken_share: float
+    fatigue_gain: float
+    fatigue_recovery: float
 
 
-def intended_output(model: MineModel) -> np.ndarray:
+def params(s: Scenario) -> Params:
+    c, r = s.production, s.records
+    return Params(
+        base_tons=c.base_output_tons,
+        campaign_effort=c.campaign_effort,
+        restriction=c.restriction,
+        foreman_effect=c.foreman_effect,
+        fatigue_effect=c.fatigue_effect,
+        record_effort=r.record_effort,
+        conditions_multiplier=r.special_conditions_multiplier,
+        helpers_per_record=r.helpers_per_record,
+        helper_elasticity=r.helper_elasticity,
+        noise_sigma=c.noise_sigma,
+        broken_share=s.equipment.broken_output_share,
+        fatigue_gain=c.fatigue_gain,
+        fatigue_recovery=c.fatigue_recovery,
+    )
+
+
+class Hewers(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views that decide what they cut."""
+
+    skill: np.ndarray
+    eager: np.ndarray
+    resentment: np.ndarray
+    support: np.ndarray
+    fatigue: np.ndarray
+    harm: np.ndarray
+    employed: np.ndarray
+    helpers: np.ndarray
+
+
+class Output(NamedTuple):
+    """What left the face this shift."""
+
+    tons: float  # the mine's output
+    pace: np.ndarray  # per section, output over an ordinary shift's (``baseline_need``)
+
+
+def intended_output(
+    stream: np.random.Generator,
+    w: Workforce,
+    foremen: Staff,
+    intensity: float,
+    attempts: np.ndarray,
+    p: Params,
+) -> np.ndarray:
     """Tons each hewer would cut this shift with all the supplies he needs."""
-    w, cfg, rec = model.workforce, model.config.production, model.config.records
-    h = w.hewer
-    noise = model.rng.standard_normal(w.n_hewer_slots)  # lognormal with mean 1, in place
-    noise *= cfg.noise_sigma
-    noise -= cfg.noise_sigma**2 / 2
+    noise = stream.standard_normal(w.n_hewer_slots)  # lognormal with mean 1, in place
+    noise *= p.noise_sigma
+    noise -= p.noise_sigma**2 / 2
     np.exp(noise, out=noise)
-    tons = np.empty(w.n_hewer_slots)
+    by = w.by_section
+    hewers = Hewers(
+        by(w.skill), by(w.eager), by(w.resentment), by(w.support), by(w.fatigue), by(w.harm),
+        by(w.employed), by(w.helpers),
+    )  # fmt: skip
+    tons = np.empty((w.sections, w.hewers))
     _intended_output(
-        h(w.skill), h(w.eager), h(w.resentment), h(w.support), h(w.fatigue), h(w.harm),
-        h(w.employed), h(w.helpers), model.foremen.experience, noise, model.attempt_slots,
-        w.hewers, model.intensity, cfg.campaign_effort, cfg.restriction, cfg.foreman_effect,
-        cfg.base_output_tons, cfg.fatigue_effect, rec.record_effort,
-        rec.special_conditions_multiplier, rec.helpers_per_record, rec.helper_elasticity, tons,
+        hewers, foremen.experience, noise.reshape(w.sections, w.hewers), attempts, intensity,
+        p, tons,
     )  # fmt: skip
     return tons
 
 
 @kernel
-def _intended_output(
-    skill, eager, resentment, support, fatigue, harm, employed, helpers, foreman_experience,
-    noise, attempts, hewers, intensity, campaign_effort, restriction, foreman_effect,
-    base_tons, fatigue_effect, record_effort, conditions_multiplier, helpers_per_record,
-    helper_elasticity, tons,
-):  # fmt: skip
+def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, tons):
     """Each hewer's tons (at least 0): an ordinary shift, or a record attempt.
 
     On an ordinary shift effort rises with the campaign and his eagerness and falls with his
@@ -56,66 +117,79 @@ def _intended_output(
     helpers it is an all-out shift on an ordinary face. An inexperienced foreman organises
     either worse.
     """
-    for s in range(foreman_experience.size):
-        organisation = 1 - foreman_effect * (1 - foreman_experience[s])
-        for k in range(s * hewers, (s + 1) * hewers):
-            effort = 1 + campaign_effort * intensity * eager[k] - restriction * resentment[k]
+    h = hewers
+    sections, n_hewers = tons.shape
+    for s in range(sections):
+        organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
+        for j in range(n_hewers):
+            effort = (
+                1
+                + p.campaign_effort * intensity * h.eager[s, j]
+                - p.restriction * h.resentment[s, j]
+            )
             cut = (
-                base_tons * skill[k] * effort * support[k] * organisation * noise[k]
-                * (1 - fatigue_effect * fatigue[k]) * (1 - harm[k]) * employed[k]
+                p.base_tons * h.skill[s, j] * effort * h.support[s, j] * organisation
+                * noise[s, j] * (1 - p.fatigue_effect * h.fatigue[s, j]) * (1 - h.harm[s, j])
+                * h.employed[s, j]
             )  # fmt: skip
-            tons[k] = max(cut, 0.0)
+            tons[s, j] = max(cut, 0.0)
     for k in attempts:
-        organisation = 1 - foreman_effect * (1 - foreman_experience[k // hewers])
+        s, j = k // n_hewers, k % n_hewers
+        organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
         conditions = (
-            conditions_multiplier
-            * ((helpers[k] + 1) / (helpers_per_record + 1)) ** helper_elasticity
+            p.conditions_multiplier
+            * ((h.helpers[s, j] + 1) / (p.helpers_per_record + 1)) ** p.helper_elasticity
         )
-        fresh = (1 - fatigue_effect * fatigue[k]) * (1 - harm[k])
-        cut = base_tons * skill[k] * record_effort * conditions * fresh * (organisation * noise[k])
-        tons[k] = max(cut, 0.0)
+        fresh = (1 - p.fatigue_effect * h.fatigue[s, j]) * (1 - h.harm[s, j])
+        cut = (
+            p.base_tons
+            * h.skill[s, j]
+            * p.record_effort
+            * conditions
+            * fresh
+            * (organisation * noise[s, j])
+        )
+        tons[s, j] = max(cut, 0.0)
 
 
-def realise(model: MineModel, intended: np.ndarray, supply_factor: np.ndarray) -> None:
+def realise(
+    w: Workforce, sections: Sections, intended: np.ndarray, supply_factor: np.ndarray, p: Params
+) -> Output:
     """Output after supplies and breakdowns, fulfilment against each section's norm.
 
-    Also sets the mine's output this shift, counting the coal of miners who quit at its end.
+    The mine's output counts the coal of miners who quit at the shift's end.
     """
-    w = model.workforce
-    model.section_pace = np.empty(w.sections)
-    model.output_this_shift = _realise(
-        intended, supply_factor, model.broken, model.config.equipment.broken_output_share,
-        model.norm_tons, model.baseline_need, w.hewers, w.hewer(w.output_tons),
-        w.hewer(w.fulfilment), model.section_pace,
+    pace = np.empty(w.sections)
+    tons = _realise(
+        intended, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
+        sections.baseline_need, w.by_section(w.output_tons), w.by_section(w.fulfilment), pace,
     )  # fmt: skip
+    return Output(tons, pace)
 
 
 @kernel
-def _realise(
-    intended, supply_factor, broken, broken_share, norm_tons, baseline_need, hewers, output,
-    fulfilment, pace,
-):  # fmt: skip
+def _realise(intended, supply_factor, broken, broken_share, norm_tons, baseline_need, output, fulfilment, pace):  # fmt: skip
     """Each hewer's output and fulfilment; each section's output against its ordinary need.
 
     Returns the mine's output (tons).
     """
     mine = 0.0
-    for s in range(norm_tons.size):
+    sections, hewers = output.shape
+    for s in range(sections):
         equipment = broken_share if broken[s] else 1.0
         total = 0.0
-        for k in range(s * hewers, (s + 1) * hewers):
-            output[k] = intended[k] * supply_factor[k] * equipment
-            fulfilment[k] = output[k] / norm_tons[s]
-            total += output[k]
+        for j in range(hewers):
+            output[s, j] = intended[s, j] * supply_factor[s, j] * equipment
+            fulfilment[s, j] = output[s, j] / norm_tons[s]
+            total += output[s, j]
         pace[s] = total / baseline_need[s]
         mine += total
     return mine
 
 
-def tire(model: MineModel) -> None:
+def tire(w: Workforce, p: Params) -> None:
     """Fatigue builds with every norm worked above one and fades with rest."""
-    w, cfg = model.workforce, model.config.production
-    _tire(w.hewer(w.fatigue), w.hewer(w.fulfilment), cfg.fatigue_gain, cfg.fatigue_recovery)
+    _tire(w.hewer(w.fatigue), w.hewer(w.fulfilment), p.fatigue_gain, p.fatigue_recovery)
 
 
 @kernel

@@ -8,101 +8,157 @@ takes up the methods (asks for a timberman and special conditions) with a chance
 with campaign intensity, his eagerness and the share of his workmates who already have; he
 earns the title when, working the new way, his recent fulfilment passes a threshold, and
 loses it below another.
+
+Writes hewers' moving averages, titles, adoption and bonus; hands on the new titles per
+section (workmates resent them).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.network import Network, Tally
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+
+class Params(NamedTuple):
+    alpha: float  # weight of this shift in the moving averages
+    title_threshold: float
+    keep_threshold: float
+    bonus: float
+    broadcast: float
+    publicity: float
 
 
-def update_titles(model: MineModel) -> None:
-    """Average recent fulfilment; confer and withdraw titles; pay the bonus; log both."""
-    w, cfg = model.workforce, model.config.recognition
-    h = w.hewer
-    new, lost = _titles(
-        h(w.ema_fulfilment), h(w.ema_output), h(w.fulfilment), h(w.output_tons),
-        h(w.stakhanovite), h(w.employed), h(w.adopted), model.attempt_slots,
-        2.0 / (cfg.window_shifts + 1), cfg.title_threshold, cfg.keep_threshold,
-        model.intensity > 0,  # the title did not exist before the campaign
+def params(s: Scenario) -> Params:
+    c = s.recognition
+    return Params(
+        alpha=2.0 / (c.window_shifts + 1),  # the EMA whose centre of mass is the window's
+        title_threshold=c.title_threshold,
+        keep_threshold=c.keep_threshold,
+        bonus=c.bonus_rubles,
+        broadcast=c.broadcast,
+        publicity=c.publicity,
+    )
+
+
+class Standing(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views of their record at work and their title."""
+
+    ema: np.ndarray
+    ema_output: np.ndarray
+    fulfilment: np.ndarray
+    output: np.ndarray
+    stakhanovite: np.ndarray
+    employed: np.ndarray
+    adopted: np.ndarray
+    title_since: np.ndarray
+    earnings: np.ndarray
+
+
+def update_titles(
+    w: Workforce,
+    attempts: np.ndarray,
+    intensity: float,
+    shift: int,
+    p: Params,
+    log: EventLog,
+) -> np.ndarray:
+    """Average recent fulfilment; confer and withdraw titles; pay the bonus; log both.
+
+    Returns the new titles in each section.
+    """
+    by = w.by_section
+    hewers = Standing(
+        by(w.ema_fulfilment), by(w.ema_output), by(w.fulfilment), by(w.output_tons),
+        by(w.stakhanovite), by(w.employed), by(w.adopted), by(w.title_since),
+        by(w.earnings_rubles),
     )  # fmt: skip
-    model.new_titles_by_section = _confer(
-        new, w.stakhanovite, w.adopted, w.title_since, w.earnings_rubles, w.hewers,
-        w.sections, model.shift, cfg.bonus_rubles,
-    )  # fmt: skip
-    model.log_many("title", w.agent_id[new], detail="Stakhanovite title")
-    model.log_many("title lost", w.agent_id[lost], detail="fell below the norm")
-
-
-@kernel
-def _confer(new, stakhanovite, adopted, title_since, earnings, hewers, sections, shift, bonus):
-    """The title and its bonus for the hewers in ``new``; returns new titles per section."""
-    per_section = np.zeros(sections, dtype=np.int64)
-    for k in new:
-        stakhanovite[k] = adopted[k] = True
-        title_since[k] = shift
-        earnings[k] += bonus
-        per_section[k // hewers] += 1
+    campaign_on = intensity > 0  # the title did not exist before the campaign
+    new, lost, per_section = _titles(hewers, attempts, campaign_on, shift, p)
+    log.add_many("title", w.agent_id[new], detail="Stakhanovite title")
+    log.add_many("title lost", w.agent_id[lost], detail="fell below the norm")
     return per_section
 
 
 @kernel
-def _titles(
-    ema, ema_output, fulfilment, output, stakhanovite, employed, adopted, attempts, alpha,
-    title_threshold, keep_threshold, campaign_on,
-):  # fmt: skip
-    """Update the moving averages; withdraw lost titles; return the new and the lost slots.
+def _titles(h, attempts, campaign_on, shift, p):
+    """Update the moving averages; withdraw lost titles; confer new ones with their bonus.
 
     A hewer working the new way earns the title when his average fulfilment reaches the
     threshold, and a record attempt that reaches it earns it at once; a Stakhanovite whose
-    average falls below the keep threshold loses it.
+    average falls below the keep threshold loses it. Returns the new and the lost slots,
+    and the new titles per section.
     """
-    earned = np.zeros(ema.size, dtype=np.bool_)
-    for k in range(ema.size):
-        ema[k] += alpha * (fulfilment[k] - ema[k])
-        ema_output[k] += alpha * (output[k] - ema_output[k])
-        earned[k] = employed[k] and adopted[k] and ema[k] >= title_threshold and campaign_on
+    sections, hewers = h.ema.shape
+    earned = np.zeros((sections, hewers), dtype=np.bool_)
+    for s in range(sections):
+        for j in range(hewers):
+            h.ema[s, j] += p.alpha * (h.fulfilment[s, j] - h.ema[s, j])
+            h.ema_output[s, j] += p.alpha * (h.output[s, j] - h.ema_output[s, j])
+            earned[s, j] = (
+                h.employed[s, j] and h.adopted[s, j] and h.ema[s, j] >= p.title_threshold
+                and campaign_on
+            )  # fmt: skip
     for k in attempts:
-        if fulfilment[k] >= title_threshold:
-            earned[k] = True
-    new, lost = np.empty(ema.size, dtype=np.intp), np.empty(ema.size, dtype=np.intp)
+        s, j = k // hewers, k % hewers
+        if h.fulfilment[s, j] >= p.title_threshold:
+            earned[s, j] = True
+    new, lost = (
+        np.empty(sections * hewers, dtype=np.intp),
+        np.empty(sections * hewers, dtype=np.intp),
+    )
+    per_section = np.zeros(sections, dtype=np.int64)
     n_new = n_lost = 0
-    for k in range(ema.size):
-        if stakhanovite[k]:
-            if ema[k] < keep_threshold:
-                stakhanovite[k] = False
-                lost[n_lost] = k
-                n_lost += 1
-        elif earned[k]:
-            new[n_new] = k
-            n_new += 1
-    return new[:n_new], lost[:n_lost]
+    for s in range(sections):
+        for j in range(hewers):
+            if h.stakhanovite[s, j]:
+                if h.ema[s, j] < p.keep_threshold:
+                    h.stakhanovite[s, j] = False
+                    lost[n_lost] = s * hewers + j
+                    n_lost += 1
+            elif earned[s, j]:
+                new[n_new] = s * hewers + j
+                n_new += 1
+    for i in range(n_new):  # confer after withdrawing, as a title earned is a title kept
+        s, j = new[i] // hewers, new[i] % hewers
+        h.stakhanovite[s, j] = h.adopted[s, j] = True
+        h.title_since[s, j] = shift
+        h.earnings[s, j] += p.bonus
+        per_section[s] += 1
+    return new[:n_new], lost[:n_lost], per_section
 
 
-def spread_methods(model: MineModel) -> None:
-    """Ordinary hewers take up the new methods from the press and from their workmates."""
-    if model.intensity <= 0:
+def spread_methods(
+    stream: np.random.Generator,
+    w: Workforce,
+    network: Network,
+    adopters_nearby: Tally,
+    intensity: float,
+    p: Params,
+) -> None:
+    """Ordinary hewers take up the new methods from the press and from their workmates.
+
+    The draw is made every shift, campaign or not, so that the stream keeps step with a run
+    whose campaign starts at another time.
+    """
+    draw = stream.random(w.n_hewer_slots)
+    if intensity <= 0:
         return
-    w, cfg = model.workforce, model.config.recognition
-    nearby = model.adopters_nearby
-    nearby.update(w.adopted)
-    draw = model.rng.random(w.n_hewer_slots)
+    adopters_nearby.update(w.adopted)
     _adopt(
-        w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), nearby.count,
-        model.network.inverse_degree, draw, model.intensity, cfg.broadcast, cfg.publicity,
+        w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), adopters_nearby.count,
+        network.inverse_degree, draw, intensity, p.broadcast, p.publicity,
     )  # fmt: skip
 
 
 @kernel
-def _adopt(
-    adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity
-):  # fmt: skip
+def _adopt(adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity):  # fmt: skip
     """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
 
     The pull grows with the share of his workmates who have (``adopters`` x 1 / degree).

@@ -7,89 +7,138 @@ haulage were checked. Soon foremen put other hewers forward, each record with mo
 timbermen behind it (Izotov: about 600 t "with 12 timbermen"), and kept their Stakhanovites
 on special conditions: a dedicated timberman and supplies first (Siegelbaum 1988). Those
 helpers and supplies were taken from everyone else: this module decides who gets them.
+
+Reads the campaign's intensity and staged record, the sections' equipment and the foremen's
+refusals; writes the hewers' special conditions, helpers and support, and the mines' records
+(``Campaign.best_fulfilment``, ``record_helpers``). Hands on this shift's attempts (slots)
+and each section's share of timbermen diverted.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
+from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
-from stakhanov_sim.model.workforce import TIMBERMAN
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+
+class Params(NamedTuple):
+    attempt_rate: float
+    cap: int  # hewers a section may favour with special conditions
+    per_stakhanovite: float
+    support_weight: float
+    method_gain: float
+    max_helpers: float
+    helper_escalation: float
 
 
-def put_forward(model: MineModel) -> None:
-    """Foremen pick this shift's record attempts: one hewer per chosen section.
+def params(s: Scenario) -> Params:
+    r = s.records
+    return Params(
+        attempt_rate=r.attempt_rate,
+        cap=int(r.special_conditions_cap * s.mine.hewers_per_section),
+        per_stakhanovite=r.helpers_per_stakhanovite,
+        support_weight=s.production.support_weight,
+        method_gain=r.method_gain,
+        max_helpers=r.max_helpers,
+        helper_escalation=r.helper_escalation,
+    )
+
+
+class Candidates(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views that a foreman weighs when he picks a man."""
+
+    skill: np.ndarray
+    eager: np.ndarray
+    fatigue: np.ndarray
+    harm: np.ndarray
+    employed: np.ndarray
+
+
+def put_forward(
+    stream: np.random.Generator,
+    w: Workforce,
+    sections: Sections,
+    foremen: Staff,
+    campaign: Campaign,
+    p: Params,
+) -> np.ndarray:
+    """Foremen pick this shift's record attempts: one hewer per chosen section; their slots.
 
     A foreman is asked with a chance that grows with the campaign's intensity; he refuses when
     dragging his feet, and no record is tried on broken equipment. He picks the fittest,
     most eager hewer of his section. A staged record (31 Aug 1935) is always tried: the party
-    organiser picks the best man in the whole mine.
+    organiser picks the best man in the whole mine (and the staged record is then done).
     """
-    w, cfg = model.workforce, model.config.records
-    h = w.hewer
-    draw = model.rng.random(w.sections)
-    model.attempt_slots = _put_forward(
-        draw < cfg.attempt_rate * model.intensity, model.broken, model.foremen.sabotaging,
-        model.staged_record, h(w.skill), h(w.eager), h(w.fatigue), h(w.harm), h(w.employed),
-        w.hewers,
-    )  # fmt: skip
-    model.staged_record = False
+    asked = stream.random(w.sections) < p.attempt_rate * campaign.intensity
+    by = w.by_section
+    hewers = Candidates(by(w.skill), by(w.eager), by(w.fatigue), by(w.harm), by(w.employed))
+    attempts = _put_forward(
+        asked, sections.broken, foremen.refusing, campaign.staged_record, hewers
+    )
+    campaign.staged_record = False
+    return attempts
 
 
 @kernel
-def _put_forward(asked, broken, sabotaging, staged, skill, eager, fatigue, harm, employed, hewers):
+def _put_forward(asked, broken, refusing, staged, hewers):
     """The slots of this shift's record attempts, by section."""
-    chosen = asked & ~broken & ~sabotaging
+    n_hewers = hewers.skill.shape[1]
+    chosen = asked & ~broken & ~refusing
     if staged:  # only then is every section's best man needed
         best_score, best_section = -np.inf, 0
         for s in range(asked.size):
-            _, score = _fittest(s, skill, eager, fatigue, harm, employed, hewers)
+            _, score = _fittest(s, hewers)
             if score > best_score:
                 best_score, best_section = score, s
         chosen[best_section] = True
     attempts = np.empty(asked.size, dtype=np.intp)
     n = 0
     for s in np.flatnonzero(chosen):
-        slot, score = _fittest(s, skill, eager, fatigue, harm, employed, hewers)
+        j, score = _fittest(s, hewers)
         if score > 0:
-            attempts[n] = slot
+            attempts[n] = s * n_hewers + j
             n += 1
     return attempts[:n]
 
 
 @kernel
-def _fittest(section, skill, eager, fatigue, harm, employed, hewers):
-    """The section's first hewer with the highest skill x eagerness x freshness (0 if vacant)."""
-    best, best_score = section * hewers, -np.inf
-    for k in range(section * hewers, (section + 1) * hewers):
-        score = skill[k] * eager[k] * (1 - fatigue[k]) * (1 - harm[k]) * employed[k]
+def _fittest(s, hewers):
+    """The section's first hewer (column) with the highest skill x eagerness x freshness."""
+    best, best_score = 0, -np.inf
+    for j in range(hewers.skill.shape[1]):
+        score = (
+            hewers.skill[s, j] * hewers.eager[s, j] * (1 - hewers.fatigue[s, j])
+            * (1 - hewers.harm[s, j]) * hewers.employed[s, j]
+        )  # fmt: skip
         if score > best_score:
-            best, best_score = k, score
+            best, best_score = j, score
     return best, best_score
 
 
-def grant_special_conditions(model: MineModel) -> None:
+def grant_special_conditions(w: Workforce, foremen: Staff, attempts: np.ndarray, p: Params) -> None:
     """Put each section's adopters of the new methods, best first, on special conditions.
 
     At most ``records.special_conditions_cap`` of a section's hewers can be favoured; a
     foreman dragging his feet favours nobody. Record attempts always get special conditions.
     """
-    w, cfg = model.workforce, model.config.records
     special = w.by_section(w.special)
     _favour(
         w.by_section(w.adopted), w.by_section(w.employed), w.by_section(w.ema_fulfilment),
-        model.foremen.sabotaging, int(cfg.special_conditions_cap * w.hewers), special,
+        foremen.refusing, p.cap, special,
     )  # fmt: skip
-    special.ravel()[model.attempt_slots] = True
+    w.hewer(w.special)[attempts] = True
 
 
 @kernel
-def _favour(adopted, employed, merit, sabotaging, cap, special):
+def _favour(adopted, employed, merit, refusing, cap, special):
     """Per section, the ``cap`` employed adopters with the best recent fulfilment.
 
     Ties go to the lower slot, so the choice does not depend on how a sort breaks them.
@@ -98,7 +147,7 @@ def _favour(adopted, employed, merit, sabotaging, cap, special):
     for s in range(sections):
         wanted = 0
         for j in range(hewers):
-            special[s, j] = adopted[s, j] and employed[s, j] and not sabotaging[s]
+            special[s, j] = adopted[s, j] and employed[s, j] and not refusing[s]
             wanted += special[s, j]
         while wanted > cap:  # drop the worst (the last of equals) until the cap is met
             worst = -1
@@ -109,34 +158,35 @@ def _favour(adopted, employed, merit, sabotaging, cap, special):
             wanted -= 1
 
 
-def assign_helpers(model: MineModel) -> None:
+def assign_helpers(
+    w: Workforce, sections: Sections, campaign: Campaign, attempts: np.ndarray, p: Params
+) -> np.ndarray:
     """Share each section's timbermen: record attempt first, then Stakhanovites, then the rest.
 
     Sets ``helpers`` (timbermen behind each favoured hewer) and ``support``: for a hewer on
     special conditions the gain from the division of labour, for an ordinary hewer the share
     of his output he keeps when fewer timbermen are left to prop his roof.
+
+    Returns:
+        per section, the share of its timbermen diverted to records and special conditions.
     """
-    w, cfg = model.workforce, model.config.records
-    attempt = np.full(w.sections, -1)  # the slot of each section's record attempt, if any
-    attempt[w.section[model.attempt_slots]] = model.attempt_slots
-    model.helpers_diverted = np.empty(w.sections)
+    attempt_col = np.full(w.sections, -1)  # the hewer column of each section's attempt, if any
+    attempt_col[attempts // w.hewers] = attempts % w.hewers
+    diverted = np.empty(w.sections)
     _assign_helpers(
         w.by_section(w.employed), w.by_section(w.special), w.by_section(w.employed, TIMBERMAN),
-        attempt, model.record_helpers[model.mine_of_section], cfg.helpers_per_stakhanovite,
-        model.config.production.support_weight, cfg.method_gain,
-        w.by_section(w.helpers), w.by_section(w.support), model.helpers_diverted,
+        attempt_col, campaign.record_helpers[sections.mine_of_section], p,
+        w.by_section(w.helpers), w.by_section(w.support), diverted,
     )  # fmt: skip
+    return diverted
 
 
 @kernel
-def _assign_helpers(
-    employed, special, timbermen, attempt, record_need, per_stakhanovite, support_weight,
-    method_gain, helpers, support, diverted,
-):  # fmt: skip
+def _assign_helpers(employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted):  # fmt: skip
     """Per section: the record's timbermen, the favoured hewers', what is left for the rest.
 
-    Arrays are ``(sections, slots)`` views; ``attempt`` is each section's attempt slot (-1
-    for none) and ``record_need`` the timbermen its mine now gives a record.
+    Arrays are ``(sections, slots)`` views; ``attempt_col`` is each section's attempt column
+    (-1 for none) and ``record_need`` the timbermen its mine now gives a record.
     """
     sections, hewers = employed.shape
     baseline = timbermen.shape[1] / hewers
@@ -144,7 +194,7 @@ def _assign_helpers(
         available = 0.0
         for j in range(timbermen.shape[1]):
             available += timbermen[s, j]
-        record_col = attempt[s] - s * hewers if attempt[s] >= 0 else -1
+        record_col = attempt_col[s]
         record_got = min(record_need[s], available) if record_col >= 0 else 0.0
         left = available - record_got
         n_special = n_ordinary = 0
@@ -153,12 +203,12 @@ def _assign_helpers(
                 n_special += 1
             elif employed[s, j] and not special[s, j]:
                 n_ordinary += 1
-        special_got = min(per_stakhanovite * n_special, left)
+        special_got = min(p.per_stakhanovite * n_special, left)
         left -= special_got
         per_special = special_got / n_special if n_special > 0 else 0.0
         ratio = left / n_ordinary if n_ordinary > 0 else 0.0
         kept = min(1.0, ratio / baseline) if baseline > 0 else 1.0
-        ordinary_support = 1 - support_weight * (1 - kept)
+        ordinary_support = 1 - p.support_weight * (1 - kept)
         for j in range(hewers):
             if j == record_col:
                 helpers[s, j] = record_got
@@ -167,27 +217,37 @@ def _assign_helpers(
             else:
                 helpers[s, j] = 0.0
             if special[s, j]:
-                covered = (
-                    min(1.0, helpers[s, j] / per_stakhanovite) if per_stakhanovite > 0 else 1.0
-                )
-                support[s, j] = 1 + method_gain * covered
+                per = p.per_stakhanovite
+                covered = min(1.0, helpers[s, j] / per) if per > 0 else 1.0
+                support[s, j] = 1 + p.method_gain * covered
             else:
                 support[s, j] = ordinary_support
         diverted[s] = (record_got + special_got) / max(available, 1.0)
 
 
-def register_records(model: MineModel) -> None:
-    """Log attempts that beat their mine's best; every attempt escalates the next one's helpers."""
-    w, cfg = model.workforce, model.config.records
-    for slot in model.attempt_slots:
-        mine = model.mine_of_section[w.section[slot]]
+def register_records(
+    w: Workforce,
+    sections: Sections,
+    campaign: Campaign,
+    attempts: np.ndarray,
+    p: Params,
+    log: EventLog,
+) -> int:
+    """Log attempts that beat their mine's best; every attempt escalates the next one's helpers.
+
+    Returns the number of new records.
+    """
+    new = 0
+    for slot in attempts.tolist():
+        mine = sections.mine_of_section[w.section[slot]]
         fulfilment = float(w.fulfilment[slot])
-        model.record_helpers[mine] = min(
-            cfg.max_helpers, model.record_helpers[mine] + cfg.helper_escalation
+        campaign.record_helpers[mine] = min(
+            p.max_helpers, campaign.record_helpers[mine] + p.helper_escalation
         )
-        if fulfilment <= model.best_fulfilment[mine]:
+        if fulfilment <= campaign.best_fulfilment[mine]:
             continue
-        model.best_fulfilment[mine] = fulfilment
-        model.records_this_shift += 1
+        campaign.best_fulfilment[mine] = fulfilment
+        new += 1
         detail = f"cut {w.output_tons[slot]:.0f} t, {fulfilment:.1f} norms, {w.helpers[slot]:.0f} timbermen"
-        model.log("record", actor=int(w.agent_id[slot]), detail=detail)
+        log.add("record", actor=int(w.agent_id[slot]), detail=detail)
+    return new

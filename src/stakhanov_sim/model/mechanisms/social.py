@@ -9,52 +9,108 @@ timbermen and supplies to the favoured, with failing the norm, with workmates' n
 and privileges, and with norm raises; it spreads among workmates and fades slowly. Above a
 threshold, resentful miners sanction rate-busters in their section (Roy 1952; Kitts 2006):
 the victim's output and eagerness for records fall.
+
+Writes miners' resentment, harm, eagerness, ``times_abused`` and ``sanctioned``; hands on
+this shift's ``Sanctions``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.network import Network
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
 
-VIOLENCE_HARM = 2.0  # a beating harms twice as much as abuse (assumption)
-CONTAGION = 0.05  # share of the gap to workmates' mean resentment closed each shift (assumption)
+class Params(NamedTuple):
+    deprivation_gain: float
+    privilege_gain: float
+    support_loss_gain: float
+    failure_gain: float
+    norm_raise_gain: float
+    contagion: float
+    decay: float
+    threshold: float  # resentment above which a miner may sanction
+    rate: float  # chance of sanctioning at full resentment
+    rate_buster_fulfilment: float
+    violence_share: float
+    harm: float  # harm of one act of abuse
+    violence_harm: float  # a beating's harm, in acts of abuse
+    recovery: float
+    fear: float  # share of a victim's eagerness lost
 
 
-def update_resentment(model: MineModel) -> None:
-    """Add this shift's grievances, let resentment spread and fade, keep it in 0..1."""
-    w, cfg = model.workforce, model.config.social
+def params(s: Scenario) -> Params:
+    c = s.social
+    return Params(
+        deprivation_gain=c.deprivation_gain,
+        privilege_gain=c.privilege_gain,
+        support_loss_gain=c.support_loss_gain,
+        failure_gain=c.failure_gain,
+        norm_raise_gain=c.norm_raise_gain,
+        contagion=c.contagion,
+        decay=c.decay,
+        threshold=c.sanction_threshold,
+        rate=c.sanction_rate,
+        rate_buster_fulfilment=c.rate_buster_fulfilment,
+        violence_share=c.violence_share,
+        harm=c.harm_per_sanction,
+        violence_harm=c.violence_harm,
+        recovery=c.harm_recovery,
+        fear=s.records.fear_after_sanction,
+    )
+
+
+class Sanctions(NamedTuple):
+    """This shift's sanctions."""
+
+    count: int
+    on_stakhanovites: int
+
+
+def update_resentment(
+    w: Workforce,
+    sections: Sections,
+    network: Network,
+    supply_factor: np.ndarray,
+    new_titles: np.ndarray,
+    norm_raise: float,
+    p: Params,
+) -> None:
+    """Add this shift's grievances, let resentment spread and fade, keep it in 0..1.
+
+    Args:
+        supply_factor: ``(sections, hewers)``, each hewer's share of his supplies.
+        new_titles: titles conferred in each section this shift.
+        norm_raise: the share norms were raised by before this shift (0 on most shifts).
+    """
     r = w.resentment
     _add_grievances(
-        r, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.hewers,
-        w.hewer(w.support), model.supply_factor, w.hewer(w.fulfilment),
-        model.norm_tons * model.piece_rate, model.new_titles_by_section,
-        cfg.deprivation_gain, cfg.privilege_gain, cfg.support_loss_gain, cfg.failure_gain,
-        model.norm_raise_today * cfg.norm_raise_gain,
+        r, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.n_hewer_slots,
+        w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment),
+        sections.norm_tons * sections.piece_rate, new_titles, norm_raise * p.norm_raise_gain, p,
     )  # fmt: skip
-    _spread_and_fade(r, model.network.mean(r), w.employed, CONTAGION, cfg.decay)
+    _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
 
 
 @kernel
-def _add_grievances(
-    r, employed, stakhanovite, wage, section, hewers, support, supply_factor, fulfilment,
-    base_wage, new_titles, deprivation_gain, privilege_gain, support_loss_gain, failure_gain,
-    norm_raise,
-):  # fmt: skip
+def _add_grievances(r, employed, stakhanovite, wage, section, n_hewers, support, supply_factor, fulfilment, base_wage, new_titles, norm_raise, p):  # fmt: skip
     """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
 
     Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
-    base norm wages (0..1); privilege is workmates' new titles; hewers also resent the
-    timbermen and supplies they lost to the favoured, and failing the norm.
+    base norm wages (0..1); privilege is workmates' new titles; hewers (the first
+    ``n_hewers`` slots) also resent the timbermen and supplies they lost to the favoured,
+    and failing the norm.
     """
     sections = base_wage.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
-    for k in range(sections * hewers):  # the title is a hewer's
+    for k in range(n_hewers):  # the title is a hewer's
         if stakhanovite[k]:
             stakh_wage[section[k]] += wage[k]
             n_stakh[section[k]] += 1
@@ -67,10 +123,10 @@ def _add_grievances(
             deprivation = 0.0
             if n_stakh[s] > 0:
                 deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage[s], 0.0), 1.0)
-            r[k] += deprivation_gain * deprivation + privilege_gain * new_titles[s]
-            if k < support.size:
+            r[k] += p.deprivation_gain * deprivation + p.privilege_gain * new_titles[s]
+            if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
-                r[k] += support_loss_gain * loss + failure_gain * (fulfilment[k] < 1)
+                r[k] += p.support_loss_gain * loss + p.failure_gain * (fulfilment[k] < 1)
         if employed[k]:
             r[k] += norm_raise
 
@@ -83,51 +139,73 @@ def _spread_and_fade(r, workmates, employed, contagion, decay):
         r[k] = min(max(value, 0.0), 1.0)
 
 
-def sanction(model: MineModel) -> None:
-    """Resentful miners abuse rate-busters of their own section; victims are harmed."""
-    w, cfg = model.workforce, model.config.social
-    threshold = cfg.sanction_threshold
-    angry = _recover_and_find_angry(
-        w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, cfg.harm_recovery, threshold
-    )
-    if angry.size == 0:
-        return
-    chance = cfg.sanction_rate * (w.resentment[angry] - threshold) / max(1 - threshold, 1e-9)
-    perpetrators = angry[model.rng.random(angry.size) < chance]
-    busters = w.by_section(w.employed) & (
-        w.by_section(w.stakhanovite) | (w.by_section(w.fulfilment) >= cfg.rate_buster_fulfilment)
-    )
-    count = busters.sum(axis=1)
-    perpetrators = perpetrators[count[w.section[perpetrators]] > 0]
-    if perpetrators.size == 0:
-        return
-    rows = w.section[perpetrators]
-    pick = np.floor(model.rng.random(rows.size) * count[rows]).astype(int)
-    cols = np.argmax(np.cumsum(busters[rows], axis=1) > pick[:, None], axis=1)
-    victims = rows * w.hewers + cols
-    violent = model.rng.random(victims.size) < cfg.violence_share
-    np.add.at(w.harm, victims, cfg.harm_per_sanction * np.where(violent, VIOLENCE_HARM, 1.0))
-    np.clip(w.harm, 0.0, 1.0, out=w.harm)
-    np.add.at(w.times_abused, victims, 1)
-    w.eager[victims] *= 1 - model.config.records.fear_after_sanction
-    w.sanctioned[victims] = True
-    model.sanctions_this_shift = int(victims.size)
-    model.sanctions_on_stakhanovites += int(w.stakhanovite[victims].sum())
-    details = np.where(violent, "violence", "verbal abuse")
-    model.log_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
+def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> Sanctions:
+    """Resentful miners abuse rate-busters of their own section; victims are harmed.
+
+    One uniform draw per slot every shift decides whether its miner sanctions; the same
+    number, rescaled, picks his victim and whether he uses violence. So the stream's use
+    does not depend on how many are angry, and a counterfactual run keeps step with it.
+    """
+    draw = stream.random(w.size)
+    by = w.by_section
+    busters = by(w.employed) & (by(w.stakhanovite) | (by(w.fulfilment) >= p.rate_buster_fulfilment))
+    perpetrators, victims, violent, on_stakhanovites = _sanction(
+        draw, w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, w.section,
+        busters, w.times_abused, w.eager, p,
+    )  # fmt: skip
+    if victims.size:
+        details = np.where(violent, "violence", "verbal abuse")
+        log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
+    return Sanctions(int(victims.size), int(on_stakhanovites))
 
 
 @kernel
-def _recover_and_find_angry(
-    harm, sanctioned, employed, stakhanovite, resentment, recovery, threshold
-):
-    """Heal last shifts' harm, clear last shift's sanctions; the ordinary miners above threshold."""
-    angry = np.empty(harm.size, dtype=np.intp)
-    n = 0
+def _sanction(draw, harm, sanctioned, employed, stakhanovite, resentment, section, busters, times_abused, eager, p):  # fmt: skip
+    """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
+
+    A miner above the threshold sanctions when ``draw < chance``; then ``draw / chance`` is
+    again uniform, and its integer and fractional parts of ``x busters`` pick the victim
+    among his section's rate-busters and decide on violence. Returns perpetrators, victims
+    (hewer slots), whether each act was violent, and how many victims held the title.
+    """
+    hewers = busters.shape[1]
+    count = np.zeros(busters.shape[0], dtype=np.int64)
+    for s in range(busters.shape[0]):
+        for j in range(hewers):
+            count[s] += busters[s, j]
+    perpetrators = np.empty(draw.size, dtype=np.intp)
+    victims = np.empty(draw.size, dtype=np.intp)
+    violent = np.empty(draw.size, dtype=np.bool_)
     for k in range(harm.size):
-        harm[k] *= 1 - recovery
+        harm[k] *= 1 - p.recovery
         sanctioned[k] = False
-        if employed[k] and not stakhanovite[k] and resentment[k] > threshold:
-            angry[n] = k
-            n += 1
-    return angry[:n]
+    n = on_stakhanovites = 0
+    span = max(1 - p.threshold, 1e-9)
+    for k in range(draw.size):
+        if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
+            continue
+        s = section[k]
+        chance = p.rate * (resentment[k] - p.threshold) / span
+        if count[s] == 0 or not draw[k] < chance:
+            continue
+        scaled = draw[k] / chance * count[s]
+        pick = min(int(scaled), count[s] - 1)
+        j = 0
+        while not busters[s, j] or pick > 0:
+            pick -= busters[s, j]
+            j += 1
+        victim = s * hewers + j
+        perpetrators[n], victims[n] = k, victim
+        violent[n] = scaled - int(scaled) < p.violence_share
+        n += 1
+    for i in range(n):
+        v = victims[i]
+        harm[v] += p.harm * (p.violence_harm if violent[i] else 1.0)
+        times_abused[v] += 1
+        if not sanctioned[v]:  # a man abused twice in a shift loses his nerve once
+            eager[v] *= 1 - p.fear
+            sanctioned[v] = True
+        on_stakhanovites += stakhanovite[v]
+    for i in range(n):
+        harm[victims[i]] = min(max(harm[victims[i]], 0.0), 1.0)
+    return perpetrators[:n], victims[:n], violent[:n], on_stakhanovites

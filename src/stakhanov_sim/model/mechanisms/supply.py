@@ -5,54 +5,89 @@ tool shortages, and deliveries broke down (Siegelbaum 1988; Soviet-era economic 
 Each shift the mine receives a finite, noisy delivery of each supply; each foreman serves
 the hewers on special conditions first and shares the rest pro rata to need. Wagons come
 from the railway, shared by all mines, and need haulers to move them.
+
+Hands on ``Supplies``: each hewer's supply factor, each section's shortfall, and what was
+delivered and allocated. Keeps no state of its own.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
-from stakhanov_sim.model.workforce import HAULER
-
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.workforce import HAULER, Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
 KINDS = ("timber", "air", "wagons")
 
 
-def allocate(model: MineModel, need: np.ndarray) -> np.ndarray:
-    """Deliver this shift's supplies and allocate them; returns each hewer's supply factor.
+class Params(NamedTuple):
+    levels: np.ndarray  # each kind's delivery, per ton of ordinary need (KINDS' order)
+    noise_sigma: float
+    special_first: bool
+    mines: int
+    sections_per_mine: int
+
+
+def params(s: Scenario) -> Params:
+    c = s.supply
+    return Params(
+        levels=np.array([getattr(c, f"{kind}_per_shift") for kind in KINDS]),
+        noise_sigma=c.noise_sigma,
+        special_first=c.special_conditions_first,
+        mines=s.mine.mines,
+        sections_per_mine=s.mine.sections,
+    )
+
+
+class Supplies(NamedTuple):
+    """This shift's deliveries and who got them."""
+
+    factor: np.ndarray  # (sections, hewers): share of his need of the scarcest supply, 0..1
+    section_shortfall: np.ndarray  # per section: share of its hewers' need not served
+    shortfall: float  # the same over all sections
+    delivered: dict[str, float]  # tons' worth of each kind delivered
+    allocated: dict[str, float]  # ... and handed out
+
+
+def allocate(
+    stream: np.random.Generator,
+    w: Workforce,
+    sections: Sections,
+    need: np.ndarray,
+    p: Params,
+) -> Supplies:
+    """Deliver this shift's supplies and allocate them.
 
     Args:
-        need: tons each hewer intends to cut this shift (supplies are needed per ton).
-
-    Returns:
-        per hewer, the share of his need he gets of the scarcest supply (0..1).
+        need: ``(sections, hewers)``, tons each hewer intends to cut this shift (supplies
+            are needed per ton).
     """
-    w, cfg = model.workforce, model.config.supply
-    mines = model.config.mine.mines
-    sigma = cfg.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
-    noise = np.exp(sigma * model.rng.standard_normal(2 * mines + 1) - sigma**2 / 2)
-    levels = np.array([getattr(cfg, f"{kind}_per_shift") for kind in KINDS])
-    factor = np.empty(w.n_hewer_slots)
-    model.section_shortfall = np.empty(w.sections)
+    sigma = p.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
+    noise = np.exp(sigma * stream.standard_normal(2 * p.mines + 1) - sigma**2 / 2)
+    factor = np.empty((w.sections, w.hewers))
+    section_shortfall = np.empty(w.sections)
     delivered, allocated = np.zeros(len(KINDS)), np.zeros(len(KINDS))
-    model.supply_shortfall = _allocate(
-        need, w.hewer(w.special), w.hewers, model.config.mine.sections, levels,
-        model.baseline_need, noise[:mines], noise[mines:-1], noise[-1],
-        w.by_section(w.employed, HAULER), cfg.special_conditions_first,
-        factor, model.section_shortfall, delivered, allocated,
+    shortfall = _allocate(
+        need, w.by_section(w.special), p.sections_per_mine, p.levels, sections.baseline_need,
+        noise[: p.mines], noise[p.mines : -1], noise[-1], w.by_section(w.employed, HAULER),
+        p.special_first, factor, section_shortfall, delivered, allocated,
     )  # fmt: skip
-    model.supply_delivered = dict(zip(KINDS, delivered.tolist(), strict=True))
-    model.supply_allocated = dict(zip(KINDS, allocated.tolist(), strict=True))
-    return factor
+    return Supplies(
+        factor,
+        section_shortfall,
+        shortfall,
+        dict(zip(KINDS, delivered.tolist(), strict=True)),
+        dict(zip(KINDS, allocated.tolist(), strict=True)),
+    )
 
 
 @kernel
 def _allocate(
-    need, special, hewers, sections_per_mine, levels, baseline_need, timber_noise, air_noise,
+    need, special, sections_per_mine, levels, baseline_need, timber_noise, air_noise,
     wagon_noise, haulers, special_first, factor, section_shortfall, delivered, allocated,
 ):  # fmt: skip
     """Each section's deliveries, shares and shortfall, in one pass (see ``allocate``).
@@ -62,14 +97,14 @@ def _allocate(
     as each section's haulers allow. Each foreman serves his hewers on special conditions
     first (when ``special_first``), then the others pro rata; the scarcest supply decides.
     """
-    sections = baseline_need.size
+    sections, hewers = need.shape
     need_special, need_other = np.zeros(sections), np.zeros(sections)
     section_need = np.zeros(sections)
     for s in range(sections):
-        for k in range(s * hewers, (s + 1) * hewers):
-            section_need[s] += need[k]
-            if special[k]:
-                need_special[s] += need[k]
+        for j in range(hewers):
+            section_need[s] += need[s, j]
+            if special[s, j]:
+                need_special[s] += need[s, j]
         need_other[s] = section_need[s] - need_special[s]
     total_need = section_need.sum()
     basin = levels[2] * baseline_need.sum() * wagon_noise
@@ -100,8 +135,8 @@ def _allocate(
         served = worst_special * need_special[s] + worst_other * need_other[s]
         served_total += served
         section_shortfall[s] = 1 - _share(served, section_need[s])
-        for k in range(s * hewers, (s + 1) * hewers):
-            factor[k] = worst_special if special[k] else worst_other
+        for j in range(hewers):
+            factor[s, j] = worst_special if special[s, j] else worst_other
     return 1 - _share(served_total, total_need)
 
 

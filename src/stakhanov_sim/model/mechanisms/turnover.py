@@ -5,37 +5,47 @@ among hewers (Kuromiya 1998). A miner leaves on a shift with a small chance that
 his resentment and after he has been abused; the mine refills most vacancies at once with
 recruits from the countryside, who are less skilled and start without grievances; they
 grow into their full skill on the job.
+
+Hands on the slots that fall vacant and the slots to be filled; the model moves the Mesa
+agents, and ``workforce.hire`` draws the recruits.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
 
-if TYPE_CHECKING:
-    from stakhanov_sim.model.mine import MineModel
+
+class Params(NamedTuple):
+    quit_rate: float
+    quit_resentment: float
+    hire_rate: float
+    skill_learning: float
 
 
-def quit_mine(model: MineModel) -> None:
-    """Miners who leave this shift; their slots fall vacant.
+def params(s: Scenario) -> Params:
+    c = s.social
+    return Params(c.quit_rate, c.quit_resentment, c.hire_rate, c.skill_learning)
 
-    One uniform draw per slot, whether or not it is filled: the scenario and its
-    counterfactual then use the same numbers for the same miners, so comparing them shows
-    the difference their states make rather than the luck of the draw.
+
+def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> np.ndarray:
+    """Miners who leave this shift; their slots fall vacant (returned).
+
+    One uniform draw per slot, filled or not: a counterfactual run then uses the same
+    numbers for the same slots, and its quits differ only where its miners' states do.
     """
-    w, cfg = model.workforce, model.config.social
-    draw = model.rng.random(w.size)
-    leaving = _leavers(
-        draw, w.employed, w.resentment, w.sanctioned, cfg.quit_rate, cfg.quit_resentment
-    )
-    model.quits_this_shift = int(leaving.size)
+    draw = stream.random(w.size)
+    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, p.quit_rate, p.quit_resentment)
     if leaving.size:
-        model.log_many("quit", w.agent_id[leaving], detail="left the mine")
-        model.retire_miners(leaving)
+        log.add_many("quit", w.agent_id[leaving], detail="left the mine")
         w.vacate(leaving)
+    return leaving
 
 
 @kernel
@@ -51,33 +61,30 @@ def _leavers(draw, employed, resentment, sanctioned, quit_rate, quit_resentment)
     return leaving[:n]
 
 
-def hire(model: MineModel) -> None:
-    """Fill vacant slots with newcomers (``social.hire_rate`` of vacancies each shift)."""
-    w, cfg = model.workforce, model.config.social
-    vacant = _vacancies(w.employed)
-    slots = vacant[model.rng.random(vacant.size) < cfg.hire_rate]
-    model.hires_this_shift = int(slots.size)
-    if slots.size == 0:
-        return
-    model.hire_into(slots, start=cfg.recruit_skill)
+def vacancies_filled(stream: np.random.Generator, w: Workforce, p: Params) -> np.ndarray:
+    """The vacant slots the mine fills this shift (``social.hire_rate`` of them).
+
+    One uniform draw per slot, as for quits, so the choice keeps step across runs.
+    """
+    draw = stream.random(w.size)
+    return _filled(draw, w.employed, p.hire_rate)
 
 
 @kernel
-def _vacancies(employed):
-    """The vacant slots, in order."""
-    vacant = np.empty(employed.size, dtype=np.intp)
+def _filled(draw, employed, hire_rate):
+    """The vacant slots, in order, whose draw falls under the hire rate."""
+    filled = np.empty(employed.size, dtype=np.intp)
     n = 0
     for k in range(employed.size):
-        if not employed[k]:
-            vacant[n] = k
+        if not employed[k] and draw[k] < hire_rate:
+            filled[n] = k
             n += 1
-    return vacant[:n]
+    return filled[:n]
 
 
-def learn(model: MineModel) -> None:
+def learn(w: Workforce, p: Params) -> None:
     """Newcomers grow into their full skill at the face."""
-    w = model.workforce
-    _learn(w.skill, w.potential, model.config.social.skill_learning)
+    _learn(w.skill, w.potential, p.skill_learning)
 
 
 @kernel

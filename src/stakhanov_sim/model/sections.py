@@ -1,0 +1,71 @@
+"""The sections' state: norms, piece rates, equipment, and who is in charge of each.
+
+A section is one foreman's stretch of coal face with its hewers, timbermen and haulers. Its
+state lasts across shifts; the norm revision (``mechanisms.norms``) changes its norm and
+rate, ``mechanisms.equipment`` its condition. Everything is an array with one element per
+section (all mines' sections, mine by mine).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
+
+
+@dataclass
+class Sections:
+    """Per-section state.
+
+    Attributes:
+        norm_tons: each hewer's norm (tons a shift); raised by norm revisions.
+        piece_rate: rubles per ton at the norm; cut by norm revisions.
+        baseline_need: tons an ordinary shift of the section's hewers cuts (supplies are
+            delivered against it); fixed.
+        condition: equipment condition, 0 (worn out) .. 1 (new).
+        broken: whether the equipment is broken (the section works by hand).
+        mine_of_section: the mine each section belongs to; fixed.
+        engineer_of_section: the engineer who keeps each section's equipment; fixed.
+        engineer_first_section: each engineer's first section (where the agent table puts
+            him); fixed.
+    """
+
+    norm_tons: np.ndarray
+    piece_rate: np.ndarray
+    baseline_need: np.ndarray
+    condition: np.ndarray
+    broken: np.ndarray
+    mine_of_section: np.ndarray
+    engineer_of_section: np.ndarray
+    engineer_first_section: np.ndarray
+
+    @property
+    def n_engineers(self) -> int:
+        return self.engineer_first_section.size
+
+
+def lay_out(scenario: Scenario, workforce: Workforce) -> Sections:
+    """Fresh sections for a scenario: initial norms and rates, equipment in order."""
+    m, n = scenario.mine, workforce.sections
+    mine_of_section = np.arange(n) // m.sections
+    per_mine = math.ceil(m.sections / m.sections_per_engineer)
+    local = (np.arange(n) % m.sections) // m.sections_per_engineer
+    engineer_of_section = mine_of_section * per_mine + local
+    first = np.array(
+        [np.flatnonzero(engineer_of_section == e)[0] for e in range(per_mine * m.mines)],
+        dtype=np.int64,
+    )
+    return Sections(
+        norm_tons=np.full(n, scenario.norms.initial_norm_tons),
+        piece_rate=np.full(n, scenario.pay.base_rate_rubles_per_ton),
+        baseline_need=np.full(n, workforce.hewers * scenario.production.base_output_tons),
+        condition=np.ones(n),
+        broken=np.zeros(n, dtype=bool),
+        mine_of_section=mine_of_section,
+        engineer_of_section=engineer_of_section,
+        engineer_first_section=first,
+    )
