@@ -11,6 +11,7 @@ made in ``__init__``, each documented by the module that defines it:
 - ``foremen``, ``engineers`` (``model.staff``): experience, foot-dragging, who holds each post;
 - ``campaign`` (``model.campaign.Campaign``): intensity, scapegoating, records, plan period;
 - ``network`` and ``adopters_nearby`` (``model.network``): the workmates' links;
+- ``events`` (``model.observation.EventLog``): the event log;
 - ``streams`` (``model.streams.Streams``): one random generator per mechanism;
 - ``params`` (``model.mechanisms.Parameters``): one parameter record per mechanism.
 

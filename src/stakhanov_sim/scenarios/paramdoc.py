@@ -26,7 +26,7 @@ REGENERATE = "python -m stakhanov_sim.scenarios.paramdoc > docs/parameters.md"
 BOUND_SYMBOLS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
 INTRO = f"""# Parameters
 
-Generated from the scenario schema (`src/stakhanov_sim/scenario.py`) by
+Generated from the scenario schema (`src/stakhanov_sim/scenarios/schema.py`) by
 `{REGENERATE}`: do not edit by hand. Every key can be set in a
 scenario YAML file (nested as in `configs/history_1935_37.yaml`) or on the command line with
 `--set key=value`. Sources are short references (Siegelbaum 1988, Kuromiya 1998, Roy 1952,
