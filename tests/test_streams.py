@@ -25,9 +25,7 @@ def with_revision_moved(scenario, months: int):
     for event in scenario.campaign.events:
         if event.kind == "norm_revision":
             date = event.date
-            event = event.model_copy(
-                update={"date": date.replace(month=date.month + months)}
-            )
+            event = event.model_copy(update={"date": date.replace(month=date.month + months)})
         events.append(event)
     return scenario.model_copy(
         update={"campaign": scenario.campaign.model_copy(update={"events": events})}
