@@ -10,7 +10,7 @@ from stakhanov_sim.scenarios.schema import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS_MD = ROOT / "docs" / "parameters.md"
 ODD_MD = ROOT / "docs" / "ODD.md"
-MECHANISMS = ROOT / "src" / "stakhanov_sim" / "mechanisms"
+MECHANISMS = ROOT / "src" / "stakhanov_sim" / "model" / "mechanisms"
 
 
 def test_parameters_md_is_fresh():

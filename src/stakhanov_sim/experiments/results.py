@@ -22,6 +22,10 @@ MODEL_COLUMNS = [
     "records_set", "mean_wage_rubles", "wage_gini", "mean_wage_stakhanovite",
     "mean_wage_other", "mean_resentment", "sanctions", "supply_shortfall",
     "equipment_downtime", "sabotage_acts", "accusations", "staff_replaced", "quits",
+    # second edition (docs/ODD.md, "Outputs"): the rise and the fall, and blame by its source
+    "share_new_methods", "mean_wage_hewer", "mean_wage_ordinary_hewer", "reported_output_tons",
+    "accidents", "fatal_accidents", "arrests", "accusations_from_above",
+    "accusations_after_accidents", "accusations_from_below",
 ]  # fmt: skip
 AGENT_COLUMNS = [
     "replicate", "shift", "agent_id", "kind", "trade", "section", "output_tons",

@@ -27,6 +27,17 @@ def working_days(calendar: Calendar) -> list[dt.date]:
     return days
 
 
+def shifts_per_year(calendar: Calendar) -> float:
+    """Working shifts in a year of the calendar's rules (those of 1936, a full year)."""
+    year = Calendar(
+        start=dt.date(1936, 1, 1),
+        end=dt.date(1936, 12, 31),
+        rest_days_of_month=calendar.rest_days_of_month,
+        holidays=calendar.holidays,
+    )
+    return float(len(working_days(year)))
+
+
 def shift_on_or_after(days: list[dt.date], date: dt.date) -> int:
     """Index of the first shift on or after ``date`` (``len(days)`` when none is left)."""
     ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days))

@@ -3,7 +3,10 @@
 Policy events (``mechanisms.policy``) set the intensity, the scapegoating and the staged
 record, and a norm revision notes its raise for the shift it precedes; the record mechanism
 (``mechanisms.records``) keeps each mine's best and the timbermen its next record gets; the
-plan review (``mechanisms.management``) sums output and plan over the plan period.
+plan review (``mechanisms.management``) sums output and plan over the plan period and the
+year; the second edition's mechanisms keep the record race's publicity (``records``), the
+schools, the concentration of mining (``methods``), the mass operations (``repression``),
+the period's charge (``blame``) and the wage fund (``bargain``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ class Campaign:
         best_fulfilment: each mine's record so far (norms in one shift).
         record_helpers: timbermen each mine gives its next record attempt.
         period_output, period_plan: tons cut and planned since the last plan review.
+        period_reported: tons reported since the last plan review (padded, ``reporting``).
+        period_bill, period_fund: wages paid and the wage fund planned since the last review.
+        year_reported, year_shifts: tons reported and shifts worked so far this year.
+        last_year_reported: last year's mean reported tons a shift (the plan's ratchet).
+        race: publicity of the last record (1 just after it, fading): the record race.
+        schools: whether Stakhanovite schools run (0..1), set by the timeline.
+        concentration, concentration_target: share of mining concentrated on fewer, better
+            faces now, and the share the timeline has ordered.
+        mass_operation: intensity of the mass operations of 1937 (0 = none).
+        charge: what the accused are charged with in this period ("" = the post's usual).
     """
 
     intensity: float
@@ -38,6 +51,18 @@ class Campaign:
     record_helpers: np.ndarray
     period_output: float
     period_plan: float
+    period_reported: float = 0.0
+    period_bill: float = 0.0
+    period_fund: float = 0.0
+    year_reported: float = 0.0
+    year_shifts: int = 0
+    last_year_reported: float = 0.0
+    race: float = 0.0
+    schools: float = 0.0
+    concentration: float = 0.0
+    concentration_target: float = 0.0
+    mass_operation: float = 0.0
+    charge: str = ""
 
 
 def before_the_campaign(scenario: Scenario) -> Campaign:

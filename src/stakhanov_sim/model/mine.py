@@ -39,14 +39,20 @@ from stakhanov_sim.model.agents import Engineer, Foreman, Miner, StaffMember
 from stakhanov_sim.model.calendar import working_days
 from stakhanov_sim.model.campaign import before_the_campaign
 from stakhanov_sim.model.mechanisms import (
+    accidents,
+    bargain,
+    blame,
     equipment,
     management,
+    methods,
     parameters,
     pay,
     policy,
     production,
     recognition,
     records,
+    reporting,
+    repression,
     social,
     supply,
     turnover,
@@ -56,6 +62,8 @@ from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Streams
 from stakhanov_sim.model.workforce import HEWER, draw_eagerness, draw_skill, layout
 from stakhanov_sim.scenarios.schema import Scenario
+
+DAYS_A_YEAR = 365.25
 
 
 class MineModel(mesa.Model):
@@ -91,6 +99,7 @@ class MineModel(mesa.Model):
         self.adopters_nearby = network.Tally(self.network, w.adopted)
         self.miner_in_slot: list[Miner | None] = [None] * w.size
         self.hire_into(np.arange(w.size))
+        self.pre_campaign_bill = float(turnover.expected_wage(w.trade, self.params.turnover).sum())
         self.staff_agents = self._appoint_staff()
         self.ledger: dict = {}
         self.last_shift: observation.Shift | None = None
@@ -108,22 +117,42 @@ class MineModel(mesa.Model):
         )  # fmt: skip
         rng, p, log = self.streams, self.params, self.events
 
-        # 1. Foremen put hewers forward for records and favour their Stakhanovites.
+        today, tomorrow = self.dates[n], self.dates[min(n + 1, self.n_shifts - 1)]
+        years = (today - self.dates[0]).days / DAYS_A_YEAR
+
+        # 1. Foremen put hewers forward for records and favour their Stakhanovites; those who
+        #    work the new way without special conditions divide the labour with the timbermen.
         attempts = records.put_forward(rng.records, w, sections, foremen, campaign, p.records)
         records.grant_special_conditions(w, foremen, attempts, p.records)
         diverted = records.assign_helpers(w, sections, campaign, attempts, p.records)
-        # 2. Hewers cut coal with the supplies they get; records are registered.
+        methods.divide_labour(
+            w.by_section(w.adopted), w.by_section(w.special), w.by_section(w.employed),
+            w.by_section(w.support), p.methods.division_gain,
+        )  # fmt: skip
+        # 2. Hewers cut coal with the supplies they get, on faces concentrated as far as the
+        #    trust has got; records are registered; accidents happen.
         intended = production.intended_output(
             rng.production, w, foremen, campaign.intensity, attempts, p.production
         )
         supplies = supply.allocate(rng.supply, w, sections, intended, p.supply)
-        output = production.realise(w, sections, intended, supplies.factor, p.production)
+        records.stock_the_attempts(supplies.factor, attempts)
+        campaign.concentration = methods.concentrate(
+            campaign.concentration, campaign.concentration_target, p.methods
+        )
+        technique = methods.technique(campaign.concentration, p.methods)
+        output = production.realise(w, sections, intended, supplies.factor, technique, p.production)
         records_set = records.register_records(w, sections, campaign, attempts, p.records, log)
         production.tire(w, p.production)
+        hurt = accidents.happen(
+            rng.accidents, w, sections.condition, attempts, campaign.intensity, p.accidents
+        )
         # 3. Equipment wears and breaks; everyone is paid.
-        equipment.update(rng.equipment, sections, engineers, output.pace, p.equipment)
+        wear = output.pace * methods.wear_factor(campaign.concentration, p.methods)
+        equipment.update(rng.equipment, sections, engineers, wear, p.equipment)
         pay.pay(w, sections, p.pay)
-        # 4. Titles, the spread of the methods, resentment and sanctions.
+        turnover.remember_wages(w, p.turnover)
+        # 4. Titles, the spread of the methods (press, workmates, schools), resentment, the
+        #    slack won back from the norms, and sanctions by workmates and supervisors.
         new_titles = recognition.update_titles(
             w, attempts, campaign.intensity, n, p.recognition, log
         )
@@ -131,35 +160,88 @@ class MineModel(mesa.Model):
             rng.recognition, w, self.network, self.adopters_nearby, campaign.intensity,
             p.recognition,
         )  # fmt: skip
+        methods.school(rng.methods, w.hewer(w.adopted), w.hewer(w.employed), campaign.schools, p.methods)  # fmt: skip
         social.update_resentment(
             w, sections, self.network, supplies.factor, new_titles, campaign.norm_raise, p.social
         )
+        bargain.win_back_slack(
+            sections.norm_tons, sections.revised_norm, sections.old_norm,
+            w.by_section(w.resentment).mean(axis=1), p.bargain,
+        )  # fmt: skip
         sanctions = social.sanction(rng.social, w, p.social, log)
-        # 5. Miners quit, recruits arrive, newcomers learn.
+        by_supervisors = social.supervisors_sanction(
+            rng.supervisors, w, foremen.refusing, p.social, log
+        )
+        # 5. The dead are carried out, the arrested taken; miners quit, recruits arrive.
+        self.retire_miners(accidents.carry_out(w, hurt, log))
+        arrested = repression.arrests(rng.repression, w.employed, campaign.mass_operation, p.repression)  # fmt: skip
+        self.retire_miners(repression.take(w, arrested, log))
         leavers = turnover.quit_mine(rng.turnover, w, p.turnover, log)
         self.retire_miners(leavers)
         recruits = turnover.vacancies_filled(rng.turnover, w, p.turnover)
         self.hire_into(recruits, start=self.config.social.recruit_skill)
         turnover.learn(w, p.turnover)
-        # 6. Foremen drag their feet (next shift); the plan is reviewed; scapegoats removed.
+        # 6. Foremen drag their feet (next shift); Stakhanovites denounce them, fatal accidents
+        #    bring engineers to trial; the mine reports to the trust, which reviews the plan
+        #    and the wage fund; the accused are removed.
         sabotage = management.drag_feet(
             rng.management, foremen, diverted, supplies.section_shortfall, sections.broken,
             campaign.intensity, p.management, log,
         )  # fmt: skip
         management.learn(foremen, engineers, p.management)
-        plan = management.plan_tons(self.dates[0], self.dates[n], w.n_hewer_slots, p.management)
-        review = management.review_plan(
-            rng.management, campaign, foremen, engineers, n, output.tons, plan, p.management
+        stakhanovites = (w.by_section(w.stakhanovite) & w.by_section(w.employed)).sum(axis=1)
+        below = blame.denounced(
+            rng.blame, foremen.refusing, stakhanovites,
+            blame.in_post_long_enough(foremen.appointed, n, p.blame), campaign.scapegoating,
+            p.blame,
+        )  # fmt: skip
+        below_removed = self._remove(below)
+        after_accidents = blame.tried(
+            rng.blame, hurt.fatal_sections, sections.engineer_of_section,
+            blame.in_post_long_enough(engineers.appointed, n, p.blame), campaign.scapegoating,
+            p.blame,
+        )  # fmt: skip
+        after_accidents_removed = self._remove(after_accidents)
+        plan = management.plan_tons(
+            self.dates[0], today, w.n_hewer_slots, campaign.last_year_reported, p.management
         )
-        removed = management.remove_accused(review, foremen, engineers, self.appoint, p.management, log)  # fmt: skip
+        reported = reporting.report(
+            output.tons, campaign.period_reported, campaign.period_plan, p.reporting
+        )
+        management.close_the_year(campaign, reported, today, tomorrow)
+        review = management.review_plan(
+            rng.management, campaign, foremen, engineers, n, output.tons, reported, plan,
+            blame.accusable(foremen.appointed, engineers.appointed, n, p.blame), p.management,
+        )  # fmt: skip
+        above_removed = self._remove(
+            blame.from_the_plan(review.accused_foremen, review.accused_engineers, review.shortfall)
+        )
+        bargain.watch_the_fund(
+            campaign, sections, float(w.wage_rubles.sum()), self.pre_campaign_bill, years, n,
+            p.bargain, log,
+        )  # fmt: skip
         # 7. Observation.
         self._observe(
             observation.Shift(
-                n, output.tons, plan, supplies, records_set, sanctions, sabotage, removed,
-                leavers.size, recruits.size, campaign.norm_raise,
+                n, output.tons, plan, supplies,
+                records_set, sanctions._replace(
+                    count=sanctions.count + by_supervisors.count,
+                    on_stakhanovites=sanctions.on_stakhanovites + by_supervisors.on_stakhanovites,
+                ),
+                sabotage, above_removed + after_accidents_removed + below_removed,
+                leavers.size, recruits.size, campaign.norm_raise, reported, hurt.count,
+                hurt.killed.size, arrested.size, above_removed, after_accidents_removed,
+                below_removed,
             )
         )  # fmt: skip
         campaign.norm_raise = 0.0  # a revision's raise is felt on the shift after it only
+
+    def _remove(self, accused: blame.Accused) -> int:
+        """Remove the accused from their posts (the period's charge); how many."""
+        return management.remove_accused(
+            accused, self.foremen, self.engineers, self.campaign.charge, self.appoint,
+            self.params.management, self.events,
+        )  # fmt: skip
 
     def _observe(self, shift: observation.Shift) -> None:
         self.running = shift.number + 1 < self.n_shifts
@@ -194,6 +276,7 @@ class MineModel(mesa.Model):
             self.miner_in_slot[slot] = agent
             ids[k] = agent.unique_id
         w.fill(slots, skill, eager, ids, start=start)
+        w.ema_wage[slots] = turnover.expected_wage(w.trade[slots], self.params.turnover)
 
     def retire_miners(self, slots: np.ndarray) -> None:
         """The miners in ``slots`` leave the mine (and the model's agent sets)."""
@@ -218,6 +301,7 @@ class MineModel(mesa.Model):
         self.staff_agents[new.unique_id] = new
         staff.agent_id[index] = new.unique_id
         staff.experience[index] = experience
+        staff.appointed[index] = self.shift
         if isinstance(staff, Foremen):
             staff.sabotage_count[index] = 0
         return old.unique_id, new.unique_id

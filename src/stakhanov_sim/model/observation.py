@@ -118,6 +118,13 @@ class Shift(NamedTuple):
     quits: int
     hires: int
     norm_raise: float
+    reported_tons: float
+    accidents: int
+    fatal_accidents: int
+    arrests: int
+    accused_above: int
+    accused_after_accidents: int
+    accused_below: int
 
 
 def fill_ledger(shift: Shift, date: dt.date, w: Workforce, sections: Sections) -> dict:
@@ -131,6 +138,9 @@ def fill_ledger(shift: Shift, date: dt.date, w: Workforce, sections: Sections) -
         w.hewers, sections.norm_tons, hewer_wages, wages, counts,
     )  # fmt: skip
     n_hewers = max(hewers, 1)
+    at_work = w.hewer(w.employed)
+    adopters = w.hewer(w.adopted) & at_work
+    ordinary = at_work & ~w.hewer(w.stakhanovite)
     return {
         "shift": shift.number,
         "date": np.datetime64(date, DATE_UNIT),
@@ -160,6 +170,18 @@ def fill_ledger(shift: Shift, date: dt.date, w: Workforce, sections: Sections) -
         "hires": shift.hires,
         "sanctions_on_stakhanovites": shift.sanctions.on_stakhanovites,
         "norm_raise": shift.norm_raise,
+        "share_new_methods": _mean_or_nan(float(np.count_nonzero(adopters)), hewers),
+        "mean_wage_hewer": _mean_or_nan(float(w.hewer(w.wage_rubles).sum()), hewers),
+        "mean_wage_ordinary_hewer": _mean_or_nan(
+            float(w.hewer(w.wage_rubles)[ordinary].sum()), int(np.count_nonzero(ordinary))
+        ),
+        "reported_output_tons": shift.reported_tons,
+        "accidents": shift.accidents,
+        "fatal_accidents": shift.fatal_accidents,
+        "arrests": shift.arrests,
+        "accusations_from_above": shift.accused_above,
+        "accusations_after_accidents": shift.accused_after_accidents,
+        "accusations_from_below": shift.accused_below,
     }
 
 

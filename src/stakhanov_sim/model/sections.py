@@ -32,6 +32,8 @@ class Sections:
         engineer_of_section: the engineer who keeps each section's equipment; fixed.
         engineer_first_section: each engineer's first section (where the agent table puts
             him); fixed.
+        old_norm, revised_norm: each section's norm before and just after the last revision
+            (the slack workers win back lies between them, ``mechanisms.bargain``).
     """
 
     norm_tons: np.ndarray
@@ -42,6 +44,8 @@ class Sections:
     mine_of_section: np.ndarray
     engineer_of_section: np.ndarray
     engineer_first_section: np.ndarray
+    old_norm: np.ndarray
+    revised_norm: np.ndarray
 
     @property
     def n_engineers(self) -> int:
@@ -68,4 +72,6 @@ def lay_out(scenario: Scenario, workforce: Workforce) -> Sections:
         mine_of_section=mine_of_section,
         engineer_of_section=engineer_of_section,
         engineer_first_section=first,
+        old_norm=np.full(n, scenario.norms.initial_norm_tons),
+        revised_norm=np.full(n, scenario.norms.initial_norm_tons),
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+LONG_AGO = -(10**9)  # the shift the first holders were appointed: before any grace period
+
 
 @dataclass
 class Staff:
@@ -20,15 +22,18 @@ class Staff:
     Attributes:
         experience: share of full experience (0 for a raw promotee, 1 for a veteran).
         agent_id: the Mesa ``unique_id`` of the man in each post.
+        appointed: the shift on which he was appointed (the first holders: long before).
     """
 
     size: int
     experience: np.ndarray = field(init=False)
     agent_id: np.ndarray = field(init=False)
+    appointed: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.experience = np.ones(self.size)
         self.agent_id = np.full(self.size, -1, dtype=np.int64)
+        self.appointed = np.full(self.size, LONG_AGO, dtype=np.int64)
 
 
 @dataclass

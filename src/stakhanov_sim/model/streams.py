@@ -30,6 +30,11 @@ class Streams(NamedTuple):
     social: np.random.Generator  # who sanctions whom, and how
     turnover: np.random.Generator  # who quits, which vacancies are filled
     management: np.random.Generator  # foot-dragging and accusations
+    accidents: np.random.Generator  # who is hurt or killed at the face
+    methods: np.random.Generator  # who learns the methods in a Stakhanovite school
+    supervisors: np.random.Generator  # lower supervisors' abuse of Stakhanovites
+    blame: np.random.Generator  # denunciations from below and trials after accidents
+    repression: np.random.Generator  # arrests in the mass operations of 1937
 
     @classmethod
     def spawn(cls, rng: np.random.Generator) -> Streams:

@@ -20,6 +20,7 @@ HEWER, TIMBERMAN, HAULER = 0, 1, 2
 FLOAT_STATE = (
     "skill", "eager", "fatigue", "resentment", "harm", "output_tons", "fulfilment",
     "wage_rubles", "earnings_rubles", "potential", "helpers", "ema_fulfilment", "ema_output", "support",
+    "ema_wage",
 )  # fmt: skip
 BOOL_STATE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
 INT_STATE = ("times_abused", "title_since")

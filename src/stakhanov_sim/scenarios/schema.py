@@ -221,8 +221,16 @@ class Production(Section):
 
 
 class Records(Section):
+    race_decay: float = param(
+        0.05,
+        "share per shift",
+        "How fast the publicity of the last record fades; while it lasts, foremen are asked for records as if the campaign were at full intensity (the record race of Sept 1935)",
+        "Annales 1936; GSE 'Izotov' (records in quick succession, 4-19 Sep 1935); rate assumed",
+        ge=0,
+        le=1,
+    )
     attempt_rate: float = param(
-        0.03,
+        0.04,
         "probability per section-shift",
         "Chance a foreman puts a hewer forward for a record on a shift at full campaign intensity",
         "assumption, calibrated to the record race of Sept 1935",
@@ -254,18 +262,18 @@ class Records(Section):
         le=100,
     )
     max_helpers: int = param(
-        12,
+        10,
         "timbermen",
-        "Most timbermen ever put behind one record attempt",
-        "Izotov's record 'with 12 timbermen'",
+        "Most timbermen ever put behind one record attempt (a section's whole crew in the default mine)",
+        "assumption: no source gives the helpers of the later records ('Izotov with 12 timbermen' is unsourced)",
         ge=0,
         le=200,
     )
     helper_escalation: float = param(
-        0.5,
+        1.5,
         "timbermen per record",
         "Timbermen added to the next attempt after each attempt in the mine (recordmania)",
-        "record race of Sept 1935; size assumed",
+        "record race of Sept 1935: 102 t, 115 t, 125 t, 151 t, 175 t, 240 t within two weeks (Annales 1936; GSE 'Izotov'); size assumed",
         ge=0,
         le=20,
     )
@@ -273,7 +281,7 @@ class Records(Section):
         1.0,
         "elasticity",
         "How output of a record shift scales with the number of timbermen behind it",
-        "calibrated: 102 t with 2, about 600 t with 12 timbermen",
+        "assumption: output proportional to the team (102 t with two timbermen; Izotov's 240 t and 607 t with larger, unrecorded teams)",
         ge=0,
         le=2,
     )
@@ -294,7 +302,7 @@ class Records(Section):
         le=20,
     )
     special_conditions_cap: float = param(
-        0.5,
+        0.2,
         "share of hewers",
         "Most hewers of a section a foreman can keep on special conditions",
         ASSUMPTION,
@@ -373,7 +381,7 @@ class Equipment(Section):
         le=1,
     )
     repair_per_engineer: float = param(
-        0.15,
+        0.18,
         "condition per shift",
         "Condition an experienced engineer restores per shift across his sections",
         ASSUMPTION,
@@ -518,7 +526,7 @@ class Norms(Section):
         0.4, "share", "Largest raise a single revision may impose", ASSUMPTION, ge=0, le=5
     )
     rate_cut: float = param(
-        0.15,
+        0.1,
         "share",
         "Cut in piece rate per ton at each revision",
         "machine building 1939: -15.7%",
@@ -587,6 +595,30 @@ class Recognition(Section):
 
 
 class Social(Section):
+    supervisor_sanction_rate: float = param(
+        0.02,
+        "probability per shift",
+        "Chance per shift that the lower supervisors (assistant foremen, checkweighers) of a section whose foreman drags his feet abuse one of its Stakhanovites",
+        "TIME 1935-12-16 (two assistant foremen, a checkweigher and an electrician charged with murdering a Stakhanovite); rate assumed",
+        ge=0,
+        le=1,
+    )
+    wage_memory_shifts: int = param(
+        40,
+        "shifts",
+        "Shifts over which a miner judges his pay (window of the moving average he compares with his pre-campaign wage)",
+        ASSUMPTION,
+        ge=1,
+        le=10_000,
+    )
+    quit_low_pay: float = param(
+        2.0,
+        "x quit chance",
+        "How much likelier a miner is to quit when his recent wage is half his pre-campaign wage (in proportion below it)",
+        "Kuromiya 1998 (turnover above 100% a year); size assumed",
+        ge=0,
+        le=100,
+    )
     deprivation_gain: float = param(
         0.015,
         "per norm-wage of gap",
@@ -631,7 +663,7 @@ class Social(Section):
         0.03, "share per shift", "Share of resentment that fades each shift", ASSUMPTION, ge=0, le=1
     )
     sanction_threshold: float = param(
-        0.5,
+        0.4,
         "resentment",
         "Resentment above which a miner may sanction rate-busters",
         "Roy 1952; Kitts 2006; size assumed",
@@ -639,7 +671,7 @@ class Social(Section):
         le=1,
     )
     sanction_rate: float = param(
-        0.01,
+        0.02,
         "probability per shift",
         "Chance per shift that a fully resentful miner abuses a rate-buster in his section",
         "TIME, 16 Dec 1935; calibrated",
@@ -722,6 +754,14 @@ class Social(Section):
 
 
 class Management(Section):
+    plan_ratchet: float = param(
+        0.2,
+        "share over last year's output",
+        "A new year's plan is at least last year's reported output raised by this share (the ratchet on the plan: records invited higher targets from above)",
+        "USSR coal plan for 1937 near 152 Mt against 126.8 Mt cut in 1936 (+20%; unconfirmed figures, docs/sources.md); Berliner 1957",
+        ge=0,
+        le=5,
+    )
     plan_factor: float = param(
         1.0,
         "x norm output",
@@ -815,6 +855,199 @@ class Management(Section):
     )
 
 
+class Methods(Section):
+    """The rise of 1936: the new methods beyond the favoured, schools, concentration of mining."""
+
+    division_gain: float = param(
+        0.3,
+        "share of output",
+        "Output gain of a hewer who works the new way (he hews, the timbermen prop) without special conditions, with his section's ordinary timbermen behind him",
+        "Siegelbaum 1988, ch. 2 (division of labour between hewer and timberman); size assumed",
+        ge=0,
+        le=5,
+    )
+    school_rate: float = param(
+        0.004,
+        "probability per shift",
+        "Chance per shift that a hewer who has not taken up the new methods learns them in a Stakhanovite school, while the schools run",
+        "Siegelbaum 1988, ch. 4 (Stakhanovite schools); rate assumed",
+        ge=0,
+        le=1,
+    )
+    concentration_gain: float = param(
+        0.18,
+        "share of output",
+        "Output gain of every hewer once mining is fully concentrated on fewer, better-equipped faces",
+        "Vestnik DonNU 2509 (the concentration of mining and the 1936 rise); size assumed",
+        ge=0,
+        le=5,
+    )
+    concentration_shifts: int = param(
+        120,
+        "shifts",
+        "Shifts over which the concentration of mining is carried out",
+        ASSUMPTION,
+        ge=1,
+        le=10_000,
+    )
+    concentration_wear: float = param(
+        0.1,
+        "x wear",
+        "Extra wear of equipment on fully concentrated faces (worked harder, fewer spares)",
+        ASSUMPTION,
+        ge=0,
+        le=20,
+    )
+
+
+class Accidents(Section):
+    """Accidents at the face: a sourced fatal rate, raised by records, storming and wear."""
+
+    fatal_per_1000_year: float = param(
+        2.84,
+        "deaths per 1,000 miners a year",
+        "Fatal accidents at an ordinary pace with equipment in order",
+        "Kuromiya 1998: 2.84 in 1934 and 1935 (all-USSR coal)",
+        ge=0,
+        le=1000,
+    )
+    accidents_per_fatal: float = param(
+        20.0,
+        "accidents",
+        "Accidents that injure a miner, per fatal accident",
+        ASSUMPTION,
+        ge=1,
+        le=10_000,
+    )
+    record_risk: float = param(
+        2.0,
+        "x risk",
+        "Extra risk of a hewer on a record attempt (all-out pace, roof left to others)",
+        "TIME 1935-12-16 (Stakhanovites sent into a dangerous pit); size assumed",
+        ge=0,
+        le=100,
+    )
+    storming_risk: float = param(
+        0.1,
+        "x risk at full intensity",
+        "Extra risk of every miner while the campaign storms",
+        ASSUMPTION,
+        ge=0,
+        le=100,
+    )
+    wear_risk: float = param(
+        0.3,
+        "x risk",
+        "Extra risk in a section whose equipment is worn out (none when it is new)",
+        ASSUMPTION,
+        ge=0,
+        le=100,
+    )
+    injury_harm: float = param(
+        0.3,
+        "share of output",
+        "Output an injured miner loses at first (it heals like harm from abuse)",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    trial_chance: float = param(
+        0.3,
+        "probability per fatal accident at blame intensity 1",
+        "Chance that a fatal accident brings a charge against the engineer of the section",
+        "Kemerovo, Sept-Nov 1936 (Conquest 2008); size assumed",
+        ge=0,
+        le=1,
+    )
+
+
+class Reporting(Section):
+    """Reported and real output: figures padded under plan pressure."""
+
+    padding_per_shortfall: float = param(
+        0.3,
+        "share of output per share of plan missed",
+        "How far a mine pressed by the plan overstates its output in its reports",
+        "Davies and Khlevnyuk 2002, note 1 (official figures overstate output); size assumed",
+        ge=0,
+        le=10,
+    )
+    max_padding: float = param(
+        0.08,
+        "share of output",
+        "Most a mine dares overstate its output",
+        ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+
+
+class Bargain(Section):
+    """Norms and wages as a bargain: slack won back from below, a wage fund watched from above."""
+
+    slack_return: float = param(
+        0.01,
+        "share of the raise per shift at full resentment",
+        "Share of the last norm raise that workers, foremen and norm-setters win back each shift, in proportion to the section's resentment",
+        "Davies and Khlevnyuk 2002; Filtzer 1986 (revised norms soon easy to beat again); rate assumed",
+        ge=0,
+        le=1,
+    )
+    wage_fund_growth: float = param(
+        0.1,
+        "share a year",
+        "Planned growth of the mine's wage fund over its pre-campaign wage bill",
+        ASSUMPTION,
+        ge=0,
+        le=10,
+    )
+    wage_fund_tolerance: float = param(
+        0.1,
+        "share",
+        "Overspending of the wage fund in a plan period that the trust lets pass",
+        ASSUMPTION,
+        ge=0,
+        le=10,
+    )
+    tightening: float = param(
+        0.5,
+        "share of won-back slack",
+        "Share of the slack won back since the revision that the trust takes back when the wage fund is overspent",
+        "Davies and Khlevnyuk 2002 (overspent wage fund of 1936); response assumed",
+        ge=0,
+        le=1,
+    )
+
+
+class Blame(Section):
+    """Accusations from below, the limits of blame and the mass operations of 1937."""
+
+    denunciation_rate: float = param(
+        0.002,
+        "probability per shift at blame intensity 1",
+        "Chance per shift that a Stakhanovite whose foreman refuses him special conditions denounces the foreman",
+        "Siegelbaum 1988 (Stakhanovites as informers against managers); rate assumed",
+        ge=0,
+        le=1,
+    )
+    grace_shifts: int = param(
+        300,
+        "shifts",
+        "Shifts a newly appointed foreman or engineer is spared accusation (no more accusations than people in post)",
+        ASSUMPTION,
+        ge=0,
+        le=10_000,
+    )
+    arrests_per_year: float = param(
+        0.01,
+        "share of miners a year",
+        "Share of miners arrested in a year of the mass operations (NKVD Order 00447) at intensity 1",
+        "Getty and Naumov 2008; Werth 2010 (many victims were workers); Donbas counts not found, size assumed",
+        ge=0,
+        le=1,
+    )
+
+
 class Output(Section):
     agent_sample_every: int = param(
         10,
@@ -840,15 +1073,27 @@ class Output(Section):
     )
 
 
-EventKind = Literal["campaign", "record", "conference", "burst", "norm_revision", "scapegoating"]
+EventKind = Literal[
+    "campaign",
+    "record",
+    "conference",
+    "burst",
+    "norm_revision",
+    "scapegoating",
+    "schools",
+    "concentration",
+    "mass_operation",
+]
 
 
 class PolicyEvent(Section):
-    date: dt.date = param(..., "date", "Day the event takes effect (ISO date)", "HISTORY.md")
+    date: dt.date = param(
+        ..., "date", "Day the event takes effect (ISO date)", "docs/sources.md, timeline"
+    )
     kind: EventKind = param(
         ...,
         "choice",
-        "campaign: set intensity; record: a staged record with full special conditions; conference: publicity; burst: a short campaign; norm_revision: the ratchet; scapegoating: set blame intensity",
+        "campaign: set intensity; record: a staged record with full special conditions; conference: publicity; burst: a short campaign; norm_revision: the ratchet; scapegoating: set blame intensity (and the charge); schools: Stakhanovite schools open (intensity 0 closes them); concentration: concentrate mining to this share; mass_operation: arrests of ordinary miners at this intensity",
         "design",
     )
     label: str = param("", "text", "Short label drawn on figures", "design")
@@ -860,11 +1105,17 @@ class PolicyEvent(Section):
         ge=0,
         le=10,
     )
+    charge: str = param(
+        "",
+        "text",
+        "For scapegoating: the charge the accused face from now on (the period's wording)",
+        "docs/sources.md, timeline",
+    )
     shifts: int = param(
         0,
         "shifts",
         "For a burst: how many shifts it lasts",
-        "HISTORY.md: ten-days",
+        "TIME 1936-02-10 (the ten-days)",
         ge=0,
         le=10_000,
     )
@@ -880,7 +1131,10 @@ class PolicyEvent(Section):
 
 class Campaign(Section):
     events: list[PolicyEvent] = param(
-        [], "events", "The timeline of policy events, applied on their dates", "HISTORY.md"
+        [],
+        "events",
+        "The timeline of policy events, applied on their dates",
+        "docs/sources.md, timeline",
     )
 
 
@@ -908,6 +1162,11 @@ class Scenario(Section):
     recognition: Recognition = Recognition()
     social: Social = Social()
     management: Management = Management()
+    methods: Methods = Methods()
+    accidents: Accidents = Accidents()
+    reporting: Reporting = Reporting()
+    bargain: Bargain = Bargain()
+    blame: Blame = Blame()
     output: Output = Output()
     campaign: Campaign = Campaign()
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from stakhanov_sim.model.calendar import shifts_per_year
 from stakhanov_sim.model.mechanisms import (
+    accidents,
+    bargain,
+    blame,
     equipment,
     management,
+    methods,
     pay,
     production,
     recognition,
     records,
+    reporting,
+    repression,
     social,
     supply,
     turnover,
@@ -36,11 +43,26 @@ class Parameters(NamedTuple):
     social: social.Params
     turnover: turnover.Params
     management: management.Params
+    methods: methods.Params
+    accidents: accidents.Params
+    reporting: reporting.Params
+    bargain: bargain.Params
+    blame: blame.Params
+    repression: repression.Params
 
 
 def parameters(scenario: Scenario) -> Parameters:
     """The parameter records of every mechanism for ``scenario``."""
-    return Parameters(*(module.params(scenario) for module in _MODULES))
+    year = shifts_per_year(scenario.calendar)
+    return Parameters(
+        *(module.params(scenario) for module in _MODULES),
+        methods=methods.params(scenario),
+        accidents=accidents.params(scenario, year),
+        reporting=reporting.params(scenario),
+        bargain=bargain.params(scenario),
+        blame=blame.params(scenario),
+        repression=repression.params(scenario, year),
+    )
 
 
 _MODULES = (records, production, supply, equipment, pay, recognition, social, turnover, management)

@@ -2,17 +2,20 @@
 
 Foremen and engineers knew that "recordmania" and special conditions disrupted production
 and supplies, and "on occasion 'sabotaged' the movement. At least that was the accusation
-made against many who often served as scapegoats" (seed text). Within months of 1936
-managers were called "wreckers", and suspicion of engineers and foremen joined the terror
-from autumn 1936 (Siegelbaum 1988; Thurston). Here a foreman whose section is disrupted may
-refuse special conditions and records; when the mine misses its plan, the trust accuses some
-foremen and engineers (foremen who dragged their feet more likely, but never only them);
-the accused are removed and replaced by men with little experience. Engineers do not drag
-their feet in this model: they are accused of "wrecking" for the plan alone.
+made against many who often served as scapegoats" (Siegelbaum, *Seventeen Moments*). The
+December 1935 plenum spoke of managers hostile to the movement; from the autumn of 1936
+engineers and foremen were tried as "wreckers" (Siegelbaum 1988, ch. 3; Conquest 2008).
+Here a foreman whose section is disrupted may refuse special conditions and records; when
+the mine misses its plan, the trust accuses some foremen and engineers (foremen who dragged
+their feet more likely, but never only them, and none newly appointed: ``blame``); the
+accused are removed and replaced by men with little experience. Engineers do not drag their
+feet in this model. The plan itself ratchets: a year's plan is at least the last year's
+reported output raised by ``management.plan_ratchet`` (Berliner 1957; the USSR's coal plan
+for 1937 lay about a fifth above what 1936 had cut).
 
 Writes the foremen's ``refusing`` and ``sabotage_count``, staff experience and the plan
-period's sums (``Campaign``); hands on the shift's foot-dragging acts and the plan review's
-accused posts.
+period's and year's sums (``Campaign``); hands on the shift's foot-dragging acts and the
+plan review's accused posts.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from scipy import stats
 
 from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.mechanisms import blame
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.scenarios.schema import Scenario
@@ -37,6 +41,7 @@ class Params(NamedTuple):
     learning: float
     plan_per_hewer: float  # tons a shift in the first year
     plan_growth: float
+    plan_ratchet: float
     plan_check_shifts: int
     tolerance: float
     scapegoating_rate: float
@@ -54,6 +59,7 @@ def params(s: Scenario) -> Params:
         learning=c.learning_per_shift,
         plan_per_hewer=s.norms.initial_norm_tons * c.plan_factor,
         plan_growth=c.plan_growth,
+        plan_ratchet=c.plan_ratchet,
         plan_check_shifts=c.plan_check_shifts,
         tolerance=c.shortfall_tolerance,
         scapegoating_rate=c.scapegoating_rate,
@@ -120,10 +126,23 @@ def learn(foremen: Staff, engineers: Staff, p: Params) -> None:
         np.minimum(staff.experience + p.learning, 1.0, out=staff.experience)
 
 
-def plan_tons(first_day: dt.date, today: dt.date, hewer_slots: int, p: Params) -> float:
-    """The trust's plan for this shift: hewer slots x initial norm x plan factor, rising yearly."""
+def plan_tons(
+    first_day: dt.date, today: dt.date, hewer_slots: int, last_year_reported: float, p: Params
+) -> float:
+    """The trust's plan for this shift: hewer slots x initial norm x plan factor, rising yearly,
+    and at least last year's reported output raised by the ratchet."""
     years = today.year - first_day.year
-    return p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
+    scheduled = p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
+    return max(scheduled, (1 + p.plan_ratchet) * last_year_reported)
+
+
+def close_the_year(campaign: Campaign, reported: float, today: dt.date, tomorrow: dt.date) -> None:
+    """Add the shift's report to the year's; at the year's end the trust keeps its mean."""
+    campaign.year_reported += reported
+    campaign.year_shifts += 1
+    if tomorrow.year != today.year:
+        campaign.last_year_reported = campaign.year_reported / campaign.year_shifts
+        campaign.year_reported, campaign.year_shifts = 0.0, 0
 
 
 def review_plan(
@@ -133,10 +152,14 @@ def review_plan(
     engineers: Staff,
     shift: int,
     output: float,
+    reported: float,
     plan: float,
+    accusable: np.ndarray,
     p: Params,
 ) -> Review:
-    """Every plan period, compare output with the plan and accuse scapegoats for a shortfall.
+    """Every plan period, compare reported output with the plan and accuse scapegoats.
+
+    ``accusable`` marks the posts (foremen, then engineers) whose holders may be accused.
 
     At each review the stream gives one number for how many are accused and one per post
     for whom, whether or not anyone is, so that it keeps step across runs. The number
@@ -145,6 +168,7 @@ def review_plan(
     ``log(u) / weight``).
     """
     campaign.period_output += output
+    campaign.period_reported += reported
     campaign.period_plan += plan
     nobody = np.zeros(0, dtype=np.intp)
     if (shift + 1) % p.plan_check_shifts:
@@ -152,8 +176,8 @@ def review_plan(
     posts = foremen.size + engineers.size
     how_many, whom = stream.random(), stream.random(posts)
     period_plan = campaign.period_plan
-    shortfall = 1 - campaign.period_output / period_plan if period_plan > 0 else 0.0
-    campaign.period_output = campaign.period_plan = 0.0
+    shortfall = 1 - campaign.period_reported / period_plan if period_plan > 0 else 0.0
+    campaign.period_output = campaign.period_plan = campaign.period_reported = 0.0
     n = 0
     if shortfall > p.tolerance and campaign.scapegoating > 0:
         expected = (
@@ -163,11 +187,12 @@ def review_plan(
             * (posts / p.staff_unit)
         )
         if expected > 0:
-            n = min(max(int(stats.poisson.ppf(how_many, expected)), 0), posts)
+            n = min(max(int(stats.poisson.ppf(how_many, expected)), 0), int(accusable.sum()))
     weight = 1 + p.sabotage_weight * np.concatenate(
         [foremen.sabotage_count > 0, np.zeros(engineers.size, dtype=bool)]
     )
-    chosen = np.sort(np.argsort(-np.log(whom) / weight, kind="stable")[:n])
+    key = np.where(accusable, -np.log(whom) / weight, np.inf)
+    chosen = np.sort(np.argsort(key, kind="stable")[:n])
     foremen.sabotage_count[:] = 0  # a new plan period: foot-dragging is counted afresh
     return Review(
         shortfall, chosen[chosen < foremen.size], chosen[chosen >= foremen.size] - foremen.size
@@ -175,22 +200,27 @@ def review_plan(
 
 
 def remove_accused(
-    review: Review,
+    accused: blame.Accused,
     foremen: Foremen,
     engineers: Staff,
+    charge: str,
     appoint: Callable[[Staff, int, float], tuple[int, int]],
     p: Params,
     log: EventLog,
 ) -> int:
-    """The accused are removed and replaced (``appoint``: old and new agent ids); how many."""
+    """The accused are removed and replaced (``appoint``: old and new agent ids); how many.
+
+    The charge is the period's (``Campaign.charge``), or the post's usual one.
+    """
     removed = 0
-    for staff, label, charge, posts in (
-        (foremen, "foreman", "sabotage of the Stakhanovite movement", review.accused_foremen),
-        (engineers, "engineer", "wrecking", review.accused_engineers),
+    for staff, label, posts in (
+        (foremen, "foreman", accused.foremen),
+        (engineers, "engineer", accused.engineers),
     ):
         for post in posts.tolist():
             old, new = appoint(staff, post, p.replacement_experience)
-            detail = f"{label} accused of {charge}; plan missed by {review.shortfall:.0%}"
+            words = blame.charge_of(label, charge)
+            detail = f"{label} accused of {words} ({accused.source}); {accused.why}"
             log.add("accusation", target=old, detail=detail)
             log.add("removal", actor=new, target=old, detail=f"{label} removed and replaced")
             removed += 1

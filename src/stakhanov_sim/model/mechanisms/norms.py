@@ -2,12 +2,14 @@
 
 Stalin (17 Nov 1935) told the conference that new norms should lie "somewhere in the middle"
 between existing norms and the records; the December 1935 plenum ordered a revision and
-norms were raised in early 1936, with piece rates cut (machine building 1939: norms +31.7%,
-rates -15.7%). Targets set from current performance make high output today a tougher target
-tomorrow (Weitzman 1980): the model's ``rule: midpoint`` sets the new norm between the old
-one and what the mine's Stakhanovites actually cut.
+norms were raised in spring 1936, with piece rates cut (Siegelbaum 1988, ch. 3; the size of
+the coal revision is not confirmed: docs/sources.md). Targets set from current performance
+make high output today a tougher target tomorrow (Weitzman 1980): the model's
+``rule: midpoint`` sets the new norm between the old one and what the mine's Stakhanovites
+actually cut. What happens to the raised norms afterwards is a bargain (``bargain``).
 
-Writes the sections' ``norm_tons`` and ``piece_rate``; called by the norm-revision event.
+Writes the sections' ``norm_tons``, ``piece_rate`` and the norms before and after the
+revision; called by the norm-revision event.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ def revise(w: Workforce, sections: Sections, cfg: Norms) -> float:
         reference = reference_output(w, sections, cfg.top_share)
         raise_share = cfg.midpoint_weight * (reference / sections.norm_tons.mean() - 1)
     raise_share = float(np.clip(raise_share, 0.0, cfg.max_raise))
+    sections.old_norm[:] = sections.norm_tons
     sections.norm_tons *= 1 + raise_share
+    sections.revised_norm[:] = sections.norm_tons
     sections.piece_rate *= 1 - cfg.rate_cut
     return raise_share
 

@@ -1,9 +1,11 @@
 """Calendar and policy: the campaign's timeline, applied on its historical dates.
 
-Models the party's and the trust's interventions (HISTORY.md): the staged record of
-31 Aug 1935, the press campaign from September, the All-Union Conference of November 1935,
-the "Stakhanovite ten-days" of January 1936, the norm revision of early 1936 and the hunt for
-"wreckers" from autumn 1936. Events go on Mesa's event list (``model.schedule_event``) half a
+Models the party's and the trust's interventions (docs/sources.md, "Timeline"): the staged
+record of 31 Aug 1935, the press campaign from September, the All-Union Conference of
+November 1935, the December 1935 plenum, the "Stakhanovite ten-days" of January 1936, the
+concentration of mining and the Stakhanovite schools of 1936, the norm revision of spring
+1936, the trials and plenums from autumn 1936 that set the blame and its charge, and the mass
+operations of August 1937. Events go on Mesa's event list (``model.schedule_event``) half a
 shift before the shift they govern, so each takes effect before that shift is worked.
 """
 
@@ -77,4 +79,11 @@ def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
         log.add("norm revision", detail=detail, shift=shift)
     elif event.kind == "scapegoating":
         campaign.scapegoating = event.intensity
+        campaign.charge = event.charge or campaign.charge
+    elif event.kind == "schools":
+        campaign.schools = event.intensity
+    elif event.kind == "concentration":
+        campaign.concentration_target = min(event.intensity, 1.0)
+    elif event.kind == "mass_operation":
+        campaign.mass_operation = event.intensity
     log.add("policy", detail=label, shift=shift)

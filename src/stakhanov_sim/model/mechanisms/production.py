@@ -153,15 +153,22 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
 
 
 def realise(
-    w: Workforce, sections: Sections, intended: np.ndarray, supply_factor: np.ndarray, p: Params
+    w: Workforce,
+    sections: Sections,
+    intended: np.ndarray,
+    supply_factor: np.ndarray,
+    technique: float,
+    p: Params,
 ) -> Output:
     """Output after supplies and breakdowns, fulfilment against each section's norm.
 
-    The mine's output counts the coal of miners who quit at the shift's end.
+    ``technique`` multiplies every hewer's output without more supplies per ton: the
+    concentration of mining on fewer, better-equipped faces (``mechanisms.methods``). The
+    mine's output counts the coal of miners who quit at the shift's end.
     """
     pace = np.empty(w.sections)
     tons = _realise(
-        intended, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
+        intended * technique, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
         sections.baseline_need, w.by_section(w.output_tons), w.by_section(w.fulfilment), pace,
     )  # fmt: skip
     return Output(tons, pace)

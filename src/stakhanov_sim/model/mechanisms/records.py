@@ -37,6 +37,7 @@ class Params(NamedTuple):
     method_gain: float
     max_helpers: float
     helper_escalation: float
+    race_decay: float
 
 
 def params(s: Scenario) -> Params:
@@ -49,6 +50,7 @@ def params(s: Scenario) -> Params:
         method_gain=r.method_gain,
         max_helpers=r.max_helpers,
         helper_escalation=r.helper_escalation,
+        race_decay=r.race_decay,
     )
 
 
@@ -72,19 +74,31 @@ def put_forward(
 ) -> np.ndarray:
     """Foremen pick this shift's record attempts: one hewer per chosen section; their slots.
 
-    A foreman is asked with a chance that grows with the campaign's intensity; he refuses when
+    A foreman is asked with a chance that grows with the campaign's intensity, or with the
+    publicity of the last record while it lasts (the race of Sept 1935); he refuses when
     dragging his feet, and no record is tried on broken equipment. He picks the fittest,
     most eager hewer of his section. A staged record (31 Aug 1935) is always tried: the party
     organiser picks the best man in the whole mine (and the staged record is then done).
     """
-    asked = stream.random(w.sections) < p.attempt_rate * campaign.intensity
+    pressure = max(campaign.intensity, campaign.race)
+    asked = stream.random(w.sections) < p.attempt_rate * pressure
     by = w.by_section
     hewers = Candidates(by(w.skill), by(w.eager), by(w.fatigue), by(w.harm), by(w.employed))
     attempts = _put_forward(
         asked, sections.broken, foremen.refusing, campaign.staged_record, hewers
     )
     campaign.staged_record = False
+    campaign.race *= 1 - p.race_decay
     return attempts
+
+
+def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
+    """A record attempt gets all the supplies it needs: the mine's stocks are brought to it.
+
+    ``supply_factor`` is the ``(sections, hewers)`` share of need each hewer got; the record's
+    need already counted against his section's delivery, so his workmates got less.
+    """
+    supply_factor.ravel()[attempts] = 1.0
 
 
 @kernel
@@ -247,7 +261,9 @@ def register_records(
         if fulfilment <= campaign.best_fulfilment[mine]:
             continue
         campaign.best_fulfilment[mine] = fulfilment
+        campaign.race = 1.0
         new += 1
-        detail = f"cut {w.output_tons[slot]:.0f} t, {fulfilment:.1f} norms, {w.helpers[slot]:.0f} timbermen"
+        team = f"{w.helpers[slot]:.0f} timbermen, all the coal credited to him"
+        detail = f"cut {w.output_tons[slot]:.0f} t, {fulfilment:.1f} norms, {team}"
         log.add("record", actor=int(w.agent_id[slot]), detail=detail)
     return new

@@ -2,7 +2,8 @@
 
 Donbas miners' annual turnover was 95% in 1934, 113% in 1936 and 114% in 1937, highest
 among hewers (Kuromiya 1998). A miner leaves on a shift with a small chance that rises with
-his resentment and after he has been abused; the mine refills most vacancies at once with
+his resentment, after he has been abused, and when his recent wage has fallen below what
+he earned before the campaign (``social.quit_low_pay``); the mine refills most vacancies at once with
 recruits from the countryside, who are less skilled and start without grievances; they
 grow into their full skill on the job.
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.model.workforce import HEWER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -27,11 +28,41 @@ class Params(NamedTuple):
     quit_resentment: float
     hire_rate: float
     skill_learning: float
+    quit_low_pay: float
+    wage_memory: float  # share of the gap to this shift's wage the remembered wage closes
+    hewer_wage: float  # a hewer's pre-campaign wage: the norm at the base rate
+    support_wage: float  # a timberman's or hauler's time rate
 
 
 def params(s: Scenario) -> Params:
     c = s.social
-    return Params(c.quit_rate, c.quit_resentment, c.hire_rate, c.skill_learning)
+    return Params(
+        c.quit_rate,
+        c.quit_resentment,
+        c.hire_rate,
+        c.skill_learning,
+        quit_low_pay=c.quit_low_pay,
+        wage_memory=2.0 / (c.wage_memory_shifts + 1),
+        hewer_wage=s.norms.initial_norm_tons * s.pay.base_rate_rubles_per_ton,
+        support_wage=s.pay.support_time_rate_rubles,
+    )
+
+
+def expected_wage(trade: np.ndarray, p: Params) -> np.ndarray:
+    """What a miner of each trade earned a shift before the campaign (his yardstick)."""
+    return np.where(trade == HEWER, p.hewer_wage, p.support_wage)
+
+
+def remember_wages(w: Workforce, p: Params) -> None:
+    """Each miner's remembered wage moves toward this shift's (a moving average)."""
+    _remember(w.ema_wage, w.wage_rubles, w.employed, p.wage_memory)
+
+
+@kernel
+def _remember(memory, wage, employed, alpha):
+    for k in range(memory.size):
+        if employed[k]:
+            memory[k] += alpha * (wage[k] - memory[k])
 
 
 def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> np.ndarray:
@@ -41,7 +72,8 @@ def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLo
     numbers for the same slots, and its quits differ only where its miners' states do.
     """
     draw = stream.random(w.size)
-    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, p.quit_rate, p.quit_resentment)
+    expected = expected_wage(w.trade, p)
+    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, expected, p)
     if leaving.size:
         log.add_many("quit", w.agent_id[leaving], detail="left the mine")
         w.vacate(leaving)
@@ -49,13 +81,15 @@ def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLo
 
 
 @kernel
-def _leavers(draw, employed, resentment, sanctioned, quit_rate, quit_resentment):
-    """Slots whose miner leaves: a base chance, raised by resentment or by being abused."""
+def _leavers(draw, employed, resentment, sanctioned, remembered, expected, p):
+    """Slots whose miner leaves: a base chance, raised by resentment, abuse and low pay."""
     leaving = np.empty(draw.size, dtype=np.intp)
     n = 0
     for k in range(draw.size):
         grievance = max(resentment[k], 1.0 if sanctioned[k] else 0.0)
-        if employed[k] and draw[k] < quit_rate * (1 + quit_resentment * grievance):
+        low_pay = min(max(1.0 - remembered[k] / expected[k], 0.0), 1.0) if expected[k] > 0 else 0.0
+        chance = p.quit_rate * (1 + p.quit_resentment * grievance) * (1 + p.quit_low_pay * low_pay)
+        if employed[k] and draw[k] < chance:
             leaving[n] = k
             n += 1
     return leaving[:n]

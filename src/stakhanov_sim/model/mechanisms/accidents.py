@@ -1,0 +1,118 @@
+"""Accidents at the face: a sourced fatal rate, raised by records, storming and worn equipment.
+
+Soviet coal mines killed 2.84 miners per 1,000 a year in 1934 and 1935 (all-USSR coal;
+Kuromiya 1998). The campaign's "unrelenting pressure for results at all costs" led to the
+"virtual abandonment of the usual sort of safety precautions" (Conquest 2008, on the Kuzbass),
+and the press told of Stakhanovites sent into dangerous pits (TIME, 16 Dec 1935). Here every
+miner at work runs a small risk each shift, at the sourced rate when the pace is ordinary and
+the equipment in order; a record attempt, the campaign's storming and worn equipment raise it.
+Most accidents injure (the victim's output is harmed and heals); one in
+``accidents.accidents_per_fatal`` kills. A fatal accident can bring a charge against the
+engineer who keeps the section's equipment, as the Kemerovo explosion of 23 Sep 1936 brought
+its director and trust head to trial (``mechanisms.management``).
+
+Reads the miners, the sections' equipment, this shift's record attempts and the campaign's
+intensity; hands on the shift's accidents (counts, the dead, the sections of fatal accidents).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.workforce import Workforce
+from stakhanov_sim.scenarios.schema import Scenario
+
+PER_THOUSAND = 1000.0  # the source's rate is per 1,000 miners
+
+
+class Params(NamedTuple):
+    accident_chance: float  # per miner-shift, ordinary pace, equipment in order
+    fatal_share: float  # of accidents
+    record_risk: float
+    storming_risk: float
+    wear_risk: float
+    injury_harm: float
+
+
+def params(s: Scenario, shifts_per_year: float) -> Params:
+    """The mechanism's parameters; ``shifts_per_year`` comes from the run's calendar."""
+    a = s.accidents
+    fatal_chance = a.fatal_per_1000_year / PER_THOUSAND / max(shifts_per_year, 1.0)
+    return Params(
+        accident_chance=fatal_chance * a.accidents_per_fatal,
+        fatal_share=1.0 / a.accidents_per_fatal,
+        record_risk=a.record_risk,
+        storming_risk=a.storming_risk,
+        wear_risk=a.wear_risk,
+        injury_harm=a.injury_harm,
+    )
+
+
+class Accidents(NamedTuple):
+    """What this shift's accidents did."""
+
+    injured: np.ndarray  # slots of the injured (still at work, harmed)
+    killed: np.ndarray  # slots of the dead (to be vacated)
+    fatal_sections: np.ndarray  # the section of each fatal accident
+
+    @property
+    def count(self) -> int:
+        return int(self.injured.size + self.killed.size)
+
+
+def happen(
+    stream: np.random.Generator,
+    w: Workforce,
+    condition: np.ndarray,
+    attempts: np.ndarray,
+    intensity: float,
+    p: Params,
+) -> Accidents:
+    """This shift's accidents; the injured are harmed at once, the dead are handed on.
+
+    Two uniform draws per slot every shift, whatever happens: a counterfactual run with the
+    same seed meets the same luck (common random numbers).
+    """
+    draw = stream.random((2, w.size))
+    on_record = np.zeros(w.size, dtype=np.bool_)
+    on_record[attempts] = True
+    injured, killed = _accidents(
+        draw[0], draw[1], w.employed, w.section, condition, on_record, intensity, p
+    )
+    w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
+    return Accidents(injured, killed, w.section[killed])
+
+
+def carry_out(w: Workforce, hurt: Accidents, log: EventLog) -> np.ndarray:
+    """The dead leave the mine: their slots fall vacant (returned), the deaths are logged."""
+    if hurt.killed.size:
+        log.add_many("fatal accident", w.agent_id[hurt.killed], detail="killed at the face")
+        w.vacate(hurt.killed)
+    return hurt.killed
+
+
+@kernel
+def _accidents(draw, fatal_draw, employed, section, condition, on_record, intensity, p):
+    """Slots of this shift's injured and dead (see ``happen``)."""
+    injured = np.empty(draw.size, dtype=np.intp)
+    killed = np.empty(draw.size, dtype=np.intp)
+    n_injured = n_killed = 0
+    storming = 1 + p.storming_risk * intensity
+    for k in range(draw.size):
+        if not employed[k]:
+            continue
+        risk = p.accident_chance * storming * (1 + p.wear_risk * (1 - condition[section[k]]))
+        if on_record[k]:
+            risk *= 1 + p.record_risk
+        if draw[k] < risk:
+            if fatal_draw[k] < p.fatal_share:
+                killed[n_killed] = k
+                n_killed += 1
+            else:
+                injured[n_injured] = k
+                n_injured += 1
+    return injured[:n_injured], killed[:n_killed]

@@ -1,0 +1,106 @@
+"""Norms and wages as a bargain: slack won back from below, the wage fund watched from above.
+
+The revision of spring 1936 raised norms toward the records and cut piece rates, so that
+workers "had to produce more to earn what they had earned before" (TIME, 10 Feb 1936). But
+the revised norms soon became easy to beat again: workers, foremen and norm-setters under
+pressure from both sides found slack, non-Stakhanovites' earnings rose too, and in 1936 the
+wage fund was overspent (Davies and Khlevnyuk 2002; Filtzer 1986). Managers, for their part,
+hid reserves because a good result invited a higher target (Berliner 1957).
+
+Here, after a revision, each section wins back a share of the raise every shift in proportion
+to its miners' resentment (``bargain.slack_return``); the trust plans a wage fund that grows
+``bargain.wage_fund_growth`` a year over the pre-campaign wage bill, and when a plan period
+overspends it by more than ``bargain.wage_fund_tolerance`` it takes back
+``bargain.tightening`` of the slack won since the revision.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from stakhanov_sim.model.campaign import Campaign
+from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.scenarios.schema import Scenario
+
+
+class Params(NamedTuple):
+    slack_return: float
+    wage_fund_growth: float
+    wage_fund_tolerance: float
+    tightening: float
+    review_shifts: int  # the trust checks the wage fund with the plan
+
+
+def params(s: Scenario) -> Params:
+    b = s.bargain
+    return Params(
+        b.slack_return,
+        b.wage_fund_growth,
+        b.wage_fund_tolerance,
+        b.tightening,
+        s.management.plan_check_shifts,
+    )
+
+
+@kernel
+def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p):
+    """Each section's norm slides back toward its pre-revision norm with its resentment.
+
+    ``resentment`` is the section's mean resentment (0..1); a section whose norm is at or
+    below the old one has no slack to win.
+    """
+    for s in range(norm_tons.size):
+        raise_tons = revised_norm[s] - old_norm[s]
+        if raise_tons > 0 and norm_tons[s] > old_norm[s]:
+            won = p.slack_return * resentment[s] * raise_tons
+            norm_tons[s] = max(norm_tons[s] - won, old_norm[s])
+
+
+def watch_the_fund(
+    campaign: Campaign,
+    sections: Sections,
+    wage_bill: float,
+    pre_campaign_bill: float,
+    years: float,
+    shift: int,
+    p: Params,
+    log: EventLog,
+) -> float:
+    """Add the shift's wage bill to the period's; at a review, tighten norms if overspent.
+
+    Returns the share by which the trust raised the mean norm (0 on most shifts).
+    """
+    campaign.period_bill += wage_bill
+    campaign.period_fund += planned_fund(pre_campaign_bill, years, p)
+    if (shift + 1) % p.review_shifts:
+        return 0.0
+    over = overspent(campaign.period_bill, campaign.period_fund, p)
+    campaign.period_bill = campaign.period_fund = 0.0
+    if not over:
+        return 0.0
+    raised = tighten(sections.norm_tons, sections.revised_norm, p)
+    if raised > 0:
+        log.add("norm tightening", detail=f"wage fund overspent: norms +{raised:.1%}")
+    return raised
+
+
+def planned_fund(pre_campaign_bill: float, years: float, p: Params) -> float:
+    """The wage fund the trust planned for one shift, ``years`` after the start."""
+    return pre_campaign_bill * (1.0 + p.wage_fund_growth) ** years
+
+
+def overspent(period_bill: float, period_fund: float, p: Params) -> bool:
+    """Did the plan period's wage bill overspend its fund by more than the trust lets pass?"""
+    return period_fund > 0 and period_bill > period_fund * (1.0 + p.wage_fund_tolerance)
+
+
+def tighten(norm_tons: np.ndarray, revised_norm: np.ndarray, p: Params) -> float:
+    """The trust takes back part of the slack won since the revision; the mean raise (share)."""
+    before = norm_tons.mean()
+    gap = np.maximum(revised_norm - norm_tons, 0.0)
+    norm_tons += p.tightening * gap
+    return float(norm_tons.mean() / before - 1.0) if before > 0 else 0.0

@@ -1,0 +1,127 @@
+"""Blame: who is accused, by whom, and of what.
+
+Accusations came from above and from below. From above: the trust and the party blamed a
+missed plan on foremen and engineers (``management.review_plan``), and after a fatal
+accident they put engineers on trial, as the Kemerovo explosion of 23 Sep 1936 led to the
+trial of its director and eight others for wrecking in November (Conquest 2008). From below:
+Stakhanovites became informers against managers, party officials and engineers (Siegelbaum
+1988), denouncing the foreman who refused them special conditions. The charge followed the
+period: "sabotage of the Stakhanovite movement" after the December 1935 plenum, "wrecking"
+from the autumn of 1936, "Trotskyist wrecking" after the Piatakov trial of January 1937
+(the timeline's ``charge``). No more people can be accused than are in post: a man newly
+appointed is spared for ``blame.grace_shifts`` shifts (assumption).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.scenarios.schema import Scenario
+
+ABOVE, ACCIDENT, BELOW = "plan", "accident", "denunciation"  # where an accusation came from
+NOBODY = np.zeros(0, dtype=np.intp)
+
+
+class Params(NamedTuple):
+    denunciation_rate: float
+    grace_shifts: int
+    trial_chance: float
+
+
+def params(s: Scenario) -> Params:
+    return Params(s.blame.denunciation_rate, s.blame.grace_shifts, s.accidents.trial_chance)
+
+
+class Accused(NamedTuple):
+    """Posts whose holders are accused together, where the accusation came from, and why."""
+
+    foremen: np.ndarray
+    engineers: np.ndarray
+    source: str  # ABOVE, ACCIDENT or BELOW
+    why: str
+
+    @property
+    def count(self) -> int:
+        return int(self.foremen.size + self.engineers.size)
+
+
+def in_post_long_enough(appointed: np.ndarray, shift: int, p: Params) -> np.ndarray:
+    """Posts whose holder has served his grace period (the first holders have)."""
+    return appointed <= shift - p.grace_shifts
+
+
+def accusable(foremen_appointed, engineers_appointed, shift: int, p: Params) -> np.ndarray:
+    """Posts (foremen, then engineers) whose holders may be accused now."""
+    return np.concatenate(
+        [
+            in_post_long_enough(foremen_appointed, shift, p),
+            in_post_long_enough(engineers_appointed, shift, p),
+        ]
+    )
+
+
+def from_the_plan(accused_foremen, accused_engineers, shortfall: float) -> Accused:
+    """The plan review's scapegoats, as an accusation from above."""
+    why = f"plan missed by {shortfall:.0%}"
+    return Accused(accused_foremen, accused_engineers, ABOVE, why)
+
+
+def denounced(
+    stream: np.random.Generator,
+    refusing: np.ndarray,
+    stakhanovites: np.ndarray,
+    accusable: np.ndarray,
+    scapegoating: float,
+    p: Params,
+) -> Accused:
+    """Foremen's posts denounced from below this shift.
+
+    A foreman who refuses special conditions while his section has Stakhanovites is denounced
+    with a chance that grows with their number and with the blame the period allows. One draw
+    per foreman every shift (common random numbers).
+    """
+    draw = stream.random(refusing.size)
+    rate = scapegoating * p.denunciation_rate
+    posts = _denounced(draw, refusing, stakhanovites, accusable, rate)
+    return Accused(posts, NOBODY, BELOW, "denounced by a Stakhanovite he refused")
+
+
+@kernel
+def _denounced(draw, refusing, stakhanovites, accusable, rate):
+    posts = np.empty(draw.size, dtype=np.intp)
+    n = 0
+    for s in range(draw.size):
+        chance = 1.0 - (1.0 - rate) ** stakhanovites[s]
+        if refusing[s] and accusable[s] and draw[s] < chance:
+            posts[n] = s
+            n += 1
+    return posts[:n]
+
+
+def tried(
+    stream: np.random.Generator,
+    fatal_sections: np.ndarray,
+    engineer_of_section: np.ndarray,
+    accusable: np.ndarray,
+    scapegoating: float,
+    p: Params,
+) -> Accused:
+    """Engineers put on trial for this shift's fatal accidents (each at most once).
+
+    One draw per engineer every shift (common random numbers).
+    """
+    draw = stream.random(accusable.size)
+    chance = min(p.trial_chance * scapegoating, 1.0)
+    engineers = np.unique(engineer_of_section[fatal_sections])
+    posts = engineers[accusable[engineers] & (draw[engineers] < chance)]
+    return Accused(NOBODY, posts, ACCIDENT, "tried after a fatal accident")
+
+
+def charge_of(label: str, charge: str) -> str:
+    """The words of an accusation: the period's charge, or the post's usual one."""
+    if charge:
+        return charge
+    return "sabotage of the Stakhanovite movement" if label == "foreman" else "wrecking"

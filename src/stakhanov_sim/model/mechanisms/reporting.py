@@ -1,0 +1,41 @@
+"""Reported and real output: what the mine tells the trust, and what it cut.
+
+Official statistics of the period overstate the growth of output and productivity, though not
+of wages (Davies and Khlevnyuk 2002, note 1), and managers had every reason to look good: a
+missed plan was blamed on them. Two kinds of falsification are kept apart. The record's own:
+all the coal of Stakhanov's team was credited to him alone (Annales 1936), so a record
+counts a team's tons as one man's (``records``; the event log gives the team). And padding
+(*pripiski*): a mine short of its plan overstates its output, more the further it is behind,
+up to what it dares (assumption: the sources give no size). The trust reviews the plan
+against the reported figure, so padding delays blame for a shortfall.
+
+Reads the mine's output and the plan period's running sums; hands on the reported tons.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from stakhanov_sim.scenarios.schema import Scenario
+
+
+class Params(NamedTuple):
+    padding_per_shortfall: float
+    max_padding: float
+
+
+def params(s: Scenario) -> Params:
+    return Params(s.reporting.padding_per_shortfall, s.reporting.max_padding)
+
+
+def padding(period_reported: float, period_plan: float, p: Params) -> float:
+    """Share by which this shift's output is overstated: grows with the period's shortfall."""
+    if period_plan <= 0:
+        return 0.0
+    shortfall = max(1.0 - period_reported / period_plan, 0.0)
+    return min(p.padding_per_shortfall * shortfall, p.max_padding)
+
+
+def report(output_tons: float, period_reported: float, period_plan: float, p: Params) -> float:
+    """The tons the mine reports for this shift (at least what it cut)."""
+    return output_tons * (1.0 + padding(period_reported, period_plan, p))
