@@ -73,11 +73,12 @@ def _pay(fulfilment, norm_tons, rate, p, hewers_in, hewer_wage, timbermen_in, ti
     ``support_share`` of the mean wage of his section's employed hewers.
     """
     sections, hewers = fulfilment.shape
+    edges, multipliers = p.edges, p.multipliers  # a record's arrays, read once (see compiled)
     for s in range(sections):
         total, working = 0.0, 0
         for j in range(hewers):
             wage = (
-                norm_equivalents(fulfilment[s, j], p.edges, p.multipliers) * norm_tons[s] * rate[s]
+                norm_equivalents(fulfilment[s, j], edges, multipliers) * norm_tons[s] * rate[s]
             )
             hewer_wage[s, j] = wage if hewers_in[s, j] else 0.0
             total += wage
