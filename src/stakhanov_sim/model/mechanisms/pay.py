@@ -77,9 +77,7 @@ def _pay(fulfilment, norm_tons, rate, p, hewers_in, hewer_wage, timbermen_in, ti
     for s in range(sections):
         total, working = 0.0, 0
         for j in range(hewers):
-            wage = (
-                norm_equivalents(fulfilment[s, j], edges, multipliers) * norm_tons[s] * rate[s]
-            )
+            wage = norm_equivalents(fulfilment[s, j], edges, multipliers) * norm_tons[s] * rate[s]
             hewer_wage[s, j] = wage if hewers_in[s, j] else 0.0
             total += wage
             working += hewers_in[s, j]

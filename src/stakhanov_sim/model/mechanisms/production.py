@@ -119,16 +119,19 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
     """
     # A record's arrays are read into locals once: reading them from the record in a loop
     # costs a reference count each time (three times slower).
-    skill, eager, resentment, support = hewers.skill, hewers.eager, hewers.resentment, hewers.support
+    skill, eager, resentment, support = (
+        hewers.skill,
+        hewers.eager,
+        hewers.resentment,
+        hewers.support,
+    )
     fatigue, harm, employed, helpers = hewers.fatigue, hewers.harm, hewers.employed, hewers.helpers
     sections, n_hewers = tons.shape
     for s in range(sections):
         organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
         for j in range(n_hewers):
             effort = (
-                1
-                + p.campaign_effort * intensity * eager[s, j]
-                - p.restriction * resentment[s, j]
+                1 + p.campaign_effort * intensity * eager[s, j] - p.restriction * resentment[s, j]
             )
             cut = (
                 p.base_tons * skill[s, j] * effort * support[s, j] * organisation

@@ -24,6 +24,7 @@ from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.streams import shift_key, slot_uniform
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -142,15 +143,16 @@ def _spread_and_fade(r, workmates, employed, contagion, decay):
 def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> Sanctions:
     """Resentful miners abuse rate-busters of their own section; victims are harmed.
 
-    One uniform draw per slot every shift decides whether its miner sanctions; the same
-    number, rescaled, picks his victim and whether he uses violence. So the stream's use
-    does not depend on how many are angry, and a counterfactual run keeps step with it.
+    Each slot has one uniform number a shift (``streams.slot_uniform``) that decides whether
+    its miner sanctions; the same number, rescaled, picks his victim and whether he uses
+    violence. So the stream's use does not depend on how many are angry, and a
+    counterfactual run keeps step with it.
     """
-    draw = stream.random(w.size)
+    key = shift_key(stream)
     by = w.by_section
     busters = by(w.employed) & (by(w.stakhanovite) | (by(w.fulfilment) >= p.rate_buster_fulfilment))
     perpetrators, victims, violent, on_stakhanovites = _sanction(
-        draw, w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, w.section,
+        key, w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, w.section,
         busters, w.times_abused, w.eager, p,
     )  # fmt: skip
     if victims.size:
@@ -160,10 +162,10 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
 
 
 @kernel
-def _sanction(draw, harm, sanctioned, employed, stakhanovite, resentment, section, busters, times_abused, eager, p):  # fmt: skip
+def _sanction(key, harm, sanctioned, employed, stakhanovite, resentment, section, busters, times_abused, eager, p):  # fmt: skip
     """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
 
-    A miner above the threshold sanctions when ``draw < chance``; then ``draw / chance`` is
+    A miner above the threshold sanctions when his ``draw < chance``; then ``draw / chance`` is
     again uniform, and its integer and fractional parts of ``x busters`` pick the victim
     among his section's rate-busters and decide on violence. Returns perpetrators, victims
     (hewer slots), whether each act was violent, and how many victims held the title.
@@ -173,22 +175,23 @@ def _sanction(draw, harm, sanctioned, employed, stakhanovite, resentment, sectio
     for s in range(busters.shape[0]):
         for j in range(hewers):
             count[s] += busters[s, j]
-    perpetrators = np.empty(draw.size, dtype=np.intp)
-    victims = np.empty(draw.size, dtype=np.intp)
-    violent = np.empty(draw.size, dtype=np.bool_)
+    perpetrators = np.empty(harm.size, dtype=np.intp)
+    victims = np.empty(harm.size, dtype=np.intp)
+    violent = np.empty(harm.size, dtype=np.bool_)
     for k in range(harm.size):
         harm[k] *= 1 - p.recovery
         sanctioned[k] = False
     n = on_stakhanovites = 0
     span = max(1 - p.threshold, 1e-9)
-    for k in range(draw.size):
+    for k in range(harm.size):
         if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
             continue
         s = section[k]
         chance = p.rate * (resentment[k] - p.threshold) / span
-        if count[s] == 0 or not draw[k] < chance:
+        draw = slot_uniform(key, k)
+        if count[s] == 0 or not draw < chance:
             continue
-        scaled = draw[k] / chance * count[s]
+        scaled = draw / chance * count[s]
         pick = min(int(scaled), count[s] - 1)
         j = 0
         while not busters[s, j] or pick > 0:
