@@ -151,7 +151,9 @@ class MineModel(mesa.Model):
         review = management.review_plan(
             rng.management, campaign, foremen, engineers, n, output.tons, plan, p.management
         )
-        removed = management.remove_accused(review, foremen, engineers, self.appoint, p.management, log)  # fmt: skip
+        removed = management.remove_accused(
+            review, foremen, engineers, self.appoint, p.management, log
+        )
         # 7. Observation.
         self._observe(
             observation.Shift(

@@ -66,7 +66,18 @@ def norm_equivalents(fulfilment, edges, multipliers):
 
 
 @kernel
-def _pay(fulfilment, norm_tons, rate, p, hewers_in, hewer_wage, timbermen_in, timber_wage, haulers_in, hauler_wage):  # fmt: skip
+def _pay(
+    fulfilment,
+    norm_tons,
+    rate,
+    p,
+    hewers_in,
+    hewer_wage,
+    timbermen_in,
+    timber_wage,
+    haulers_in,
+    hauler_wage,
+):
     """Hewers by the piece; timbermen and haulers by time or by share; vacant slots nothing.
 
     Views are ``(sections, slots)``. Under the share rule a support worker gets

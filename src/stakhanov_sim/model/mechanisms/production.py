@@ -174,7 +174,17 @@ def realise(
 
 
 @kernel
-def _realise(intended, supply_factor, broken, broken_share, norm_tons, baseline_need, output, fulfilment, pace):  # fmt: skip
+def _realise(
+    intended,
+    supply_factor,
+    broken,
+    broken_share,
+    norm_tons,
+    baseline_need,
+    output,
+    fulfilment,
+    pace,
+):
     """Each hewer's output and fulfilment; each section's output against its ordinary need.
 
     Returns the mine's output (tons).

@@ -161,7 +161,9 @@ def spread_methods(
 
 
 @kernel
-def _adopt(adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity):  # fmt: skip
+def _adopt(
+    adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity
+):
     """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
 
     The pull grows with the share of his workmates who have (``adopters`` x 1 / degree).

@@ -181,7 +181,9 @@ def assign_helpers(
 
 
 @kernel
-def _assign_helpers(employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted):  # fmt: skip
+def _assign_helpers(
+    employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted
+):
     """Per section: the record's timbermen, the favoured hewers', what is left for the rest.
 
     Arrays are ``(sections, slots)`` views; ``attempt_col`` is each section's attempt column

@@ -68,6 +68,35 @@ def params(s: Scenario) -> Params:
     )
 
 
+class Miners(NamedTuple):
+    """Every slot's arrays that resentment and sanctions read or change."""
+
+    resentment: np.ndarray
+    employed: np.ndarray
+    stakhanovite: np.ndarray
+    wage: np.ndarray
+    section: np.ndarray
+    harm: np.ndarray
+    sanctioned: np.ndarray
+    times_abused: np.ndarray
+    eager: np.ndarray
+
+
+def miners(w: Workforce) -> Miners:
+    return Miners(
+        w.resentment, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.harm,
+        w.sanctioned, w.times_abused, w.eager,
+    )  # fmt: skip
+
+
+class HewersAtWork(NamedTuple):
+    """The hewers' (flat) arrays of this shift's work that they may resent."""
+
+    support: np.ndarray
+    supply_factor: np.ndarray
+    fulfilment: np.ndarray
+
+
 class Sanctions(NamedTuple):
     """This shift's sanctions."""
 
@@ -91,24 +120,25 @@ def update_resentment(
         new_titles: titles conferred in each section this shift.
         norm_raise: the share norms were raised by before this shift (0 on most shifts).
     """
+    hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
+    base_wage = sections.norm_tons * sections.piece_rate
+    _add_grievances(miners(w), hewers, base_wage, new_titles, norm_raise * p.norm_raise_gain, p)
     r = w.resentment
-    _add_grievances(
-        r, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.n_hewer_slots,
-        w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment),
-        sections.norm_tons * sections.piece_rate, new_titles, norm_raise * p.norm_raise_gain, p,
-    )  # fmt: skip
     _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
 
 
 @kernel
-def _add_grievances(r, employed, stakhanovite, wage, section, n_hewers, support, supply_factor, fulfilment, base_wage, new_titles, norm_raise, p):  # fmt: skip
+def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
     """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
 
     Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
-    base norm wages (0..1); privilege is workmates' new titles; hewers (the first
-    ``n_hewers`` slots) also resent the timbermen and supplies they lost to the favoured,
-    and failing the norm.
+    base norm wages (0..1); privilege is workmates' new titles; hewers (the first slots)
+    also resent the timbermen and supplies they lost to the favoured, and failing the norm.
     """
+    r, employed, stakhanovite = miners.resentment, miners.employed, miners.stakhanovite
+    wage, section = miners.wage, miners.section  # a record's arrays into locals (production)
+    support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
+    n_hewers = fulfilment.size
     sections = base_wage.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
     for k in range(n_hewers):  # the title is a hewer's
@@ -151,10 +181,7 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
     key = shift_key(stream)
     by = w.by_section
     busters = by(w.employed) & (by(w.stakhanovite) | (by(w.fulfilment) >= p.rate_buster_fulfilment))
-    perpetrators, victims, violent, on_stakhanovites = _sanction(
-        key, w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, w.section,
-        busters, w.times_abused, w.eager, p,
-    )  # fmt: skip
+    perpetrators, victims, violent, on_stakhanovites = _sanction(key, miners(w), busters, p)
     if victims.size:
         details = np.where(violent, "violence", "verbal abuse")
         log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
@@ -162,7 +189,7 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
 
 
 @kernel
-def _sanction(key, harm, sanctioned, employed, stakhanovite, resentment, section, busters, times_abused, eager, p):  # fmt: skip
+def _sanction(key, miners, busters, p):
     """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
 
     A miner above the threshold sanctions when his ``draw < chance``; then ``draw / chance`` is
@@ -170,6 +197,9 @@ def _sanction(key, harm, sanctioned, employed, stakhanovite, resentment, section
     among his section's rate-busters and decide on violence. Returns perpetrators, victims
     (hewer slots), whether each act was violent, and how many victims held the title.
     """
+    harm, sanctioned, employed = miners.harm, miners.sanctioned, miners.employed
+    stakhanovite, resentment, section = miners.stakhanovite, miners.resentment, miners.section
+    times_abused, eager = miners.times_abused, miners.eager  # arrays into locals (production)
     hewers = busters.shape[1]
     count = np.zeros(busters.shape[0], dtype=np.int64)
     for s in range(busters.shape[0]):
