@@ -63,6 +63,7 @@ class Workforce:
             (int(starts[t]), int(starts[t + 1]), (self.sections, counts[t])) for t in range(3)
         )
         self.agent_id = np.full(self.size, -1, dtype=np.int64)
+        self._views: dict = {}  # by_section's views, made once (state arrays change in place)
         for name in FLOAT_STATE:
             setattr(self, name, np.zeros(self.size))
         for name in BOOL_STATE:
@@ -73,8 +74,11 @@ class Workforce:
 
     def by_section(self, values: np.ndarray, trade: int = HEWER) -> np.ndarray:
         """A ``(sections, slots)`` view of one trade's slice of a state array."""
-        start, stop, shape = self.blocks[trade]
-        return values[start:stop].reshape(shape)
+        view = self._views.get((id(values), trade))
+        if view is None or view.base is not values:  # (a new array can reuse a freed id)
+            start, stop, shape = self.blocks[trade]
+            view = self._views[id(values), trade] = values[start:stop].reshape(shape)
+        return view
 
     def hewer(self, values: np.ndarray) -> np.ndarray:
         """The hewers' slice (flat) of a state array."""

@@ -97,6 +97,14 @@ class HewersAtWork(NamedTuple):
     fulfilment: np.ndarray
 
 
+class HewersAtFace(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views that make a man a rate-buster."""
+
+    employed: np.ndarray
+    stakhanovite: np.ndarray
+    fulfilment: np.ndarray
+
+
 class Sanctions(NamedTuple):
     """This shift's sanctions."""
 
@@ -180,8 +188,8 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
     """
     key = shift_key(stream)
     by = w.by_section
-    busters = by(w.employed) & (by(w.stakhanovite) | (by(w.fulfilment) >= p.rate_buster_fulfilment))
-    perpetrators, victims, violent, on_stakhanovites = _sanction(key, miners(w), busters, p)
+    hewers = HewersAtFace(by(w.employed), by(w.stakhanovite), by(w.fulfilment))
+    perpetrators, victims, violent, on_stakhanovites = _sanction(key, miners(w), hewers, p)
     if victims.size:
         details = np.where(violent, "violence", "verbal abuse")
         log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
@@ -189,22 +197,21 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
 
 
 @kernel
-def _sanction(key, miners, busters, p):
+def _sanction(key, miners, hewers, p):
     """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
 
     A miner above the threshold sanctions when his ``draw < chance``; then ``draw / chance`` is
     again uniform, and its integer and fractional parts of ``x busters`` pick the victim
-    among his section's rate-busters and decide on violence. Returns perpetrators, victims
+    among his section's rate-busters (employed Stakhanovites, or hewers at or above
+    ``rate_buster_fulfilment``) and decide on violence. Returns perpetrators, victims
     (hewer slots), whether each act was violent, and how many victims held the title.
     """
     harm, sanctioned, employed = miners.harm, miners.sanctioned, miners.employed
     stakhanovite, resentment, section = miners.stakhanovite, miners.resentment, miners.section
     times_abused, eager = miners.times_abused, miners.eager  # arrays into locals (production)
-    hewers = busters.shape[1]
-    count = np.zeros(busters.shape[0], dtype=np.int64)
-    for s in range(busters.shape[0]):
-        for j in range(hewers):
-            count[s] += busters[s, j]
+    sections, n_hewers = hewers.fulfilment.shape
+    busters = np.zeros((sections, n_hewers), dtype=np.bool_)
+    count = np.full(sections, -1)  # each section's rate-busters, counted when first needed
     perpetrators = np.empty(harm.size, dtype=np.intp)
     victims = np.empty(harm.size, dtype=np.intp)
     violent = np.empty(harm.size, dtype=np.bool_)
@@ -217,6 +224,8 @@ def _sanction(key, miners, busters, p):
         if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
             continue
         s = section[k]
+        if count[s] < 0:
+            count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
         chance = p.rate * (resentment[k] - p.threshold) / span
         draw = slot_uniform(key, k)
         if count[s] == 0 or not draw < chance:
@@ -227,8 +236,7 @@ def _sanction(key, miners, busters, p):
         while not busters[s, j] or pick > 0:
             pick -= busters[s, j]
             j += 1
-        victim = s * hewers + j
-        perpetrators[n], victims[n] = k, victim
+        perpetrators[n], victims[n] = k, s * n_hewers + j  # the hewer slot of (s, j)
         violent[n] = scaled - int(scaled) < p.violence_share
         n += 1
     for i in range(n):
@@ -242,3 +250,18 @@ def _sanction(key, miners, busters, p):
     for i in range(n):
         harm[victims[i]] = min(max(harm[victims[i]], 0.0), 1.0)
     return perpetrators[:n], victims[:n], violent[:n], on_stakhanovites
+
+
+@kernel
+def _find_busters(s, hewers, fulfilment_bar, busters):
+    """Mark section ``s``'s rate-busters in ``busters`` (its row); how many."""
+    employed, stakhanovite, fulfilment = (
+        hewers.employed[s],
+        hewers.stakhanovite[s],
+        hewers.fulfilment[s],
+    )
+    count = 0
+    for j in range(busters.size):
+        busters[j] = employed[j] and (stakhanovite[j] or fulfilment[j] >= fulfilment_bar)
+        count += busters[j]
+    return count
