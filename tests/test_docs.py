@@ -10,7 +10,7 @@ from stakhanov_sim.scenarios.schema import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS_MD = ROOT / "docs" / "parameters.md"
 ODD_MD = ROOT / "docs" / "ODD.md"
-MECHANISMS = ROOT / "src" / "stakhanov_sim" / "mechanisms"
+MECHANISMS = ROOT / "src" / "stakhanov_sim" / "model" / "mechanisms"
 
 
 def test_parameters_md_is_fresh():
@@ -59,6 +59,8 @@ def test_odd_has_the_seven_elements_in_order_and_names_every_mechanism():
     assert all(p >= 0 for p in positions), dict(zip(elements, positions, strict=True))
     assert positions == sorted(positions)
     submodels = text[positions[-1] :]
-    for module in sorted(MECHANISMS.glob("*.py")):
+    modules = sorted(MECHANISMS.glob("*.py"))
+    assert len(modules) > 5, MECHANISMS
+    for module in modules:
         if module.name != "__init__.py":
             assert f"mechanisms/{module.name}" in submodels, f"ODD lacks {module.name}"
