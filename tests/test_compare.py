@@ -19,7 +19,7 @@ from conftest import BASELINE, HISTORY
 from stakhanov_sim import run
 from stakhanov_sim.cli import main
 from stakhanov_sim.experiments.compare import (
-    OUTCOMES,
+    COMPARED_OUTCOMES,
     SUMMARY_COLUMNS,
     mean_interval,
     summarise,
@@ -57,13 +57,13 @@ def test_compare_writes_figures_and_both_tables(compared):
     assert expected <= {p.name for p in compared.iterdir()}
     table = pd.read_csv(compared / "summary.csv")
     assert list(table.columns) == SUMMARY_COLUMNS
-    assert len(table) == len(OUTCOMES) * 2
+    assert len(table) == len(COMPARED_OUTCOMES) * 2
     assert list(dict.fromkeys(table["scenario"])) == ["history_1935_37", "baseline_no_campaign"]
-    assert set(table["outcome"]) == {o.key for o in OUTCOMES}
+    assert set(table["outcome"]) == {o.name for o in COMPARED_OUTCOMES}
     assert (table["replicates"] == REPLICATES).all()
     markdown = (compared / "summary.md").read_text()
     assert "Welch" in markdown and "history_1935_37" in markdown
-    assert all(o.label in markdown for o in OUTCOMES)
+    assert all(o.meaning in markdown for o in COMPARED_OUTCOMES)
 
 
 @pytest.mark.slow
@@ -81,6 +81,36 @@ def test_differences_are_from_the_first_run(compared):
     )
     assert (other["diff_ci_low"] <= other["diff"]).all()
     assert (other["diff"] <= other["diff_ci_high"]).all()
+
+
+def test_paired_differences_of_runs_with_the_same_seeds_are_narrower(small_scenario):
+    """Common random numbers: the history against no norm revision, same seed, same replicates.
+
+    Up to the revision the two runs are the same, and after it every mechanism draws the
+    same numbers, so the paired interval of the difference leaves out the shared luck.
+    """
+    ends = "1937-03-31"
+    history = small_scenario(HISTORY, ends)
+    events = [e for e in history.campaign.events if e.kind != "norm_revision"]
+    never = history.model_copy(
+        update={"campaign": history.campaign.model_copy(update={"events": events})}
+    )
+    runs = {
+        "history": run(history, replicates=4, seed=3, workers=1),
+        "no revision": run(never, replicates=4, seed=3, workers=1),
+        "other seed": run(never, replicates=4, seed=4, workers=1),
+    }
+    table = summarise(runs).set_index(["outcome", "scenario"])
+    paired = table.xs("no revision", level="scenario")
+    width = paired["diff_ci_high"] - paired["diff_ci_low"]
+    paired_width = paired["paired_ci_high"] - paired["paired_ci_low"]
+    judged = ["output_1937_tons", "wage_gini_1936_37", "resentment_1936_37", "turnover_per_year"]
+    assert (paired_width[judged] < width[judged]).all(), pd.DataFrame(
+        {"unpaired": width, "paired": paired_width}
+    )
+    assert (paired_width[judged] < 0.5 * width[judged]).mean() >= 0.5
+    other = table.xs("other seed", level="scenario")
+    assert other["paired_diff"].isna().all(), "different seeds cannot be paired"
 
 
 def test_welch_interval_matches_scipy():

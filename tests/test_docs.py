@@ -59,6 +59,8 @@ def test_odd_has_the_seven_elements_in_order_and_names_every_mechanism():
     assert all(p >= 0 for p in positions), dict(zip(elements, positions, strict=True))
     assert positions == sorted(positions)
     submodels = text[positions[-1] :]
-    for module in sorted(MECHANISMS.glob("*.py")):
+    modules = sorted(MECHANISMS.glob("*.py"))
+    assert len(modules) > 5, MECHANISMS
+    for module in modules:
         if module.name != "__init__.py":
             assert f"mechanisms/{module.name}" in submodels, f"ODD lacks {module.name}"

@@ -4,13 +4,17 @@ One seed answers nothing, so every number here is a mean over replicates with a 
 confidence interval, and every scenario is set against the first one given (usually the
 historical run) by the difference of means with its own 95% interval. Outcomes are computed
 per replicate first, so the intervals reflect run-to-run spread, not shift-to-shift noise.
+
+Runs made with the same seed and number of replicates share their random numbers replicate
+by replicate (each mechanism has its own stream, ``model.streams``): their difference is
+then also given paired, replicate by replicate, whose interval leaves out the luck the two
+runs share and is much narrower.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,65 +24,30 @@ from stakhanov_sim.experiments import outcomes
 from stakhanov_sim.experiments.outcomes import (
     CONFIDENCE,
     FINAL_YEAR,
+    OUTCOMES,
+    Outcome,
     mean_interval,
+    paired_difference,
     welch_difference,
 )
 from stakhanov_sim.experiments.results import Results, ResultsError, atomic_write
 
-CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 SUMMARY_CSV = "summary.csv"
 SUMMARY_MD = "summary.md"
 SUMMARY_COLUMNS = [
     "outcome", "label", "unit", "scenario", "replicates", "mean", "ci_low", "ci_high",
-    "diff", "diff_ci_low", "diff_ci_high",
+    "diff", "diff_ci_low", "diff_ci_high", "paired_diff", "paired_ci_low", "paired_ci_high",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class KeyOutcome:
-    """A key outcome: one number per replicate, computed from its model table.
-
-    ``years`` are the calendar years the run must reach for the number to exist; a run
-    that stops short gets NaN (shown as n/a) rather than a number from another period.
-    """
-
-    key: str
-    label: str
-    unit: str
-    compute: Callable[[pd.DataFrame], float]
-    years: tuple[int, ...] = ()
-
-
-def _campaign_years_mean(column: str) -> Callable[[pd.DataFrame], float]:
-    def mean(model: pd.DataFrame) -> float:
-        years = pd.to_datetime(model["date"]).dt.year
-        return float(model.loc[years.between(*CAMPAIGN_YEARS), column].mean())
-
-    return mean
-
-
-CAMPAIGN = "{}-{}".format(*CAMPAIGN_YEARS)
-OUTCOMES = (
-    KeyOutcome("output_1937_tons", f"Mean output per shift, {FINAL_YEAR}", "tons per shift",
-               outcomes.output_final_year, (FINAL_YEAR,)),
-    KeyOutcome("output_1937_relative", f"Output {FINAL_YEAR} relative to the first scenario",
-               "x first scenario's mean", outcomes.output_final_year, (FINAL_YEAR,)),
-    KeyOutcome("plan_fulfilment_1937", f"Plan fulfilment, {FINAL_YEAR}", "output / plan",
-               outcomes.plan_fulfilment_final_year, (FINAL_YEAR,)),
-    KeyOutcome("peak_share_stakhanovites", "Peak share of Stakhanovites", "share of hewers",
-               outcomes.peak_share_stakhanovites),
-    KeyOutcome("wage_gini_1936_37", f"Mean wage Gini, {CAMPAIGN}", "0-1",
-               _campaign_years_mean("wage_gini"), CAMPAIGN_YEARS),
-    KeyOutcome("resentment_1936_37", f"Mean resentment, {CAMPAIGN}", "0-1",
-               _campaign_years_mean("mean_resentment"), CAMPAIGN_YEARS),
-    KeyOutcome("sanctions_per_1000_miners_year", "Sanctions per 1,000 miners a year",
-               "incidents per 1,000 miners per year", outcomes.sanctions_rate),
-    KeyOutcome("accusations_total", "Accusations of foremen and engineers, whole run",
-               "accusations", outcomes.accusations),
-    KeyOutcome("turnover_per_year", "Turnover (quits a year / mean headcount)",
-               "share per year", outcomes.turnover_rate),
+KEY_OUTCOMES = (
+    "output_1937_tons", "plan_fulfilment_1937", "peak_share_stakhanovites", "wage_gini_1936_37",
+    "resentment_1936_37", "sanctions_per_1000_miners_year", "accusations", "turnover_per_year",
 )  # fmt: skip
-RELATIVE = "output_1937_relative"
+RELATIVE = Outcome(
+    "output_1937_relative", "x first scenario's mean",
+    f"Output {FINAL_YEAR} relative to the first scenario", outcomes.output_final_year,
+    (FINAL_YEAR,),
+)  # fmt: skip
+COMPARED_OUTCOMES = (OUTCOMES[KEY_OUTCOMES[0]], RELATIVE, *(OUTCOMES[k] for k in KEY_OUTCOMES[1:]))
 
 
 def scenario_name(results: Results, run_dir: str | os.PathLike) -> str:
@@ -115,33 +84,53 @@ def load_runs(run_dirs: Sequence[str | os.PathLike]) -> dict[str, Results]:
 
 def replicate_outcomes(results: Results) -> pd.DataFrame:
     """One row per replicate, one column per outcome (the relative one still in tons)."""
-    rows = {rep: _outcome_row(frame) for rep, frame in results.model.groupby("replicate")}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[o.key for o in OUTCOMES])
+    names = [o.name for o in COMPARED_OUTCOMES if o is not RELATIVE]
+    rows = {
+        rep: {**outcomes.summarise(frame, names), RELATIVE.name: np.nan}
+        for rep, frame in results.model.groupby("replicate")
+    }
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=[o.name for o in COMPARED_OUTCOMES]
+    )
+    table[RELATIVE.name] = table[KEY_OUTCOMES[0]]
+    return table
 
 
-def _outcome_row(model: pd.DataFrame) -> dict[str, float]:
-    covered = set(pd.to_datetime(model["date"]).dt.year)
-    return {o.key: o.compute(model) if covered.issuperset(o.years) else np.nan for o in OUTCOMES}
+def same_seeds(a: Results, b: Results) -> bool:
+    """Whether two runs used the same seed and replicates (so replicates can be paired)."""
+    keys = ("seed", "replicates")
+    return all(
+        a.manifest.get(k) is not None and a.manifest.get(k) == b.manifest.get(k) for k in keys
+    )
 
 
 def summarise(runs: dict[str, Results]) -> pd.DataFrame:
     """The summary table: one row per outcome and scenario, the first scenario the reference.
 
-    The first scenario's difference from itself is exactly zero (no interval is needed).
+    The first scenario's difference from itself is exactly zero (no interval is needed);
+    paired differences are NaN for a run whose seeds differ from the reference's.
     """
     per_run = {name: replicate_outcomes(r) for name, r in runs.items()}
-    reference = next(iter(per_run.values()))
-    scale = reference[RELATIVE].mean()
+    reference_name, reference = next(iter(per_run.items()))
+    scale = reference[RELATIVE.name].mean()
     for frame in per_run.values():
-        frame[RELATIVE] = frame[RELATIVE] / scale if scale else np.nan
+        frame[RELATIVE.name] = frame[RELATIVE.name] / scale if scale else np.nan
     rows = []
-    for outcome in OUTCOMES:
+    for outcome in COMPARED_OUTCOMES:
         for i, (name, frame) in enumerate(per_run.items()):
-            values = frame[outcome.key].to_numpy(dtype=float)
-            base = reference[outcome.key].to_numpy(dtype=float)
-            diff = (0.0, 0.0, 0.0) if i == 0 else welch_difference(values, base)
+            values = frame[outcome.name].to_numpy(dtype=float)
+            base = reference[outcome.name].to_numpy(dtype=float)
+            paired = same_seeds(runs[name], runs[reference_name]) and len(values) == len(base)
+            if i == 0:
+                diff = paired_diff = (0.0, 0.0, 0.0)
+            else:
+                diff = welch_difference(values, base)
+                paired_diff = paired_difference(values, base) if paired else (np.nan,) * 3
             level = mean_interval(values)
-            rows.append((outcome.key, outcome.label, outcome.unit, name, len(frame), *level, *diff))
+            rows.append(
+                (outcome.name, outcome.meaning, outcome.unit, name, len(frame), *level, *diff,
+                 *paired_diff)
+            )  # fmt: skip
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -154,18 +143,31 @@ def to_markdown(table: pd.DataFrame) -> str:
         f"Reference (first run): **{names[0]}**. Each value is the mean over replicates with "
         f"its {CONFIDENCE:.0%} confidence interval (Student t over replicate-level values); "
         f"differences are from the reference, with a {CONFIDENCE:.0%} Welch interval "
-        "(unequal variances). `*` marks a difference whose interval excludes zero.",
+        "(unequal variances). Runs with the reference's seed and replicates also get the "
+        "paired difference (replicate by replicate, same random numbers) with its Student t "
+        "interval, which leaves out the luck both runs share. `*` marks a difference whose "
+        "interval excludes zero; n/a means the runs' seeds differ.",
         "",
     ]
     for _outcome, rows in table.groupby("outcome", sort=False):
         first = rows.iloc[0]
         lines += [f"## {first['label']} ({first['unit']})", ""]
-        lines += ["| scenario | replicates | mean (95% CI) | difference (95% CI) |"]
-        lines += ["|---|---:|---:|---:|"]
+        lines += [
+            "| scenario | replicates | mean (95% CI) | difference (95% CI) "
+            "| paired difference (95% CI) |"
+        ]
+        lines += ["|---|---:|---:|---:|---:|"]
         for i, row in enumerate(rows.itertuples()):
             level = _with_interval(row.mean, row.ci_low, row.ci_high)
-            diff = "reference" if i == 0 else _difference(row)
-            lines.append(f"| {row.scenario} | {row.replicates} | {level} | {diff} |")
+            diff = (
+                "reference" if i == 0 else _difference(row.diff, row.diff_ci_low, row.diff_ci_high)
+            )
+            paired = (
+                "reference"
+                if i == 0
+                else _difference(row.paired_diff, row.paired_ci_low, row.paired_ci_high)
+            )
+            lines.append(f"| {row.scenario} | {row.replicates} | {level} | {diff} | {paired} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -182,10 +184,9 @@ def _with_interval(value: float, low: float, high: float) -> str:
     return f"{_number(value)} ({_number(low)} to {_number(high)})"
 
 
-def _difference(row) -> str:
-    text = _with_interval(row.diff, row.diff_ci_low, row.diff_ci_high)
-    excludes_zero = row.diff_ci_low > 0 or row.diff_ci_high < 0
-    return f"{text} *" if excludes_zero else text
+def _difference(diff: float, low: float, high: float) -> str:
+    text = _with_interval(diff, low, high)
+    return f"{text} *" if low > 0 or high < 0 else text
 
 
 def compare(run_dirs: Sequence[str | os.PathLike], outdir: str | os.PathLike) -> list[Path]:

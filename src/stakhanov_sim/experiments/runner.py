@@ -50,11 +50,6 @@ def run_replicate(
     if bar is not None:
         bar.close()
     return model.results()
-    with tqdm(total=model.n_shifts, unit="shift", delay=PROGRESS_DELAY_S, leave=False) as bar:
-        while model.running:
-            model.step()
-            bar.update()
-    return model.results()
 
 
 def _run_indexed(args: tuple[Scenario, np.random.SeedSequence, int]) -> Results:

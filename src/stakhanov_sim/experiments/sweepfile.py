@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from stakhanov_sim.experiments.outcomes import OUTCOMES
+from stakhanov_sim.scenarios import fields
 from stakhanov_sim.scenarios.loading import ConfigError, load_scenario, read_yaml_mapping
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -132,35 +133,33 @@ def base_scenario(spec: SweepSpec, path: Path) -> Scenario:
 
 def check_key(dotted: str, path: Path) -> None:
     """Refuse a dotted key that is not a single parameter of the ``Scenario`` schema."""
-    model: type[BaseModel] = Scenario
     parts = dotted.split(".")
-    for depth, part in enumerate(parts):
-        fields = model.model_fields
-        if part not in fields:
-            close = difflib.get_close_matches(part, list(fields), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            where = ".".join(parts[:depth]) or "the top level"
-            raise ConfigError(
-                f"{path}: key '{dotted}': '{part}' is not a parameter of {where}{hint}; allowed: {', '.join(fields)}"
-            )
-        annotation = fields[part].annotation
-        is_group = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        if depth < len(parts) - 1 and not is_group:
+    found = list(fields.walk(parts))
+    for depth, (part, field, _) in enumerate(found):
+        group = fields.is_group(field.annotation)
+        if depth < len(parts) - 1 and not group:
             raise ConfigError(f"{path}: key '{dotted}': '{part}' is a parameter, not a group")
-        if depth == len(parts) - 1 and is_group:
+        if depth == len(parts) - 1 and group:
+            first = next(iter(fields.group_of(field.annotation).model_fields))
             raise ConfigError(
-                f"{path}: key '{dotted}' is a group of parameters; allowed: one of its keys, e.g. '{dotted}.{next(iter(annotation.model_fields))}'"
+                f"{path}: key '{dotted}' is a group of parameters; allowed: one of its keys, e.g. '{dotted}.{first}'"
             )
-        model = annotation if is_group else model
+    if len(found) < len(parts):
+        depth = len(found)
+        model = fields.group_of(found[-1][1].annotation) if found else Scenario
+        names = list(model.model_fields)
+        close = difflib.get_close_matches(parts[depth], names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        where = ".".join(parts[:depth]) or "the top level"
+        raise ConfigError(
+            f"{path}: key '{dotted}': '{parts[depth]}' is not a parameter of {where}{hint}; allowed: {', '.join(names)}"
+        )
 
 
 def is_integer(dotted: str) -> bool:
     """True when the scenario parameter takes whole numbers (sampled values are rounded)."""
-    model: type[BaseModel] = Scenario
-    *groups, leaf = dotted.split(".")
-    for part in groups:
-        model = model.model_fields[part].annotation
-    return model.model_fields[leaf].annotation is int
+    field = fields.field_at(dotted)
+    return field is not None and field.annotation is int
 
 
 def _explain(exc: ValidationError, path: Path) -> str:

@@ -3,8 +3,13 @@
 A mechanism written as NumPy expressions makes one pass over the slots per operation, and
 on a 10,000-miner mine a shift was ~300 such calls, most of them over a few hundred
 sections where the call costs more than the arithmetic (benchmarks/README.md). The hottest
-mechanisms keep their NumPy form for the rare and random parts (every draw still comes from
-``model.rng``, in the same order) and hand the arithmetic to a kernel compiled here.
+mechanisms keep their NumPy form for the rare and random parts (every draw comes from the
+mechanism's own stream, ``model.streams``) and hand the arithmetic to a kernel compiled here.
+
+A kernel takes its inputs as named records (NamedTuples of arrays or of parameters) where
+there are many, so a call names what it passes. Inside, it reads a record's arrays into
+local names once: reading an array from a record inside a loop costs a reference count
+each time (it made ``pay`` three times slower).
 
 Kernels are compiled on first use and cached on disk (``cache=True``), so only the first run
 on a machine pays for compilation. ``fastmath`` stays off: results must not depend on how

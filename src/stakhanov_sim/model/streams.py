@@ -7,6 +7,11 @@ every shift whatever the mine's state, two runs with the same seed use the same 
 numbers for the same decisions: a counterfactual differs from the history only where its
 change acts (common random numbers). A new mechanism adds a field here (at the end, so the
 other streams keep their numbers) and draws only from it.
+
+Where only a few slots need a number each shift (the angry, the vacant), drawing one per slot
+would cost more than the mechanism: the stream then gives one 64-bit key a shift, and
+``slot_uniform(key, slot)`` turns key and slot into the slot's number (SplitMix64, Steele et
+al. 2014), the same in any run with the same key, whichever slots ask.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+
+from stakhanov_sim.model.compiled import kernel
 
 
 class Streams(NamedTuple):
@@ -40,3 +47,18 @@ class Streams(NamedTuple):
     def spawn(cls, rng: np.random.Generator) -> Streams:
         """The run's streams, children of ``rng`` (same seed, same streams)."""
         return cls(*rng.spawn(len(cls._fields)))
+
+
+def shift_key(stream: np.random.Generator) -> np.uint64:
+    """This shift's key for ``slot_uniform`` (one draw from ``stream``)."""
+    return stream.integers(0, 2**64, dtype=np.uint64, endpoint=False)
+
+
+@kernel
+def slot_uniform(key, slot):
+    """A uniform number in [0, 1) for ``slot`` under ``key``: SplitMix64's output function."""
+    z = key + np.uint64(slot + 1) * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return np.float64(z >> np.uint64(11)) * (1.0 / 2.0**53)

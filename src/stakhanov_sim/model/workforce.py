@@ -37,6 +37,7 @@ class Workforce:
         sections: number of sections S; hewers, timbermen, haulers: slots per section.
         trade, section: each slot's trade code and section, fixed for the run.
         agent_id: the Mesa ``unique_id`` of the miner in each slot (-1 when vacant).
+        blocks: each trade's slots (first, last + 1) and the shape of its section view.
         The float, bool and int state arrays are named in ``FLOAT_STATE`` etc.
     """
 
@@ -58,7 +59,12 @@ class Workforce:
             [np.repeat(np.arange(self.sections, dtype=np.intp), c) for c in counts]
         )
         self.n_hewer_slots = self.sections * self.hewers
+        starts = np.cumsum([0, *counts]) * self.sections
+        self.blocks = tuple(  # each trade's first and last slot + 1, and its view's shape
+            (int(starts[t]), int(starts[t + 1]), (self.sections, counts[t])) for t in range(3)
+        )
         self.agent_id = np.full(self.size, -1, dtype=np.int64)
+        self._views: dict = {}  # by_section's views, made once (state arrays change in place)
         for name in FLOAT_STATE:
             setattr(self, name, np.zeros(self.size))
         for name in BOOL_STATE:
@@ -69,9 +75,11 @@ class Workforce:
 
     def by_section(self, values: np.ndarray, trade: int = HEWER) -> np.ndarray:
         """A ``(sections, slots)`` view of one trade's slice of a state array."""
-        per = (self.hewers, self.timbermen, self.haulers)[trade]
-        start = self.sections * sum((self.hewers, self.timbermen, self.haulers)[:trade])
-        return values[start : start + self.sections * per].reshape(self.sections, per)
+        view = self._views.get((id(values), trade))
+        if view is None or view.base is not values:  # (a new array can reuse a freed id)
+            start, stop, shape = self.blocks[trade]
+            view = self._views[id(values), trade] = values[start:stop].reshape(shape)
+        return view
 
     def hewer(self, values: np.ndarray) -> np.ndarray:
         """The hewers' slice (flat) of a state array."""

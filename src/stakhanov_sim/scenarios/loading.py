@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from stakhanov_sim.scenarios import fields
 from stakhanov_sim.scenarios.schema import Scenario
 
 EXTENDS = "extends"
@@ -285,7 +286,7 @@ def _allowed(err: dict[str, Any]) -> str:
 
 def _kind_of(annotation: Any, item: bool) -> str:
     """What a value of this annotation looks like in YAML, in words."""
-    item_model = _list_item_model(annotation)
+    item_model = fields.group_of(annotation) if fields.is_list(annotation) else None
     if item and item_model is not None:
         return f"a mapping with keys {', '.join(item_model.model_fields)}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -299,35 +300,12 @@ def _kind_of(annotation: Any, item: bool) -> str:
 
 def _field_for(loc: tuple[Any, ...]):
     """The pydantic field a validation error points at, or None."""
-    model: type[BaseModel] | None = Scenario
-    field = None
-    for part in loc:
-        if model is None or not isinstance(part, str) or part not in model.model_fields:
-            continue
-        field = model.model_fields[part]
-        ann = field.annotation
-        model = (
-            ann if isinstance(ann, type) and issubclass(ann, BaseModel) else _list_item_model(ann)
-        )
-    return field
-
-
-def _list_item_model(annotation: Any) -> type[BaseModel] | None:
-    for arg in getattr(annotation, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
+    found = list(fields.walk(loc))
+    return found[-1][1] if found else None
 
 
 def _did_you_mean(loc: tuple[Any, ...]) -> str:
-    model: type[BaseModel] | None = Scenario
-    for part in loc[:-1]:
-        if model is None or not isinstance(part, str) or part not in model.model_fields:
-            continue
-        ann = model.model_fields[part].annotation
-        model = (
-            ann if isinstance(ann, type) and issubclass(ann, BaseModel) else _list_item_model(ann)
-        )
+    model = fields.holder(loc)
     if model is None:
         return ""
     names = list(model.model_fields)

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from stakhanov_sim.scenarios import fields
 from stakhanov_sim.scenarios.schema import Scenario
 
 REGENERATE = "python -m stakhanov_sim.scenarios.paramdoc > docs/parameters.md"
@@ -33,20 +34,6 @@ scenario YAML file (nested as in `configs/history_1935_37.yaml`) or on the comma
 ...) listed in full in `docs/ODD.md`; "assumption" marks values the sources are silent on.
 """
 HEADER = "| Key | Meaning | Unit | Default | Allowed | Source |\n|---|---|---|---|---|---|"
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model a field holds, directly or as the items of a list."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
-
-
-def _is_list(annotation: Any) -> bool:
-    return typing.get_origin(annotation) is list
 
 
 def allowed_range(field: FieldInfo) -> str:
@@ -70,9 +57,9 @@ def _type_name(annotation: Any) -> str:
         return "`true` or `false`"
     if annotation is dt.date:
         return "ISO date (YYYY-MM-DD)"
-    if _is_list(annotation):
+    if fields.is_list(annotation):
         (item,) = typing.get_args(annotation) or (Any,)
-        nested = _nested_model(item)
+        nested = fields.group_of(item)
         inner = "items with the `[].` keys below" if nested else getattr(item, "__name__", item)
         return f"list of {inner}"
     if isinstance(annotation, types.UnionType):
@@ -104,20 +91,7 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:
-    """Every leaf parameter of ``model`` with its dotted key, depth first, in schema order.
-
-    Lists of groups (the pay bands, the policy events) are documented by their items' fields
-    under ``key[]``, and the list itself gets a row with its default.
-    """
-    for name, field in model.model_fields.items():
-        key = f"{prefix}{name}"
-        nested = _nested_model(field.annotation)
-        if nested is not None and not _is_list(field.annotation):
-            continue  # a group: its fields are listed under its section
-        yield key, field
-        if nested is not None:
-            yield from rows(nested, f"{key}[].")
+rows = fields.leaves  # every leaf parameter with its dotted key (``scenarios.fields``)
 
 
 def _row(key: str, field: FieldInfo) -> str:
@@ -138,8 +112,8 @@ def groups() -> Iterator[tuple[str, str, type[BaseModel]]]:
     """The scenario's top-level groups: title, key prefix and model (top-level keys first)."""
     yield "Scenario", "", Scenario
     for name, field in Scenario.model_fields.items():
-        nested = _nested_model(field.annotation)
-        if nested is not None and not _is_list(field.annotation):
+        nested = fields.group_of(field.annotation)
+        if nested is not None and not fields.is_list(field.annotation):
             yield f"`{name}`", f"{name}.", nested
 
 

@@ -1146,7 +1146,7 @@ class Scenario(Section):
     seed: int = param(
         1935,
         "integer",
-        "Seed of the single random stream that drives a run",
+        "Seed from which each mechanism's random stream is spawned (model/streams.py)",
         "design",
         ge=0,
         le=2**63 - 1,

@@ -66,19 +66,29 @@ def norm_equivalents(fulfilment, edges, multipliers):
 
 
 @kernel
-def _pay(fulfilment, norm_tons, rate, p, hewers_in, hewer_wage, timbermen_in, timber_wage, haulers_in, hauler_wage):  # fmt: skip
+def _pay(
+    fulfilment,
+    norm_tons,
+    rate,
+    p,
+    hewers_in,
+    hewer_wage,
+    timbermen_in,
+    timber_wage,
+    haulers_in,
+    hauler_wage,
+):
     """Hewers by the piece; timbermen and haulers by time or by share; vacant slots nothing.
 
     Views are ``(sections, slots)``. Under the share rule a support worker gets
     ``support_share`` of the mean wage of his section's employed hewers.
     """
     sections, hewers = fulfilment.shape
+    edges, multipliers = p.edges, p.multipliers  # a record's arrays, read once (see compiled)
     for s in range(sections):
         total, working = 0.0, 0
         for j in range(hewers):
-            wage = (
-                norm_equivalents(fulfilment[s, j], p.edges, p.multipliers) * norm_tons[s] * rate[s]
-            )
+            wage = norm_equivalents(fulfilment[s, j], edges, multipliers) * norm_tons[s] * rate[s]
             hewer_wage[s, j] = wage if hewers_in[s, j] else 0.0
             total += wage
             working += hewers_in[s, j]

@@ -95,19 +95,22 @@ def _titles(h, attempts, campaign_on, shift, p):
     average falls below the keep threshold loses it. Returns the new and the lost slots,
     and the new titles per section.
     """
-    sections, hewers = h.ema.shape
+    ema, ema_output, fulfilment, output = h.ema, h.ema_output, h.fulfilment, h.output
+    stakhanovite, employed, adopted = h.stakhanovite, h.employed, h.adopted
+    title_since, earnings = h.title_since, h.earnings  # arrays into locals (see production)
+    sections, hewers = ema.shape
     earned = np.zeros((sections, hewers), dtype=np.bool_)
     for s in range(sections):
         for j in range(hewers):
-            h.ema[s, j] += p.alpha * (h.fulfilment[s, j] - h.ema[s, j])
-            h.ema_output[s, j] += p.alpha * (h.output[s, j] - h.ema_output[s, j])
+            ema[s, j] += p.alpha * (fulfilment[s, j] - ema[s, j])
+            ema_output[s, j] += p.alpha * (output[s, j] - ema_output[s, j])
             earned[s, j] = (
-                h.employed[s, j] and h.adopted[s, j] and h.ema[s, j] >= p.title_threshold
+                employed[s, j] and adopted[s, j] and ema[s, j] >= p.title_threshold
                 and campaign_on
             )  # fmt: skip
     for k in attempts:
         s, j = k // hewers, k % hewers
-        if h.fulfilment[s, j] >= p.title_threshold:
+        if fulfilment[s, j] >= p.title_threshold:
             earned[s, j] = True
     new, lost = (
         np.empty(sections * hewers, dtype=np.intp),
@@ -117,9 +120,9 @@ def _titles(h, attempts, campaign_on, shift, p):
     n_new = n_lost = 0
     for s in range(sections):
         for j in range(hewers):
-            if h.stakhanovite[s, j]:
-                if h.ema[s, j] < p.keep_threshold:
-                    h.stakhanovite[s, j] = False
+            if stakhanovite[s, j]:
+                if ema[s, j] < p.keep_threshold:
+                    stakhanovite[s, j] = False
                     lost[n_lost] = s * hewers + j
                     n_lost += 1
             elif earned[s, j]:
@@ -127,9 +130,9 @@ def _titles(h, attempts, campaign_on, shift, p):
                 n_new += 1
     for i in range(n_new):  # confer after withdrawing, as a title earned is a title kept
         s, j = new[i] // hewers, new[i] % hewers
-        h.stakhanovite[s, j] = h.adopted[s, j] = True
-        h.title_since[s, j] = shift
-        h.earnings[s, j] += p.bonus
+        stakhanovite[s, j] = adopted[s, j] = True
+        title_since[s, j] = shift
+        earnings[s, j] += p.bonus
         per_section[s] += 1
     return new[:n_new], lost[:n_lost], per_section
 
@@ -158,7 +161,9 @@ def spread_methods(
 
 
 @kernel
-def _adopt(adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity):  # fmt: skip
+def _adopt(
+    adopted, employed, eager, adopters, inverse_degree, draw, intensity, broadcast, publicity
+):
     """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
 
     The pull grows with the share of his workmates who have (``adopters`` x 1 / degree).

@@ -126,12 +126,11 @@ def _put_forward(asked, broken, refusing, staged, hewers):
 @kernel
 def _fittest(s, hewers):
     """The section's first hewer (column) with the highest skill x eagerness x freshness."""
+    skill, eager, fatigue = hewers.skill[s], hewers.eager[s], hewers.fatigue[s]
+    harm, employed = hewers.harm[s], hewers.employed[s]  # rows into locals (see production)
     best, best_score = 0, -np.inf
-    for j in range(hewers.skill.shape[1]):
-        score = (
-            hewers.skill[s, j] * hewers.eager[s, j] * (1 - hewers.fatigue[s, j])
-            * (1 - hewers.harm[s, j]) * hewers.employed[s, j]
-        )  # fmt: skip
+    for j in range(skill.size):
+        score = skill[j] * eager[j] * (1 - fatigue[j]) * (1 - harm[j]) * employed[j]
         if score > best_score:
             best, best_score = j, score
     return best, best_score
@@ -196,7 +195,9 @@ def assign_helpers(
 
 
 @kernel
-def _assign_helpers(employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted):  # fmt: skip
+def _assign_helpers(
+    employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted
+):
     """Per section: the record's timbermen, the favoured hewers', what is left for the rest.
 
     Arrays are ``(sections, slots)`` views; ``attempt_col`` is each section's attempt column

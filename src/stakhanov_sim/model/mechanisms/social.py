@@ -24,6 +24,7 @@ from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.streams import shift_key, slot_uniform
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -69,6 +70,43 @@ def params(s: Scenario) -> Params:
     )
 
 
+class Miners(NamedTuple):
+    """Every slot's arrays that resentment and sanctions read or change."""
+
+    resentment: np.ndarray
+    employed: np.ndarray
+    stakhanovite: np.ndarray
+    wage: np.ndarray
+    section: np.ndarray
+    harm: np.ndarray
+    sanctioned: np.ndarray
+    times_abused: np.ndarray
+    eager: np.ndarray
+
+
+def miners(w: Workforce) -> Miners:
+    return Miners(
+        w.resentment, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.harm,
+        w.sanctioned, w.times_abused, w.eager,
+    )  # fmt: skip
+
+
+class HewersAtWork(NamedTuple):
+    """The hewers' (flat) arrays of this shift's work that they may resent."""
+
+    support: np.ndarray
+    supply_factor: np.ndarray
+    fulfilment: np.ndarray
+
+
+class HewersAtFace(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views that make a man a rate-buster."""
+
+    employed: np.ndarray
+    stakhanovite: np.ndarray
+    fulfilment: np.ndarray
+
+
 class Sanctions(NamedTuple):
     """This shift's sanctions."""
 
@@ -92,24 +130,25 @@ def update_resentment(
         new_titles: titles conferred in each section this shift.
         norm_raise: the share norms were raised by before this shift (0 on most shifts).
     """
+    hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
+    base_wage = sections.norm_tons * sections.piece_rate
+    _add_grievances(miners(w), hewers, base_wage, new_titles, norm_raise * p.norm_raise_gain, p)
     r = w.resentment
-    _add_grievances(
-        r, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.n_hewer_slots,
-        w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment),
-        sections.norm_tons * sections.piece_rate, new_titles, norm_raise * p.norm_raise_gain, p,
-    )  # fmt: skip
     _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
 
 
 @kernel
-def _add_grievances(r, employed, stakhanovite, wage, section, n_hewers, support, supply_factor, fulfilment, base_wage, new_titles, norm_raise, p):  # fmt: skip
+def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
     """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
 
     Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
-    base norm wages (0..1); privilege is workmates' new titles; hewers (the first
-    ``n_hewers`` slots) also resent the timbermen and supplies they lost to the favoured,
-    and failing the norm.
+    base norm wages (0..1); privilege is workmates' new titles; hewers (the first slots)
+    also resent the timbermen and supplies they lost to the favoured, and failing the norm.
     """
+    r, employed, stakhanovite = miners.resentment, miners.employed, miners.stakhanovite
+    wage, section = miners.wage, miners.section  # a record's arrays into locals (production)
+    support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
+    n_hewers = fulfilment.size
     sections = base_wage.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
     for k in range(n_hewers):  # the title is a hewer's
@@ -144,17 +183,15 @@ def _spread_and_fade(r, workmates, employed, contagion, decay):
 def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> Sanctions:
     """Resentful miners abuse rate-busters of their own section; victims are harmed.
 
-    One uniform draw per slot every shift decides whether its miner sanctions; the same
-    number, rescaled, picks his victim and whether he uses violence. So the stream's use
-    does not depend on how many are angry, and a counterfactual run keeps step with it.
+    Each slot has one uniform number a shift (``streams.slot_uniform``) that decides whether
+    its miner sanctions; the same number, rescaled, picks his victim and whether he uses
+    violence. So the stream's use does not depend on how many are angry, and a
+    counterfactual run keeps step with it.
     """
-    draw = stream.random(w.size)
+    key = shift_key(stream)
     by = w.by_section
-    busters = by(w.employed) & (by(w.stakhanovite) | (by(w.fulfilment) >= p.rate_buster_fulfilment))
-    perpetrators, victims, violent, on_stakhanovites = _sanction(
-        draw, w.harm, w.sanctioned, w.employed, w.stakhanovite, w.resentment, w.section,
-        busters, w.times_abused, w.eager, p,
-    )  # fmt: skip
+    hewers = HewersAtFace(by(w.employed), by(w.stakhanovite), by(w.fulfilment))
+    perpetrators, victims, violent, on_stakhanovites = _sanction(key, miners(w), hewers, p)
     if victims.size:
         details = np.where(violent, "violence", "verbal abuse")
         log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
@@ -213,42 +250,46 @@ def _supervisors(draw, refusing, stakhanovites, rate, violence_share):
 
 
 @kernel
-def _sanction(draw, harm, sanctioned, employed, stakhanovite, resentment, section, busters, times_abused, eager, p):  # fmt: skip
+def _sanction(key, miners, hewers, p):
     """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
 
-    A miner above the threshold sanctions when ``draw < chance``; then ``draw / chance`` is
+    A miner above the threshold sanctions when his ``draw < chance``; then ``draw / chance`` is
     again uniform, and its integer and fractional parts of ``x busters`` pick the victim
-    among his section's rate-busters and decide on violence. Returns perpetrators, victims
+    among his section's rate-busters (employed Stakhanovites, or hewers at or above
+    ``rate_buster_fulfilment``) and decide on violence. Returns perpetrators, victims
     (hewer slots), whether each act was violent, and how many victims held the title.
     """
-    hewers = busters.shape[1]
-    count = np.zeros(busters.shape[0], dtype=np.int64)
-    for s in range(busters.shape[0]):
-        for j in range(hewers):
-            count[s] += busters[s, j]
-    perpetrators = np.empty(draw.size, dtype=np.intp)
-    victims = np.empty(draw.size, dtype=np.intp)
-    violent = np.empty(draw.size, dtype=np.bool_)
+    harm, sanctioned, employed = miners.harm, miners.sanctioned, miners.employed
+    stakhanovite, resentment, section = miners.stakhanovite, miners.resentment, miners.section
+    times_abused, eager = miners.times_abused, miners.eager  # arrays into locals (production)
+    sections, n_hewers = hewers.fulfilment.shape
+    busters = np.zeros((sections, n_hewers), dtype=np.bool_)
+    count = np.full(sections, -1)  # each section's rate-busters, counted when first needed
+    perpetrators = np.empty(harm.size, dtype=np.intp)
+    victims = np.empty(harm.size, dtype=np.intp)
+    violent = np.empty(harm.size, dtype=np.bool_)
     for k in range(harm.size):
         harm[k] *= 1 - p.recovery
         sanctioned[k] = False
     n = on_stakhanovites = 0
     span = max(1 - p.threshold, 1e-9)
-    for k in range(draw.size):
+    for k in range(harm.size):
         if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
             continue
         s = section[k]
+        if count[s] < 0:
+            count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
         chance = p.rate * (resentment[k] - p.threshold) / span
-        if count[s] == 0 or not draw[k] < chance:
+        draw = slot_uniform(key, k)
+        if count[s] == 0 or not draw < chance:
             continue
-        scaled = draw[k] / chance * count[s]
+        scaled = draw / chance * count[s]
         pick = min(int(scaled), count[s] - 1)
         j = 0
         while not busters[s, j] or pick > 0:
             pick -= busters[s, j]
             j += 1
-        victim = s * hewers + j
-        perpetrators[n], victims[n] = k, victim
+        perpetrators[n], victims[n] = k, s * n_hewers + j  # the hewer slot of (s, j)
         violent[n] = scaled - int(scaled) < p.violence_share
         n += 1
     for i in range(n):
@@ -262,3 +303,18 @@ def _sanction(draw, harm, sanctioned, employed, stakhanovite, resentment, sectio
     for i in range(n):
         harm[victims[i]] = min(max(harm[victims[i]], 0.0), 1.0)
     return perpetrators[:n], victims[:n], violent[:n], on_stakhanovites
+
+
+@kernel
+def _find_busters(s, hewers, fulfilment_bar, busters):
+    """Mark section ``s``'s rate-busters in ``busters`` (its row); how many."""
+    employed, stakhanovite, fulfilment = (
+        hewers.employed[s],
+        hewers.stakhanovite[s],
+        hewers.fulfilment[s],
+    )
+    count = 0
+    for j in range(busters.size):
+        busters[j] = employed[j] and (stakhanovite[j] or fulfilment[j] >= fulfilment_bar)
+        count += busters[j]
+    return count

@@ -43,6 +43,23 @@ def params(s: Scenario) -> Params:
     )
 
 
+class Noise(NamedTuple):
+    """This shift's luck of the deliveries (lognormal, mean 1)."""
+
+    timber: np.ndarray  # per mine
+    air: np.ndarray  # per mine
+    wagons: float  # for the basin
+
+
+class Allocation(NamedTuple):
+    """Arrays ``_allocate`` fills in."""
+
+    factor: np.ndarray  # (sections, hewers)
+    section_shortfall: np.ndarray
+    delivered: np.ndarray  # per kind
+    allocated: np.ndarray  # per kind
+
+
 class Supplies(NamedTuple):
     """This shift's deliveries and who got them."""
 
@@ -67,29 +84,29 @@ def allocate(
             are needed per ton).
     """
     sigma = p.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
-    noise = np.exp(sigma * stream.standard_normal(2 * p.mines + 1) - sigma**2 / 2)
-    factor = np.empty((w.sections, w.hewers))
-    section_shortfall = np.empty(w.sections)
-    delivered, allocated = np.zeros(len(KINDS)), np.zeros(len(KINDS))
+    luck = np.exp(sigma * stream.standard_normal(2 * p.mines + 1) - sigma**2 / 2)
+    noise = Noise(timber=luck[: p.mines], air=luck[p.mines : -1], wagons=float(luck[-1]))
+    out = Allocation(
+        factor=np.empty((w.sections, w.hewers)),
+        section_shortfall=np.empty(w.sections),
+        delivered=np.zeros(len(KINDS)),
+        allocated=np.zeros(len(KINDS)),
+    )
     shortfall = _allocate(
-        need, w.by_section(w.special), p.sections_per_mine, p.levels, sections.baseline_need,
-        noise[: p.mines], noise[p.mines : -1], noise[-1], w.by_section(w.employed, HAULER),
-        p.special_first, factor, section_shortfall, delivered, allocated,
+        need, w.by_section(w.special), w.by_section(w.employed, HAULER), sections.baseline_need,
+        noise, p, out,
     )  # fmt: skip
     return Supplies(
-        factor,
-        section_shortfall,
+        out.factor,
+        out.section_shortfall,
         shortfall,
-        dict(zip(KINDS, delivered.tolist(), strict=True)),
-        dict(zip(KINDS, allocated.tolist(), strict=True)),
+        dict(zip(KINDS, out.delivered.tolist(), strict=True)),
+        dict(zip(KINDS, out.allocated.tolist(), strict=True)),
     )
 
 
 @kernel
-def _allocate(
-    need, special, sections_per_mine, levels, baseline_need, timber_noise, air_noise,
-    wagon_noise, haulers, special_first, factor, section_shortfall, delivered, allocated,
-):  # fmt: skip
+def _allocate(need, special, haulers, baseline_need, noise, p, out):
     """Each section's deliveries, shares and shortfall, in one pass (see ``allocate``).
 
     Timber and air come to each mine (``level`` x its sections' ordinary need x the mine's
@@ -98,6 +115,9 @@ def _allocate(
     first (when ``special_first``), then the others pro rata; the scarcest supply decides.
     """
     sections, hewers = need.shape
+    levels, timber_noise, air_noise = p.levels, noise.timber, noise.air  # arrays into locals
+    factor, section_shortfall = out.factor, out.section_shortfall
+    delivered, allocated = out.delivered, out.allocated
     need_special, need_other = np.zeros(sections), np.zeros(sections)
     section_need = np.zeros(sections)
     for s in range(sections):
@@ -107,10 +127,10 @@ def _allocate(
                 need_special[s] += need[s, j]
         need_other[s] = section_need[s] - need_special[s]
     total_need = section_need.sum()
-    basin = levels[2] * baseline_need.sum() * wagon_noise
+    basin = levels[2] * baseline_need.sum() * noise.wagons
     served_total = 0.0
     for s in range(sections):
-        mine = s // sections_per_mine
+        mine = s // p.sections_per_mine
         worst_special = worst_other = 1.0
         for kind in range(3):
             if kind == 0:
@@ -123,7 +143,7 @@ def _allocate(
                 if haulers.shape[1]:
                     crew = haulers[s].sum() / haulers.shape[1]
                 capacity = basin * share * crew
-            if special_first:
+            if p.special_first:
                 f_special = _share(capacity, need_special[s])
                 f_other = _share(capacity - f_special * need_special[s], need_other[s])
             else:

@@ -8,7 +8,7 @@ recruits from the countryside, who are less skilled and start without grievances
 grow into their full skill on the job.
 
 Hands on the slots that fall vacant and the slots to be filled; the model moves the Mesa
-agents, and ``workforce.hire`` draws the recruits.
+agents and draws the recruits (``MineModel.hire_into``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.streams import shift_key, slot_uniform
 from stakhanov_sim.model.workforce import HEWER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -98,19 +99,19 @@ def _leavers(draw, employed, resentment, sanctioned, remembered, expected, p):
 def vacancies_filled(stream: np.random.Generator, w: Workforce, p: Params) -> np.ndarray:
     """The vacant slots the mine fills this shift (``social.hire_rate`` of them).
 
-    One uniform draw per slot, as for quits, so the choice keeps step across runs.
+    Each vacant slot has its own uniform number a shift (``streams.slot_uniform``), so the
+    choice keeps step across runs however many slots are vacant.
     """
-    draw = stream.random(w.size)
-    return _filled(draw, w.employed, p.hire_rate)
+    return _filled(shift_key(stream), w.employed, p.hire_rate)
 
 
 @kernel
-def _filled(draw, employed, hire_rate):
-    """The vacant slots, in order, whose draw falls under the hire rate."""
+def _filled(key, employed, hire_rate):
+    """The vacant slots, in order, whose number falls under the hire rate."""
     filled = np.empty(employed.size, dtype=np.intp)
     n = 0
     for k in range(employed.size):
-        if not employed[k] and draw[k] < hire_rate:
+        if not employed[k] and slot_uniform(key, k) < hire_rate:
             filled[n] = k
             n += 1
     return filled[:n]
