@@ -22,6 +22,9 @@ from stakhanov_sim.scenarios import paramdoc
 NOT_BEHAVIOUR = {
     "stakhanov_sim.model.workforce": {"HEWER", "TIMBERMAN", "HAULER"},  # codes of ``trade``
     "stakhanov_sim.model.mechanisms.policy": {"BEFORE_SHIFT"},  # events run between steps
+    "stakhanov_sim.model.mine": {"DAYS_A_YEAR"},  # the calendar's, for years since the start
+    "stakhanov_sim.model.staff": {"LONG_AGO"},  # the first holders' appointment: a sentinel
+    "stakhanov_sim.model.mechanisms.accidents": {"PER_THOUSAND"},  # the source's unit
 }
 FORMER_CONSTANTS = [
     "social.contagion", "social.violence_harm", "equipment.broken_priority",

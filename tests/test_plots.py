@@ -74,6 +74,16 @@ def _replicate(replicate, dates, rng) -> pd.DataFrame:
             "accusations": rng.poisson(0.05 * campaign),
             "staff_replaced": rng.poisson(0.03 * campaign),
             "quits": rng.poisson(1.0, n),
+            "share_new_methods": 0.8 * campaign,
+            "mean_wage_hewer": 21 + 4 * campaign + noise,
+            "mean_wage_ordinary_hewer": 20 + noise,
+            "reported_output_tons": 620 + 90 * campaign + 40 * noise,
+            "accidents": rng.poisson(0.05, n),
+            "fatal_accidents": rng.poisson(0.003, n),
+            "arrests": rng.poisson(0.01 * campaign),
+            "accusations_from_above": rng.poisson(0.03 * campaign),
+            "accusations_after_accidents": rng.poisson(0.01 * campaign),
+            "accusations_from_below": rng.poisson(0.01 * campaign),
         }
     )
 

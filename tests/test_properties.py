@@ -101,7 +101,10 @@ def test_shares_stay_in_0_1_and_nothing_is_negative_or_undefined(scenario):
     numbers = table.drop(columns=["date"]).select_dtypes("number")
     assert (numbers.fillna(0) >= 0).all().all(), numbers.min()[numbers.min() < 0]
     undefined = {c for c in numbers if numbers[c].isna().any()}
-    assert undefined <= {"mean_wage_stakhanovite", "mean_wage_other"}
+    assert undefined <= {
+        "mean_wage_stakhanovite", "mean_wage_other", "mean_wage_ordinary_hewer",
+        "mean_wage_hewer", "share_new_methods",
+    }  # fmt: skip
     no_stakhanovites = table["n_stakhanovites"] == 0
     assert table["mean_wage_stakhanovite"].isna().eq(no_stakhanovites).all()
     everyone_titled = table["n_stakhanovites"] == table["headcount"]
@@ -143,10 +146,11 @@ def test_supplies_allocated_never_exceed_supplies_delivered(scenario):
 
 @EXAMPLES
 @given(scenarios())
-def test_headcount_balances_hires_and_quits(scenario):
+def test_headcount_balances_hires_quits_deaths_and_arrests(scenario):
     model, table = run_checking(scenario)
     start = model.workforce.size  # every job slot is filled on the first day
-    balance = start + table["hires"].cumsum() - table["quits"].cumsum()
+    left = table["quits"] + table["fatal_accidents"] + table["arrests"]
+    balance = start + table["hires"].cumsum() - left.cumsum()
     assert (balance == table["headcount"]).all()
     assert (table["headcount"] <= start).all()
     assert table["headcount"].iloc[-1] == int(model.workforce.employed.sum())

@@ -152,8 +152,9 @@ def test_without_the_revision_the_norm_never_moves(short_run):
 
 
 def test_a_steep_revision_raises_norms_by_its_fixed_share(short_run):
-    norm = short_run("steep_norm_revision.yaml").model["norm_tons"]
-    assert norm.iloc[-1] / norm.iloc[0] == pytest.approx(1.4)
+    model = short_run("steep_norm_revision.yaml").model
+    assert model["norm_raise"].max() == pytest.approx(0.4)
+    assert model["norm_tons"].max() / model["norm_tons"].iloc[0] > 1.35  # slack comes back slowly
 
 
 def test_records_without_special_conditions_stay_far_below_stakhanovs(short_run):

@@ -120,6 +120,16 @@ class MineModel(mesa.Model):
         today, tomorrow = self.dates[n], self.dates[min(n + 1, self.n_shifts - 1)]
         years = (today - self.dates[0]).days / DAYS_A_YEAR
 
+        # 0. Between shifts, the norms are bargained over: resentful sections win back slack,
+        #    and the trust, reviewing the wage fund with the plan, takes some back.
+        bargain.win_back_slack(
+            sections.norm_tons, sections.revised_norm, sections.old_norm,
+            w.by_section(w.resentment).mean(axis=1), p.bargain,
+        )  # fmt: skip
+        bargain.watch_the_fund(
+            campaign, sections, float(w.wage_rubles.sum()), self.pre_campaign_bill, years, n,
+            p.bargain, log,
+        )  # fmt: skip
         # 1. Foremen put hewers forward for records and favour their Stakhanovites; those who
         #    work the new way without special conditions divide the labour with the timbermen.
         attempts = records.put_forward(rng.records, w, sections, foremen, campaign, p.records)
@@ -164,10 +174,6 @@ class MineModel(mesa.Model):
         social.update_resentment(
             w, sections, self.network, supplies.factor, new_titles, campaign.norm_raise, p.social
         )
-        bargain.win_back_slack(
-            sections.norm_tons, sections.revised_norm, sections.old_norm,
-            w.by_section(w.resentment).mean(axis=1), p.bargain,
-        )  # fmt: skip
         sanctions = social.sanction(rng.social, w, p.social, log)
         by_supervisors = social.supervisors_sanction(
             rng.supervisors, w, foremen.refusing, p.social, log
@@ -216,10 +222,6 @@ class MineModel(mesa.Model):
         above_removed = self._remove(
             blame.from_the_plan(review.accused_foremen, review.accused_engineers, review.shortfall)
         )
-        bargain.watch_the_fund(
-            campaign, sections, float(w.wage_rubles.sum()), self.pre_campaign_bill, years, n,
-            p.bargain, log,
-        )  # fmt: skip
         # 7. Observation.
         self._observe(
             observation.Shift(

@@ -238,7 +238,7 @@ class Records(Section):
         le=1,
     )
     special_conditions_multiplier: float = param(
-        6.0,
+        5.7,
         "x output",
         "Output multiplier of a record shift with full special conditions (two timbermen behind him, prepared and lit face, checked picks and air, organised haulage)",
         "calibrated: Stakhanov 102 t against a 7 t norm (about 14 norms)",
@@ -757,7 +757,7 @@ class Management(Section):
     plan_ratchet: float = param(
         0.2,
         "share over last year's output",
-        "A new year's plan is at least last year's reported output raised by this share (the ratchet on the plan: records invited higher targets from above)",
+        "A new year's plan is at least last year's reported output raised by this share (the ratchet on the plan: records invited higher targets from above); 0 switches the ratchet off",
         "USSR coal plan for 1937 near 152 Mt against 126.8 Mt cut in 1936 (+20%; unconfirmed figures, docs/sources.md); Berliner 1957",
         ge=0,
         le=5,

@@ -70,13 +70,16 @@ def watch_the_fund(
     p: Params,
     log: EventLog,
 ) -> float:
-    """Add the shift's wage bill to the period's; at a review, tighten norms if overspent.
+    """Before shift ``shift``: book the last shift's wage bill (``wage_bill``) against its
+    fund; at a review (every plan period), tighten norms if the period overspent.
 
     Returns the share by which the trust raised the mean norm (0 on most shifts).
     """
+    if shift == 0:  # nobody has been paid yet
+        return 0.0
     campaign.period_bill += wage_bill
     campaign.period_fund += planned_fund(pre_campaign_bill, years, p)
-    if (shift + 1) % p.review_shifts:
+    if shift % p.review_shifts:
         return 0.0
     over = overspent(campaign.period_bill, campaign.period_fund, p)
     campaign.period_bill = campaign.period_fund = 0.0

@@ -133,6 +133,8 @@ def plan_tons(
     and at least last year's reported output raised by the ratchet."""
     years = today.year - first_day.year
     scheduled = p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
+    if p.plan_ratchet <= 0:  # no ratchet: the plan follows its schedule
+        return scheduled
     return max(scheduled, (1 + p.plan_ratchet) * last_year_reported)
 
 
