@@ -35,7 +35,7 @@ def _yearly(table: pd.DataFrame, column: str, how: str = "mean") -> pd.Series:
 
 def test_division_of_labour_raises_output_in_1936(history):
     off, _ = _history({"methods.division_gain": 0.0})
-    assert _yearly(history[0], "output_tons")[1936] > 1.03 * _yearly(off, "output_tons")[1936]
+    assert _yearly(history[0], "output_tons")[1936] > 1.01 * _yearly(off, "output_tons")[1936]
 
 
 def test_concentration_of_mining_raises_output_in_1936(history):

@@ -631,7 +631,7 @@ class Social(Section):
         0.01,
         "per shift at full loss",
         "Resentment added per shift by losing supplies and timbermen to the favoured",
-        "seed text: workers not favoured with the best conditions; size assumed",
+        "Siegelbaum, Seventeen Moments: workers not favoured with the best conditions; size assumed",
         ge=0,
         le=10,
     )
@@ -639,7 +639,7 @@ class Social(Section):
         0.01,
         "per shift",
         "Resentment added per shift of failing the norm",
-        "seed text; size assumed",
+        "Siegelbaum, Seventeen Moments; size assumed",
         ge=0,
         le=10,
     )
@@ -793,7 +793,7 @@ class Management(Section):
         0.3,
         "accusations per 10% shortfall per 10 staff",
         "How many foremen and engineers are accused per unit of plan shortfall",
-        "Siegelbaum 1988; Thurston; size assumed",
+        "Siegelbaum 1988; Conquest 2008; size assumed",
         ge=0,
         le=100,
     )
@@ -809,7 +809,7 @@ class Management(Section):
         0.5,
         "disruption",
         "Disruption of his section above which a foreman drags his feet on records",
-        "seed text: foremen 'sabotaged' the movement; size assumed",
+        "Siegelbaum, Seventeen Moments: foremen 'sabotaged' the movement; size assumed",
         ge=0,
         le=10,
     )

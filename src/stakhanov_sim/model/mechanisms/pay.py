@@ -3,7 +3,7 @@
 Output above the norm was paid at rising rates: under a schedule used at Metrostroi in 1933,
 output at 100-110% of the norm was paid +25%, 110-125% +50%, and above 125% +100% (Neutatz;
 about 70% of workers were on piece rates by 1933). So Stakhanovites' earnings reached
-"dizzying heights" (seed text) while a norm revision, with its cut in the rate per ton,
+"dizzying heights" (Siegelbaum, *Seventeen Moments*) while a norm revision, with its cut in the rate per ton,
 made everyone else "produce more to earn the same". Timbermen and haulers were paid a time
 rate or a share of their hewers' earnings; both existed, so it is a lever.
 

@@ -2,7 +2,7 @@
 
 Even before the norm revision of early 1936, workers who had not been favoured with the
 best conditions and struggled to meet their norms "expressed resentment of Stakhanovites by
-verbally and even physically abusing them" (seed text); in December 1935 a Stakhanovite
+verbally and even physically abusing them" (Siegelbaum, *Seventeen Moments*); in December 1935 a Stakhanovite
 was murdered at a Stalino mine (TIME, 16 Dec 1935). Resentment here rises with relative
 deprivation (the pay gap to the section's Stakhanovites; Epstein 2002), with losing
 timbermen and supplies to the favoured, with failing the norm, with workmates' new titles
