@@ -157,11 +157,13 @@ class MineModel(mesa.Model):
         # 7. Observation.
         self._observe(
             observation.Shift(
-                n, output.tons, plan, supplies, records_set, sanctions, sabotage, removed,
-                leavers.size, recruits.size, campaign.norm_raise,
+                number=n, output_tons=output.tons, plan_tons=plan, supplies=supplies,
+                records_set=records_set, sanctions=sanctions, sabotage_acts=sabotage,
+                accusations=removed, quits=leavers.size, hires=recruits.size,
+                norm_raise=campaign.norm_raise,
             )
         )  # fmt: skip
-        campaign.norm_raise = 0.0  # a revision's raise is felt on the shift after it only
+        campaign.norm_raise = 0.0  # a revision's raise weighs on the one shift that follows it
 
     def _observe(self, shift: observation.Shift) -> None:
         self.running = shift.number + 1 < self.n_shifts
