@@ -225,18 +225,22 @@ class MineModel(mesa.Model):
         # 7. Observation.
         self._observe(
             observation.Shift(
-                n, output.tons, plan, supplies,
-                records_set, sanctions._replace(
-                    count=sanctions.count + by_supervisors.count,
-                    on_stakhanovites=sanctions.on_stakhanovites + by_supervisors.on_stakhanovites,
+                number=n, output_tons=output.tons, plan_tons=plan, supplies=supplies,
+                records_set=records_set,
+                sanctions=social.Sanctions(
+                    sanctions.count + by_supervisors.count,
+                    sanctions.on_stakhanovites + by_supervisors.on_stakhanovites,
                 ),
-                sabotage, above_removed + after_accidents_removed + below_removed,
-                leavers.size, recruits.size, campaign.norm_raise, reported, hurt.count,
-                hurt.killed.size, arrested.size, above_removed, after_accidents_removed,
-                below_removed,
+                sabotage_acts=sabotage,
+                accusations=above_removed + after_accidents_removed + below_removed,
+                quits=leavers.size, hires=recruits.size, norm_raise=campaign.norm_raise,
+                reported_tons=reported, accidents=hurt.count,
+                fatal_accidents=hurt.killed.size, arrests=arrested.size,
+                accused_above=above_removed, accused_after_accidents=after_accidents_removed,
+                accused_below=below_removed,
             )
         )  # fmt: skip
-        campaign.norm_raise = 0.0  # a revision's raise is felt on the shift after it only
+        campaign.norm_raise = 0.0  # a revision's raise weighs on the one shift that follows it
 
     def _remove(self, accused: blame.Accused) -> int:
         """Remove the accused from their posts (the period's charge); how many."""

@@ -51,7 +51,7 @@ class Streams(NamedTuple):
 
 def shift_key(stream: np.random.Generator) -> np.uint64:
     """This shift's key for ``slot_uniform`` (one draw from ``stream``)."""
-    return stream.integers(0, 2**64, dtype=np.uint64, endpoint=False)
+    return np.uint64(stream.bit_generator.random_raw())
 
 
 @kernel

@@ -268,12 +268,11 @@ def _sanction(key, miners, hewers, p):
     perpetrators = np.empty(harm.size, dtype=np.intp)
     victims = np.empty(harm.size, dtype=np.intp)
     violent = np.empty(harm.size, dtype=np.bool_)
-    for k in range(harm.size):
-        harm[k] *= 1 - p.recovery
-        sanctioned[k] = False
     n = on_stakhanovites = 0
     span = max(1 - p.threshold, 1e-9)
     for k in range(harm.size):
+        harm[k] *= 1 - p.recovery
+        sanctioned[k] = False  # (victims are harmed after this pass)
         if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
             continue
         s = section[k]
