@@ -117,6 +117,9 @@ class MineModel(mesa.Model):
     # ----------------------------------------------------------------- the shift
     def step(self) -> None:
         """Work one shift (DESIGN.md, "Process overview"); policy events ran just before."""
+        if self.steps > self.n_shifts:  # past the last shift (an app asked for more): no-op
+            self.running = False
+            return
         self.shift = self.steps - 1
         records.put_forward(self)
         records.grant_special_conditions(self)
