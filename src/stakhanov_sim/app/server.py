@@ -43,6 +43,7 @@ from stakhanov_sim.scenarios.loading import load_scenario, shipped_scenarios
 
 TITLE = "Stakhanovite mine, Donbas 1935-37"
 FRAME_S = 1 / 15  # Play aims at 15 pictures a second; each picture is Render Interval shifts
+MIN_PAUSE_S = 0.03  # between pictures, so a busy browser paints each before the next
 MAX_INTERVAL = 100
 PRESETS = live_presets()
 NOT_OFFERED = [name for name in shipped_scenarios() if name not in PRESETS]
@@ -365,7 +366,7 @@ def Page():
         while playing.value and not run.value.finished:
             started = time.perf_counter()
             step()
-            await asyncio.sleep(max(FRAME_S - (time.perf_counter() - started), 0.005))
+            await asyncio.sleep(max(FRAME_S - (time.perf_counter() - started), MIN_PAUSE_S))
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value])
