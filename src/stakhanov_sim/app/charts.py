@@ -29,6 +29,7 @@ BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY = OKABE_ITO[:6]
 DATE_FORMAT = "%-d %b %Y"
 DIGITS = 3  # values are rounded before they go to the browser: less to send every shift
 CHART_HEIGHT_PX = 228
+WHAT_IF_HEIGHT_PX = 205  # the What if? tab also holds the table of differences
 POLICY_GREY = "#888888"
 
 
@@ -64,6 +65,7 @@ class Line:
     colour: str
     dash: str = "solid"  # "solid", "dashed" or "dotted"
     area: bool = False
+    right: bool = False  # on a second y axis, at the right
 
 
 def date_labels(model: MineModel) -> list[str]:
@@ -98,8 +100,12 @@ def chart(
     marks: list[tuple[str, str]],
     shown: int,
     y_max: float | None = None,
+    right_unit: str | None = None,
 ) -> dict[str, Any]:
-    """An ECharts line chart over the whole calendar; marks shown up to shift ``shown``."""
+    """An ECharts line chart over the whole calendar; marks shown up to shift ``shown``.
+
+    Lines marked ``right`` go on a second y axis labelled ``right_unit``.
+    """
     series = []
     for line in lines:
         series.append(
@@ -110,6 +116,7 @@ def chart(
                 "showSymbol": False,
                 "color": line.colour,
                 "lineStyle": {"width": 2.2, "type": line.dash},
+                "yAxisIndex": 1 if line.right else 0,
                 **({"areaStyle": {"opacity": 0.35}} if line.area else {}),
             }
         )
@@ -122,30 +129,31 @@ def chart(
             "lineStyle": {"color": POLICY_GREY, "type": "dotted", "width": 1},
             "data": [{"xAxis": at, "name": name} for at, name in marks if at in seen],
         }
+    y_axes = [_y_axis(unit, y_max)]
+    if right_unit is not None:
+        y_axes.append({**_y_axis(right_unit, None), "splitLine": {"show": False}})
     return {
         "animation": False,
         "title": {"text": title, "left": 0, "top": 0, "textStyle": {"fontSize": 14}},
         "legend": {"top": 20, "left": 0, "itemWidth": 22, "textStyle": {"fontSize": 12}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 58, "right": 14, "top": 46, "bottom": 26},
+        "grid": {"left": 58, "right": 58 if right_unit else 14, "top": 46, "bottom": 26},
         "xAxis": {
             "type": "category",
             "data": labels,
             "boundaryGap": False,
             "axisLabel": {"fontSize": 11},
         },  # fmt: skip
-        "yAxis": {
-            "type": "value",
-            "name": unit,
-            "nameLocation": "middle",
-            "nameGap": 44,
-            "min": 0,
-            **({"max": y_max} if y_max is not None else {}),
-            "axisLabel": {"fontSize": 11},
-            "nameTextStyle": {"fontSize": 12},
-        },  # fmt: skip
+        "yAxis": y_axes,
         "series": series,
     }
+
+
+def _y_axis(unit: str, y_max: float | None) -> dict[str, Any]:
+    axis = {"type": "value", "name": unit, "nameLocation": "middle", "nameGap": 44, "min": 0}
+    if y_max is not None:
+        axis["max"] = y_max
+    return {**axis, "axisLabel": {"fontSize": 11}, "nameTextStyle": {"fontSize": 12}}
 
 
 def mine_charts(
@@ -155,36 +163,38 @@ def mine_charts(
     supply, blame."""
     n = len(model.datacollector.model_vars["shift"])
     makers = _mine_chart_makers(model)[:first]
-    return [chart(title, unit, labels, lines(), marks, n, y_max) for title, unit, lines, y_max in makers]  # fmt: skip
+    return [chart(title, unit, labels, lines(), marks, n, y_max, right) for title, unit, lines, y_max, right in makers]  # fmt: skip
 
 
 def _mine_chart_makers(model: MineModel) -> list[tuple]:
-    """``(title, unit, lines maker, y_max)`` of each chart: lines are built only if drawn."""
+    """``(title, unit, lines maker, y_max, right unit)`` of each chart: lines are built
+    only if the chart is drawn."""
 
     return [
         ("Coal output against the plan", "tons per shift", lambda: [
             Line("output", column(model, "output_tons"), BLUE),
             Line("plan", column(model, "plan_tons"), REFERENCE_COLOUR, "dashed"),
-        ], None),
+        ], None, None),
         ("Stakhanovites", "% of hewers", lambda: [
             Line("Stakhanovites", column(model, "share_stakhanovites", 100), ORANGE, area=True),
-        ], None),
+        ], None, None),
         ("Wages by group", "rubles per shift", lambda: [
             Line("Stakhanovites", column(model, "mean_wage_stakhanovite"), ORANGE),
             Line("other miners", column(model, "mean_wage_other"), BLUE, "dashed"),
-        ], None),
-        ("Resentment and sanctions", "resentment (0-1) / count", lambda: [
+        ], None, None),
+        ("Resentment and sanctions", "mean resentment (0-1)", lambda: [
             Line("mean resentment", column(model, "mean_resentment"), VERMILLION),
-            Line("sanctions this shift", column(model, "sanctions"), BLUE, "dotted"),
-        ], None),
+            Line("sanctions since the start (right)", column(model, "sanctions", cumulative=True),
+                 BLUE, "dashed", right=True),
+        ], None, "sanctions (count)"),
         ("Supply shortfall and downtime", "% (of need / of time)", lambda: [
             Line("supply shortfall", column(model, "supply_shortfall", 100), GREEN),
             Line("equipment downtime", column(model, "equipment_downtime", 100), PURPLE, "dashed"),
-        ], None),
+        ], None, None),
         ("Blame: accusations and removals", "count since the start", lambda: [
             Line("accusations", column(model, "accusations", cumulative=True), PURPLE),
             Line("staff replaced", column(model, "staff_replaced", cumulative=True), SKY, "dashed"),
-        ], None),
+        ], None, None),
     ]  # fmt: skip
 
 
@@ -216,7 +226,7 @@ def what_if_charts(
     )
     difference = Line("your changes minus the scenario", np.round(gap, DIGITS).tolist(), GREEN, area=True)  # fmt: skip
     option = chart("Difference in coal cut", "thousand tons", labels, [difference], marks, n)
-    option["yAxis"].pop("min")  # the difference may be negative
+    option["yAxis"][0].pop("min")  # the difference may be negative
     charts.append(option)
     return charts
 
@@ -226,7 +236,6 @@ def difference_rows(as_is: MineModel, changed: MineModel) -> list[tuple[str, str
     rows = []
     for what, name, how in (
         ("coal cut (t)", "output_tons", "sum"),
-        ("plan (t)", "plan_tons", "sum"),
         ("Stakhanovites (% of hewers, now)", "share_stakhanovites", "last%"),
         ("other miners' wage (rubles, now)", "mean_wage_other", "last"),
         ("sanctions", "sanctions", "sum"),

@@ -21,6 +21,7 @@ import solara.lab
 from stakhanov_sim.app.charts import (
     AS_IS,
     CHANGED,
+    WHAT_IF_HEIGHT_PX,
     LiveChart,
     difference_rows,
     mine_charts,
@@ -60,12 +61,13 @@ CSS = """
 .lever .v-input--checkbox { margin-top: 2px !important; padding-top: 0 !important; }
 .levers .v-select { margin-top: 2px !important; padding-top: 4px !important; }
 .levers .v-text-field__details { display: none; }
+.levers .v-input.v-select { flex: 0 0 auto; height: 50px; }
 .lever-name { font-weight: 600; }
 .lever-changed { color: #b35900; font-weight: 600; }
 .main-area { flex: 1 1 auto; min-width: 0; height: 100vh; overflow-y: auto; padding: 0 8px; }
 .toolbar { align-items: center; gap: 8px; flex-wrap: nowrap; }
 .event-feed { font-size: 14px; line-height: 1.3; }
-.what-if-table td, .what-if-table th { padding: 1px 8px; text-align: right; }
+.what-if-table td, .what-if-table th { padding: 0 8px; text-align: right; font-size: 13px; }
 .what-if-table td:first-child, .what-if-table th:first-child { text-align: left; }
 .hint { color: #555; font-size: 12px; }
 """
@@ -257,7 +259,7 @@ def WhatIfTab(run: Run, worked: int):
     for row in (charts[:3], charts[3:]):
         with solara.Columns([1, 1, 1]):
             for option in row:
-                LiveChart(option)
+                LiveChart(option, WHAT_IF_HEIGHT_PX)
 
 
 ABOUT = """
