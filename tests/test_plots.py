@@ -144,7 +144,7 @@ def test_figures_are_written_with_the_users_umask(tmp_path):
     finally:
         os.umask(old)
     assert {oct(p.stat().st_mode & 0o777) for p in paths} == {oct(FILE_MODE)}
-    assert FILE_MODE == 0o666 & ~old  # not mkstemp's 0600
+    assert 0o666 & ~old == FILE_MODE  # not mkstemp's 0600
 
 
 def test_plotting_an_empty_model_says_so(tmp_path):

@@ -1,0 +1,59 @@
+"""The README runs as written: every command block, in order, in a fresh folder.
+
+The folder is what a fresh checkout's root offers after ``make`` set it up: the project's
+``.venv``, ``Makefile``, ``pyproject.toml`` and ``configs/`` (linked, not copied), and no
+``runs/``. Bash blocks run in bash, Python blocks in the project's Python, one after the
+other, so a later block may use what an earlier one wrote (``compare runs/history
+runs/ample_supply`` needs both runs). One command is left out: ``make test`` is this suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BLOCK = re.compile(r"^```(bash|python)\n(.*?)^```", re.S | re.M)
+LINKED = (".venv", "Makefile", "pyproject.toml", "configs")
+NOT_RUN = re.compile(r"^make test\b.*$", re.M)  # the suite itself: running it here would recurse
+TIMEOUT_S = 600
+
+
+def blocks() -> list[tuple[str, str]]:
+    """``(language, code)`` of each command block of the README, in order."""
+    return [(kind, code) for kind, code in BLOCK.findall(README.read_text(encoding="utf-8"))]
+
+
+def test_the_readme_has_command_blocks_with_shipped_names():
+    kinds = [kind for kind, _ in blocks()]
+    assert kinds.count("bash") >= 2 and "python" in kinds
+    text = "\n".join(code for _, code in blocks())
+    assert "compare runs/history runs/ample_supply" in text
+    assert "-o runs/ample_supply" in text and "-o runs/history " in text
+
+
+@pytest.mark.slow
+def test_every_readme_block_runs_in_a_fresh_folder(tmp_path):
+    for name in LINKED:
+        (tmp_path / name).symlink_to(ROOT / name)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"}
+    for number, (kind, code) in enumerate(blocks(), start=1):
+        if kind == "bash":
+            command = ["bash", "-euo", "pipefail", "-c", NOT_RUN.sub("", code)]
+        else:
+            command = [sys.executable, "-c", code]
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT_S
+        )
+        assert done.returncode == 0, (
+            f"README block {number} ({kind}) failed with status {done.returncode}:\n{code}\n"
+            f"--- stderr ---\n{done.stderr[-3000:]}"
+        )
+    for folder in ("history", "ample_supply", "compare", "low_timber"):
+        assert (tmp_path / "runs" / folder).is_dir(), folder
