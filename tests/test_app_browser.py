@@ -216,7 +216,7 @@ def test_off_loopback_the_page_needs_the_join_link(tmp_path):
         stop(server)
 
 
-def test_sigterm_stops_the_server_promptly_with_a_page_open(browser, tmp_path):
+def test_server_answers_while_a_run_plays_and_stops_promptly_on_sigterm(browser, tmp_path):
     from playwright.sync_api import expect
 
     port = free_port()
@@ -229,6 +229,10 @@ def test_sigterm_stops_the_server_promptly_with_a_page_open(browser, tmp_path):
         expect(page.get_by_text("Events, newest first")).to_be_visible(timeout=WAIT_MS)
         page.get_by_role("button", name="Play", exact=True).click()
         expect(page.get_by_text("shift 3 of 729").first).to_be_visible(timeout=WAIT_MS)
+        started = time.monotonic()
+        assert wait_until_up(url, server) == 200  # another class's page, while this one plays
+        answered = time.monotonic() - started
     finally:
         seconds = stop(server)
+    assert answered < 5, f"the server took {answered:.1f} s to answer while a run played"
     assert server.returncode is not None and seconds < 6, f"stopped after {seconds:.1f} s"
