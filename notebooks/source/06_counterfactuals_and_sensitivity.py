@@ -147,6 +147,17 @@ plt.show()
 # - A lever can move one outcome and not another: compare each lever's bars across the four
 #   outcomes.
 #
+# The cell below checks the first sentence: with 3 runs some differences from history lie
+# within their interval (they may be noise), while others stand clear of it.
+
+# %%
+levers_only = summary.drop(index="history", level="scenario")
+within = levers_only["difference from history"].abs() < levers_only["95% half-width"]
+print(f"{within.sum()} of {len(within)} differences lie within their 95% interval")
+check("some differences from history lie within their interval (they may be noise)", within.any())
+check("others stand clear of it", not within.all())
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Raise `REPLICATES` to 10 and watch the bands narrow (it takes longer).
