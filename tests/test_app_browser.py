@@ -26,6 +26,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PROJECTOR = {"width": 1366, "height": 768}
+PLAYED_PAST_SHIFT_2 = """() => [...document.querySelectorAll('b')].some(
+    b => /Events, newest first \\(shift ([3-9]|\\d{2,}) of/.test(b.textContent))"""
 WAIT_MS = 60_000
 
 pytestmark = [
@@ -228,11 +230,11 @@ def test_server_answers_while_a_run_plays_and_stops_promptly_on_sigterm(browser,
         page.goto(url)
         expect(page.get_by_text("Events, newest first")).to_be_visible(timeout=WAIT_MS)
         page.get_by_role("button", name="Play", exact=True).click()
-        expect(page.get_by_text("shift 3 of 729").first).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_function(PLAYED_PAST_SHIFT_2, timeout=WAIT_MS)  # it plays on
         started = time.monotonic()
         assert wait_until_up(url, server) == 200  # another class's page, while this one plays
         answered = time.monotonic() - started
     finally:
         seconds = stop(server)
-    assert answered < 5, f"the server took {answered:.1f} s to answer while a run played"
+    assert answered < 10, f"the server took {answered:.1f} s to answer while a run played"
     assert server.returncode is not None and seconds < 6, f"stopped after {seconds:.1f} s"
