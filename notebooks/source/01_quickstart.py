@@ -34,15 +34,30 @@ from IPython.display import Image, display
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.figures import plots
 
+plots.use_style()  # the look of the figures `stakhanov-sim run` saves
+
+
+def check(claim: str, holds) -> None:
+    """Check one claim of this notebook's text against the numbers computed above.
+
+    It raises an AssertionError quoting the claim when the model no longer bears it out, so
+    running the notebooks (`make test` does) catches a sentence that has gone stale.
+    """
+    if not bool(holds):
+        raise AssertionError(f"The text claims: {claim!r}; the model no longer shows it.")
+    print(f"checked: {claim}")
+
+
 # %% [markdown]
 # ## Run the historical scenario
 #
 # A scenario is a YAML file of parameters and a timeline of policy events. `load_scenario`
-# reads and checks it; `run` works every shift from 1 Aug 1935 to 31 Dec 1937 (a few
+# reads and checks it (by name for the scenarios that come with the model, so the notebook
+# runs from any folder; or give it the path of your own YAML file); `run` works every shift from 1 Aug 1935 to 31 Dec 1937 (a few
 # seconds).
 
 # %%
-scenario = load_scenario("configs/history_1935_37.yaml")
+scenario = load_scenario("history_1935_37")
 print(scenario.description)
 for event in scenario.campaign.events:
     print(event.date, event.kind, "-", event.label)
@@ -139,19 +154,46 @@ for path in figures[1:]:
 #
 # - The best single shift jumps to well over ten norms on 31 August 1935, while the mine's
 #   output barely moves: a record is one man's shift, the mine is hundreds of men.
-# - Output rises for a few months of campaign and then falls below the plan. Which events
-#   in the grey strip come just before the fall?
-# - The norm steps up once, in early 1936, and the share of hewers meeting it drops.
-# - Stakhanovites' wages are several times other miners' wages.
-# - Accusations and replacements of staff gather from 1936, as the plan is raised.
+# - Year by year the mine's output hardly changes, while the plan is raised every year:
+#   from 1936 on the mine falls short of its plan. Which events in the grey strip come
+#   with each raise of the plan?
+# - The norm steps up in 1936 and the share of hewers meeting it drops.
+# - Stakhanovites' wages are more than twice other miners' wages, every year.
+# - Accusations and replacements of staff are rare until 1937, when most of them come.
 #
+# The cell below checks each of these sentences against the numbers of this run; if the
+# model changes and a sentence stops being true, the notebook stops with that sentence.
+
+# %%
+yearly = model.groupby("year")[columns].mean()
+accused = model.groupby("year")["accusations"].sum()
+shifts = results.model.set_index("date")
+record_day = shifts.loc["1935-08-31", "max_fulfilment"].max()
+month_before = shifts.loc[:"1935-08-30", "output_tons"].mean()
+month_after = shifts.loc["1935-09-01":"1935-09-30", "output_tons"].mean()
+output_change = yearly["output_tons"] / yearly["output_tons"].iloc[0] - 1
+check("the best single shift on 31 August 1935 is well over ten norms", record_day > 10)
+check("the mine's output barely moves after the record (within 5% the month after)",
+      abs(month_after / month_before - 1) < 0.05)  # fmt: skip
+check("yearly output hardly changes (within 5% of 1935's)", output_change.abs().max() < 0.05)
+check("the plan is raised every year", yearly["plan_tons"].is_monotonic_increasing)
+check("from 1936 on the mine falls short of its plan",
+      (yearly.loc[1936:, "output_tons"] < yearly.loc[1936:, "plan_tons"]).all())  # fmt: skip
+check("the norm steps up in 1936 and the share of hewers meeting it drops",
+      yearly.loc[1936, "norm_tons"] > yearly.loc[1935, "norm_tons"]
+      and yearly.loc[1936, "share_meeting_norm"] < yearly.loc[1935, "share_meeting_norm"])  # fmt: skip
+check("Stakhanovites' wages are more than twice other miners' wages, every year",
+      (yearly["mean_wage_stakhanovite"] / yearly["mean_wage_other"]).min() > 2)  # fmt: skip
+check("most accusations come in 1937", accused.loc[1937] > accused.loc[:1936].sum())
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Run again with another seed: `run(scenario, seed=7)`. Which features stay, which change?
 # - Change one lever with an override, for example
-#   `load_scenario("configs/history_1935_37.yaml", overrides={"supply.timber_per_shift": 1.5})`.
+#   `load_scenario("history_1935_37", overrides={"supply.timber_per_shift": 1.5})`.
 #   Every parameter, its unit and its source is listed in `docs/parameters.md`.
-# - Run the same mine with no campaign: `configs/baseline_no_campaign.yaml`.
+# - Run the same mine with no campaign: `load_scenario("baseline_no_campaign")`.
 #
 # ## Questions for discussion
 #

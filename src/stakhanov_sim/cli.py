@@ -120,27 +120,15 @@ def _add_plot(sub) -> None:
 
 
 def _app(args: argparse.Namespace) -> int:
-    """Replace this process by the Solara server of the classroom app (Ctrl-C stops it)."""
+    """Serve the classroom app until Ctrl-C or SIGTERM (``stakhanov_sim.app.launch``)."""
     import importlib.util
-    import os
 
     if importlib.util.find_spec("solara") is None:
         raise UsageError("the app needs Solara: pip install -e '.[app]' (make app does it)")
-    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # classrooms are offline
-    command = [sys.executable, "-m", "solara", "run", "stakhanov_sim.app.server:page"]
-    command += [
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--production",
-        "--no-open",
-        "--no-check-version",
-    ]
-    print(f"stakhanov-sim: classroom app on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
-    sys.stdout.flush()
-    os.execv(sys.executable, command)
-    return 0  # not reached: execv does not return
+    from stakhanov_sim.app.launch import serve
+
+    serve(args.host, args.port)
+    return 0
 
 
 def _port(text: str) -> int:
@@ -156,14 +144,14 @@ def _port(text: str) -> int:
 def _add_app(sub) -> None:
     p = sub.add_parser(
         "app",
-        help="start the classroom app in the browser (Mesa SolaraViz)",
+        help="start the classroom app in the browser",
         description="Serve the classroom app: sliders for the campaign's levers, live charts, the mine and its events. Works offline.",
     )
     p.add_argument("--port", type=_port, default=8765, help="port to serve on (default: 8765)")
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1; 0.0.0.0 lets other machines connect)",
+        help="address to listen on (default: 127.0.0.1; 0.0.0.0 lets other machines connect, with the join link printed at start)",
     )
     p.set_defaults(func=_app)
 
