@@ -167,8 +167,9 @@ plt.show()
 # %% [markdown]
 # ## THINGS TO NOTICE
 #
-# - With special conditions the best shift reaches well over ten norms; without them, an
-#   all-out shift stays under three. The record was a team's work, credited to one man.
+# - On 31 August 1935, with special conditions, the staged record reaches well over ten
+#   norms; without them the same all-out shift stays under three. The record was a team's
+#   work, credited to one man.
 # - Hewers on special conditions cut far more and earn far more; the others in the same
 #   mine meet their norm *less often* than hewers in the mine without special conditions.
 # - The supply shortfall is larger and the other miners' wage lower with special
@@ -178,12 +179,15 @@ plt.show()
 # The cell below checks each of these sentences against the numbers above.
 
 # %%
-best = {name: r.model["max_fulfilment"].max() for name, r in runs.items()}
+best = {  # the staged record's day: the best shift of 31 August 1935
+    name: r.model.set_index("date").loc["1935-08-31", "max_fulfilment"].max()
+    for name, r in runs.items()
+}
 first_half_year = {name: r.model[r.model["date"].between("1935-09-01", "1936-02-29")]
                    for name, r in runs.items()}  # fmt: skip
 favoured, others, plain = (summary.loc[name] for name in groups)
-check("with special conditions the best shift reaches well over ten norms", best["history"] > 10)
-check("without special conditions an all-out shift stays under three norms",
+check("with special conditions the staged record reaches well over ten norms", best["history"] > 10)
+check("without special conditions the same all-out shift stays under three norms",
       best["no special conditions"] < 3)  # fmt: skip
 check("hewers on special conditions cut far more (over 1.5 times the others)",
       favoured["output (t per shift)"] > 1.5 * others["output (t per shift)"])  # fmt: skip
