@@ -143,12 +143,35 @@ FOOT_DRAGGING = Panel("Foremen's foot-dragging", "acts since the start (cumulati
 BLAME = Panel("Blame: managers accused and removed", "people since the start (cumulative)",
               (S("accusations", "Accused of sabotage or wrecking"),
                S("staff_replaced", "Removed and replaced")), rolling=None, cumulative=True)  # fmt: skip
+HEWER_WAGES = Panel("Hewers' mean wage", "rubles per shift",
+                    (S("mean_wage_hewer", "All hewers"),
+                     S("mean_wage_ordinary_hewer", "Hewers without the title")))  # fmt: skip
+NEW_METHODS = Panel("Hewers working the new way", "share of hewers",
+                    (S("share_new_methods", "New methods"),), rolling=None)  # fmt: skip
+REPORTED = Panel("Reported and real output", "tons per shift",
+                 (S("output_tons", "Cut (real)"), S("reported_output_tons", "Reported to the trust"),
+                  S("plan_tons", "Plan")))  # fmt: skip
+ACCIDENTS = Panel("Accidents at the face", "miners since the start (cumulative)",
+                  (S("accidents", "Injured or killed"), S("fatal_accidents", "Killed")),
+                  rolling=None, cumulative=True)  # fmt: skip
+BLAME_SOURCES = Panel("Where accusations came from", "people accused since the start (cumulative)",
+                      (S("accusations_from_above", "From above (missed plan)"),
+                       S("accusations_after_accidents", "After a fatal accident (trial)"),
+                       S("accusations_from_below", "From below (denounced)")),
+                      rolling=None, cumulative=True)  # fmt: skip
+ARRESTS = Panel("Ordinary miners arrested in the mass operations", "miners since the start (cumulative)",
+                (S("arrests", "Arrested (Order 00447)"),), rolling=None, cumulative=True)  # fmt: skip
 
 THEMES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     "output_vs_plan": ("Output against the plan", (OUTPUT,)),
     "norms": ("Output norms", (NORM, MEETING_NORM)),
     "stakhanovites": ("The Stakhanovites", (STAKHANOVITES, STAKHANOVITE_SHARE, BEST_FULFILMENT)),
-    "wages": ("Wages and their inequality", (WAGES, GINI)),
+    "wages": ("Wages and their inequality", (WAGES, HEWER_WAGES, GINI)),
+    "rise_and_fall": ("The rise and the fall: new methods and reported output",
+                      (NEW_METHODS, REPORTED)),
+    "accidents": ("Accidents at the face", (ACCIDENTS,)),
+    "blame": ("Blame: from above, after accidents, from below; and the arrests",
+              (BLAME, BLAME_SOURCES, ARRESTS)),
     "resentment": ("Resentment and sanctions", (RESENTMENT, SANCTIONS)),
     "management": ("Supplies, equipment, foot-dragging and blame",
                    (SHORTAGES, FOOT_DRAGGING, BLAME)),
