@@ -220,3 +220,14 @@ def test_gate_refuses_websockets_from_foreign_origins():
 
 async def _accepting(scope, receive, send):
     await send({"type": "websocket.accept"})
+
+
+def test_the_feed_names_accidents_arrests_and_supervisors_abuse():
+    """The history's new events stand out in the chronicle, each in words a class can read."""
+    from stakhanov_sim.app.picture import BOLD_EVENTS, HIGHLIGHTS, describe
+
+    assert "killed" in describe("fatal accident", [7], [-1], "killed at the face")
+    assert "2 miners" in describe("arrest", [7, 9], [-1, -1], "arrested (Order 00447)")
+    abuse = describe("sanction", [-1], [12], "abuse by lower supervisors")
+    assert abuse.startswith("Lower supervisors turned on Stakhanovite hewer 12")
+    assert {"fatal accident", "arrest"} <= BOLD_EVENTS & set(HIGHLIGHTS)

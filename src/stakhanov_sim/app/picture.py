@@ -5,8 +5,8 @@ hewer's face, each miner coloured by what the campaign made of him (ordinary, St
 on special conditions, lately sanctioned by his workmates), read straight from the
 workforce arrays and drawn as SVG, which the browser shows at once. The chronicle tells the
 run newest first ("12 Sep 1935: Record: hewer 45 cut 102 t, 14.6 norms"); routine events
-(quits, titles, foot-dragging) are only counted, so records, policy, sanctions and
-accusations stand out.
+(quits, titles, foot-dragging) are only counted, so records, policy, sanctions, fatal
+accidents, arrests and accusations stand out.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ MINE_SIZE_PX = (560, 250)  # width and height of the drawing of the faces
 MAX_STARS = 2000  # above this many faces the title stars would blot the picture
 FEED_LENGTH = 9  # lines of the feed on screen
 FEED_LOOKBACK = 2000  # most recent events read to fill it
-GROUPED_EVENTS = frozenset({"sanction"})  # several a shift: one line per shift
+GROUPED_EVENTS = frozenset({"sanction", "arrest"})  # several a shift: one line per shift
 ROUTINE_WORDS = {  # counted, not listed: (singular, plural)
     "quit": ("miner left the mine", "miners left the mine"),
     "title": ("new Stakhanovite", "new Stakhanovites"),
@@ -45,7 +45,10 @@ HIGHLIGHTS = {  # event -> colour of its mark in the feed
     "sanction": OKABE_ITO[1],
     "accusation": OKABE_ITO[4],
     "removal": OKABE_ITO[4],
+    "fatal accident": OKABE_ITO[6],
+    "arrest": OKABE_ITO[0],
 }
+BOLD_EVENTS = frozenset({"record", "accusation", "removal", "fatal accident", "arrest"})
 DATE_FORMAT = "%-d %b %Y"
 
 
@@ -132,7 +135,14 @@ def describe(event: str, actors: list[int], targets: list[int], detail: str) -> 
     if event == "sanction":
         if many:
             return f"{len(actors)} sanctions against rate-busters ({detail}, ...)"
+        if actor < 0:  # the lower supervisors of a foot-dragging section
+            return f"Lower supervisors turned on Stakhanovite hewer {target}: {detail}"
         return f"miner {actor} turned on rate-buster hewer {target}: {detail}"
+    if event == "fatal accident":
+        return f"Fatal accident: miner {actor} {detail}"
+    if event == "arrest":
+        who = f"{len(actors)} miners" if many else f"miner {actor}"
+        return f"{who} {detail}"
     if event == "accusation":
         return f"{detail[:1].upper()}{detail[1:]} (no. {target})"
     if event == "removal":
@@ -185,7 +195,7 @@ def feed_html(lines: list[tuple[str, str, str]]) -> str:
     html = []
     for date, text, event in lines:
         colour = HIGHLIGHTS.get(event, "#999")
-        weight = "bold" if event in ("record", "accusation", "removal") else "normal"
+        weight = "bold" if event in BOLD_EVENTS else "normal"
         html.append(
             f'<div class="event-line" style="border-left:5px solid {colour};padding-left:6px;'
             f'margin:2px 0;font-weight:{weight}"><span style="color:#555">{date}:</span> '
