@@ -354,6 +354,105 @@ def _add_validate(sub) -> None:
     p.set_defaults(func=_validate)
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    """ABC-SMC calibration of the parameters the sources leave open (issue 14)."""
+    import logging
+
+    from stakhanov_sim.experiments.calibration import CalibrationError, Setup
+    from stakhanov_sim.experiments.calibration_report import calibrate
+    from stakhanov_sim.experiments.sweep import SweepError, open_executor
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)  # one line per generation is ours
+    overrides = dict(parse_assignment(text) for text in args.set)
+    scenario = load_scenario(args.config, overrides)
+    seed = scenario.seed if args.seed is None else args.seed
+    setup = Setup(str(args.config), scenario.model_dump(mode="json"), seed, args.population)
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out}: exists and is not a directory")
+    try:
+        with open_executor(args.workers, args.scheduler, args.dask_local) as executor:
+            report = calibrate(setup, out, args.budget, executor, args.predictive)
+    except (CalibrationError, SweepError) as exc:
+        raise UsageError(str(exc)) from None
+    state = "converged" if report.converged else "not converged (see report.md)"
+    print(
+        f"{report.generations} generations, {report.simulations} simulations, {state}; wrote "
+        + ", ".join(p.name for p in report.files)
+        + f" in {out}"
+    )
+    return 0
+
+
+def _add_calibrate(sub) -> None:
+    p = sub.add_parser(
+        "calibrate",
+        help="ABC-SMC calibration (pyabc) of the parameters the sources leave open",
+        description="Fit the calibrated parameters (experiments/calibration.py) to the calibration targets "
+        "(validation/targets.py) by ABC-SMC; write the posterior sample (Parquet), a report with posterior "
+        "intervals, pairwise plots and posterior predictive bands for every target. Run again with the same "
+        "-o DIR (and a larger --budget) to resume.",
+    )
+    p.add_argument(
+        "config",
+        nargs="?",
+        default="history_1935_37",
+        help=f"a shipped scenario's name or a YAML file (default: history_1935_37); shipped: {SHIPPED_LIST}",
+    )
+    p.add_argument(
+        "--budget",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="simulations in all (default: 2000)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="runs/calibration",
+        metavar="DIR",
+        help="output directory (default: runs/calibration)",
+    )
+    p.add_argument(
+        "--seed", type=int, help="seed of the calibration (default: the config's 'seed')"
+    )
+    p.add_argument(
+        "--population",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="particles per generation (default: 100)",
+    )
+    p.add_argument(
+        "--predictive",
+        type=_positive,
+        default=40,
+        metavar="N",
+        help="posterior draws run for the predictive check (default: 40)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive, metavar="N", help="local processes (default: all cores)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+    where.add_argument(
+        "--dask-local",
+        type=_positive,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of the scenario, e.g. --set mine.sections=2 (repeatable)",
+    )
+    p.set_defaults(func=_calibrate)
+
+
 SUBCOMMANDS: list[Callable] = [
     _add_run,
     _add_plot,
@@ -362,6 +461,7 @@ SUBCOMMANDS: list[Callable] = [
     _add_sensitivity,
     _add_compare,
     _add_validate,
+    _add_calibrate,
 ]
 
 
