@@ -125,8 +125,8 @@ mine:
 def _calibrate(tmp_path, name, *where) -> list[str]:
     config = tmp_path / "tiny.yaml"
     config.write_text(TINY)
-    return ["calibrate", str(config), "--budget", "24", "--population", "6", "--predictive",
-            "4", "--seed", "5", "-o", str(tmp_path / name), *where]  # fmt: skip
+    return ["calibrate", str(config), "--budget", "16", "--population", "5", "--predictive",
+            "3", "--seed", "5", "-o", str(tmp_path / name), *where]  # fmt: skip
 
 
 @pytest.mark.slow
@@ -158,12 +158,14 @@ def test_calibrate_killed_half_way_resumes_to_the_same_sample(tmp_path):
         "stakhanov_sim",
         *_calibrate(tmp_path, "killed", "--workers", "1"),
     ]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in process.stdout:  # kill it as soon as the first generation is stored
-        if line.startswith("generation 0"):
-            process.kill()
-            break
-    process.wait(timeout=60)
+    with subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        for line in process.stdout:  # kill it as soon as the first generation is stored
+            if line.startswith("generation 0"):
+                process.kill()
+                break
+        process.wait(timeout=60)
     history = pyabc.History(f"sqlite:///{tmp_path / 'killed' / cal.DB_FILE}", _id=1)
     assert 0 <= history.max_t < 3
     assert main(_calibrate(tmp_path, "killed", "--workers", "1")) == 0
@@ -171,3 +173,56 @@ def test_calibrate_killed_half_way_resumes_to_the_same_sample(tmp_path):
         pd.read_parquet(tmp_path / "straight" / "posterior.parquet"),
         pd.read_parquet(tmp_path / "killed" / "posterior.parquet"),
     )
+
+
+def _fake_calibration(directory) -> None:
+    """A calibration directory holding two particles, one with nine times the other's weight."""
+    directory.mkdir()
+    keys = [p.key for p in cal.CALIBRATED]
+    record = {"parameters": [{"key": k} for k in keys]}
+    (directory / cal.RECORD_FILE).write_text(json.dumps(record))
+    low = {p.key: p.low for p in cal.CALIBRATED}
+    high = {p.key: p.high for p in cal.CALIBRATED}
+    particles = pd.DataFrame([low, high]).assign(weight=[0.1, 0.9], distance=[1.0, 1.0])
+    particles.to_parquet(directory / cal.POSTERIOR_FILE)
+
+
+def test_posterior_draws_follow_the_weights_and_set_the_parameters(tmp_path):
+    from stakhanov_sim.experiments.posterior import draw
+    from stakhanov_sim.scenarios.loading import load_scenario
+
+    _fake_calibration(tmp_path / "cal")
+    base = load_scenario("history_1935_37")
+    scenarios, drawn = draw(base, tmp_path / "cal", 200, seed=3)
+    high = drawn["social.quit_rate"] == cal.CALIBRATED[-1].high
+    assert 0.8 < high.mean() < 0.97
+    for scenario, quit_rate in zip(scenarios, drawn["social.quit_rate"], strict=True):
+        assert scenario.social.quit_rate == quit_rate
+    again = draw(base, tmp_path / "cal", 200, seed=3)[1]
+    pd.testing.assert_frame_equal(drawn, again)
+
+
+def test_run_from_posterior_records_each_replicates_parameters(tmp_path, capsys):
+    _fake_calibration(tmp_path / "cal")
+    config = tmp_path / "tiny.yaml"
+    config.write_text(TINY)
+    out = tmp_path / "run"
+    args = ["run", str(config), "--from-posterior", str(tmp_path / "cal"), "--replicates", "2"]
+    assert main([*args, "--workers", "1", "-o", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    drawn = manifest["posterior"]["parameters"]
+    assert [d["replicate"] for d in drawn] == [0, 1]
+    assert (
+        main(
+            [
+                "run",
+                str(config),
+                "--from-posterior",
+                str(tmp_path / "nowhere"),
+                "-o",
+                str(tmp_path / "x"),
+            ]
+        )
+        == 2
+    )
+    assert "not a finished calibration" in capsys.readouterr().err

@@ -36,9 +36,20 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.config, overrides)
     out = Path(args.output or Path("runs") / Path(args.config).stem)
     prepare_output(out, args.overwrite)
-    results = run(
-        scenario, replicates=args.replicates, seed=args.seed, workers=args.workers, progress=True
-    )
+    if args.from_posterior:
+        from stakhanov_sim.experiments.posterior import run_from_posterior
+
+        results = run_from_posterior(
+            scenario, args.from_posterior, args.replicates, args.seed, args.workers
+        )
+    else:
+        results = run(
+            scenario,
+            replicates=args.replicates,
+            seed=args.seed,
+            workers=args.workers,
+            progress=True,
+        )
     results.manifest["config_file"] = str(args.config)
     results.manifest["overrides"] = {k: v for k, v in overrides.items()}
     results.save(out)
@@ -103,6 +114,11 @@ def _add_run(sub) -> None:
         p, replicates=1, what="independent runs from the seed; figures show mean and 95%% band"
     )
     p.add_argument("--overwrite", action="store_true", help="replace the run already in DIR")
+    p.add_argument(
+        "--from-posterior",
+        metavar="CAL_DIR",
+        help="draw each replicate's calibrated parameters from a calibration's posterior (a 'stakhanov-sim calibrate' output directory)",
+    )
     p.set_defaults(func=_run)
 
 
