@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim.cli import main
-from stakhanov_sim.validation import judge
+from stakhanov_sim.validation import doc, judge
 from stakhanov_sim.validation.targets import (
     CALIBRATION,
     CONSISTENCY,
@@ -89,7 +89,8 @@ def test_only_a_failing_validation_target_fails_and_it_is_named_in_a_sentence():
     table = judge.judge(values, 20)
     assert list(judge.failed_validation(table)["target"]) == ["plan_1937"]
     sentence = judge.summary(table).splitlines()[-1]
-    assert sentence.startswith("Validation target plan_1937 fails:")
+    assert sentence.startswith("Validation target plan_1937 (")
+    assert "fails: the model gives 0.5" in sentence
     assert "0.5" in sentence and by_key("plan_1937").band in sentence
 
 
@@ -106,11 +107,11 @@ def test_a_verdict_that_changes_between_10_and_40_replicates_is_weak():
 
 @pytest.mark.slow
 def test_validate_reports_three_sections_and_fails_only_on_validation(tmp_path, capsys):
-    status = main(["validate", "--replicates", "10", "-o", str(tmp_path)])
+    code = main(["validate", "--replicates", "20", "-o", str(tmp_path)])
     table = pd.read_csv(tmp_path / "validation.csv", keep_default_na=False, na_values=[""])
     assert list(table["target"]) == [t.key for t in TARGETS]
     failed = judge.failed_validation(table)
-    assert status == (1 if len(failed) else 0)
+    assert code == (1 if len(failed) else 0)
     assert (table.loc[table["kind"] == CONSISTENCY, "verdict"] == judge.HOLDS).all()
     report = (tmp_path / "validation.md").read_text()
     for kind in KINDS:
@@ -118,6 +119,29 @@ def test_validate_reports_three_sections_and_fails_only_on_validation(tmp_path, 
     assert "validation.png" in report and (tmp_path / "validation.png").stat().st_size > 10_000
     out = capsys.readouterr().out
     assert "validation:" in out and "calibration:" in out
+    status = doc.status_text(table)
+    for path in doc.FILES:  # what the README and docs/calibration.md say is what a run gives
+        assert doc.blocks(path.read_text())["status"] == status, (
+            f"{path}: the validation status is stale; regenerate with `{doc.REGENERATE}`"
+        )
     assert set(table.loc[table["kind"] == CALIBRATION, "target"]) == {
         t.key for t in TARGETS if t.kind == CALIBRATION
     }
+
+
+def test_the_targets_in_the_docs_are_the_table():
+    block = doc.blocks(doc.FILES[0].read_text())["targets"]
+    assert block == doc.targets_block(), (
+        f"docs/calibration.md is stale: regenerate with `{doc.REGENERATE}`"
+    )
+    n = len([t for t in TARGETS if t.kind == VALIDATION])
+    assert f"**{n} held-out validation targets**" in block
+    for t in TARGETS:
+        assert f"| {t.key} |" in block
+
+
+def test_a_generated_block_is_replaced_and_the_prose_kept():
+    text = "prose\n<!-- BEGIN GENERATED: status -->\nold\n<!-- END GENERATED: status -->\nmore\n"
+    new = doc.replace_blocks(text, {"status": "new\n"})
+    assert new == text.replace("old", "new")
+    assert doc.replace_blocks(text, {}) == text

@@ -110,7 +110,7 @@ def summary(table: pd.DataFrame) -> str:
         lines.append(f"{kind}: {good} of {total} {verb}{extra}.")
     for row in failed_validation(table).itertuples():
         lines.append(
-            f"Validation target {row.target} fails: {row.claim.rstrip('.')}; the model gives "
+            f'Validation target {row.target} ("{row.claim}") fails: the model gives '
             f"{row.mean:.3g} ({row.unit}), outside the band {row.band}."
         )
     return "\n".join(lines)
