@@ -63,7 +63,7 @@ def targets_block() -> str:
         f"**{len(validation)} held-out validation targets** ({modelled} of them modelled now, "
         f"{len(validation) - modelled} waiting for an outcome the model lacks) fixed on "
         f"{FIXED.isoformat()}, and **{len(consistency)} consistency checks**: "
-        + "; ".join(f"{t.key} ({t.claim.lower()})" for t in consistency)
+        + "; ".join(f"{t.key} ({t.claim[0].lower()}{t.claim[1:]})" for t in consistency)
         + ".",
         "",
         "### Calibration targets (used to set parameters)",
