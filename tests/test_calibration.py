@@ -226,3 +226,17 @@ def test_run_from_posterior_records_each_replicates_parameters(tmp_path, capsys)
         == 2
     )
     assert "not a finished calibration" in capsys.readouterr().err
+
+
+def test_calibrate_refuses_bad_input_with_one_message(tmp_path, capsys):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    assert main(["calibrate", "--budget", "10", "-o", str(busy)]) == 2
+    assert "already holds files" in capsys.readouterr().err
+    assert (busy / "notes.txt").read_text() == "mine"
+    assert main(["calibrate", "--set", "social.quit_rate=2", "-o", str(tmp_path / "x")]) == 2
+    assert "social.quit_rate" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["calibrate", "--budget", "0"])
+    assert exit_.value.code == 2

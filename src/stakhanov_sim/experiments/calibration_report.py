@@ -69,7 +69,9 @@ def calibrate(
         plot_pairs(particles, setup.parameters, out / "pairs.png"),
         plot_predictive(predictive, out / "predictive.png"),
     ]
-    text = report_markdown(setup, budget, generations, parameters, predictive, how)
+    text = report_markdown(
+        setup, budget, int(history.total_nr_simulations), generations, parameters, predictive, how
+    )
     atomic_write(out / "report.md", lambda p: Path(p).write_text(text))
     return CalibrationReport(
         len(generations),
@@ -270,14 +272,15 @@ def plot_predictive(predictive: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def report_markdown(setup, budget, generations, parameters, predictive, how) -> str:
+def report_markdown(setup, budget, used, generations, parameters, predictive, how) -> str:
     """report.md: setup, parameters, convergence, predictive check."""
     lines = [
         "# Calibration (ABC-SMC, pyabc)",
         "",
-        f"Scenario `{setup.config}`; seed {setup.seed}; population {setup.population}; budget "
-        f"{budget} simulations ({int(generations['simulations'].sum())} used in "
-        f"{len(generations)} generations); made {dt.datetime.now():%Y-%m-%d %H:%M}.",
+        f"Made on {dt.datetime.now():%Y-%m-%d %H:%M} with `stakhanov-sim calibrate {setup.config} "
+        f"--budget {budget} --population {setup.population} --seed {setup.seed}`: {used} "
+        f"simulations ({setup.population} of them a first sample from the prior that sets the "
+        f"first epsilon) in {len(generations)} generations.",
         f"Calibration targets: {', '.join(setup.targets)}. Held-out validation targets were not used.",
         "",
         "## Parameters",
@@ -296,13 +299,13 @@ def report_markdown(setup, budget, generations, parameters, predictive, how) -> 
         )
     lines += ["", "![Pairwise posterior](pairs.png)", "", "## Convergence", "", how + ".", ""]
     lines += [
-        "| generation | epsilon | simulations | acceptance rate | ESS | largest mean shift |",
+        "| generation | epsilon | simulations | acceptance rate | effective sample size | largest move of a posterior mean (share of prior range) |",
         "|---|---|---|---|---|---|",
     ]
     for r in generations.itertuples():
         lines.append(
             f"| {r.generation} | {r.epsilon:.3g} | {r.simulations} | {r.acceptance_rate:.1%} | "
-            f"{r.ess:.0f} | {r.largest_mean_shift:.1%} |"
+            f"{r.ess:.0f} | {'-' if np.isnan(r.largest_mean_shift) else f'{r.largest_mean_shift:.1%}'} |"
         )
     lines += ["", "## Posterior predictive check", "",
               f"{int(predictive['draws'].max())} parameter sets drawn from the posterior, one run each.", "",
