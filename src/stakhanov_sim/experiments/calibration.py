@@ -86,6 +86,13 @@ def schema_range(key: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def unit_of(key: str) -> str:
+    """The unit of a dotted parameter, from the schema."""
+    section, name = key.split(".")
+    field = Scenario.model_fields[section].annotation.model_fields[name]
+    return str((field.json_schema_extra or {}).get("unit", ""))
+
+
 def prior(parameters: list[Calibrated] = CALIBRATED) -> pyabc.Distribution:
     """Uniform priors over each parameter's range."""
     return pyabc.Distribution(

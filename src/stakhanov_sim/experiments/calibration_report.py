@@ -33,6 +33,7 @@ INTERVAL = (0.05, 0.95)  # the posterior interval reported: 90%
 IDENTIFIED, PARTLY = 0.4, 0.75  # posterior interval width / prior range below which
 SETTLED = 0.05  # a posterior mean moving less than this share of its prior range has settled
 PREDICTIVE_DRAWS = 40
+EDGE = 0.05  # a posterior interval within this share of its prior's end presses on that end
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,20 @@ def parameter_table(particles: pd.DataFrame, parameters) -> pd.DataFrame:
         rows.append({"parameter": p.key, "prior_low": p.low, "prior_high": p.high,
                      "posterior_mean": float(np.average(values, weights=w)),
                      "interval_low": low, "interval_high": high, "width_over_prior": ratio,
-                     "identified": _identified(ratio)})  # fmt: skip
+                     "identified": _identified(ratio),
+                     "edge": _edge(p, low, high) if ratio < PARTLY else ""})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _edge(p, low: float, high: float) -> str:
+    """Which end of its prior range the posterior interval presses on, if any."""
+    near = EDGE * (p.high - p.low)
+    ends = [
+        name
+        for name, hit in (("lower", low - p.low < near), ("upper", p.high - high < near))
+        if hit
+    ]
+    return " and ".join(ends)
 
 
 def _identified(ratio: float) -> str:
@@ -226,14 +239,15 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
                         color=OKABE_ITO[0], label="posterior")  # fmt: skip
                 ax.axhline(1 / 15, color="black", ls=":", lw=0.8, label="prior")
                 ax.set_ylabel("weight")
+                ax.set_title(ki.split(".")[1], fontsize=9)
             else:
                 ax.scatter(particles[kj], particles[ki], s=size, color=OKABE_ITO[0], alpha=0.5,
                            label="particle (size: weight)")  # fmt: skip
                 ax.set(xlim=(pj.low, pj.high), ylim=(pi.low, pi.high))
                 if j == 0:
-                    ax.set_ylabel(ki.split(".")[1])
+                    ax.set_ylabel(_axis_label(ki), fontsize=8)
             if i == k - 1:
-                ax.set_xlabel(kj.split(".")[1])
+                ax.set_xlabel(_axis_label(kj), fontsize=8)
             ax.tick_params(labelsize=7)
     handles = [*axes[0, 0].get_legend_handles_labels()]
     if k > 1:
@@ -245,6 +259,10 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
     )
     atomic_write(path, lambda p: fig.savefig(p, dpi=110, format="png"))
     return path
+
+
+def _axis_label(key: str) -> str:
+    return f"{key.split('.')[1]}\n({cal.unit_of(key)})"
 
 
 def plot_predictive(predictive: pd.DataFrame, path: Path) -> Path:
@@ -289,13 +307,16 @@ def report_markdown(setup, budget, used, generations, parameters, predictive, ho
         f'"identified": the interval is under {IDENTIFIED:.0%} of the prior range; "partly": under {PARTLY:.0%}; '
         f"a uniform prior's own interval is 90%.",
         "",
-        "| parameter | prior range | posterior mean | 90% interval | width / prior | identified |",
-        "|---|---|---|---|---|---|",
+        f'"presses on": the interval reaches within {EDGE:.0%} of that end of the prior range, '
+        "so the targets may want a value the range leaves out (not judged for a parameter not identified).",
+        "",
+        "| parameter | prior range | posterior mean | 90% interval | width / prior | identified | presses on |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in parameters.itertuples():
         lines.append(
             f"| `{r.parameter}` | {r.prior_low:g} to {r.prior_high:g} | {r.posterior_mean:.4g} | "
-            f"{r.interval_low:.4g} to {r.interval_high:.4g} | {r.width_over_prior:.0%} | {r.identified} |"
+            f"{r.interval_low:.4g} to {r.interval_high:.4g} | {r.width_over_prior:.0%} | {r.identified} | {r.edge or '-'} |"
         )
     lines += ["", "![Pairwise posterior](pairs.png)", "", "## Convergence", "", how + ".", ""]
     lines += [
