@@ -140,9 +140,9 @@ def status_text(table: pd.DataFrame) -> str:
 
 
 def calibration_block(calibration_dir: Path) -> str:
-    """A calibration run's report, headings one level down, its figures copied to docs/figures."""
+    """A calibration run's report, headings two levels down, its figures copied to docs/figures."""
     text = (calibration_dir / "report.md").read_text()
-    text = re.sub(r"^(#+) ", r"#\1 ", text, flags=re.MULTILINE)
+    text = re.sub(r"^(#+) ", r"##\1 ", text, flags=re.MULTILINE)
     for name in FIGURES:
         shutil.copyfile(calibration_dir / name, FIGURE_DIR / f"calibration_{name}")
         text = text.replace(f"]({name})", f"](figures/calibration_{name})")
