@@ -25,6 +25,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, as_completed
@@ -233,7 +234,7 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
             dashboard_address=None,
         )
     try:
-        client = Client(cluster if cluster is not None else scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        client = _connect(Client, cluster if cluster is not None else scheduler)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         if cluster is not None:
             cluster.close()
@@ -247,6 +248,27 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _connect(client_type, address):
+    """A Dask client, or TimeoutError after ``SCHEDULER_TIMEOUT_S``: a scheduler that accepts
+    the connection but never answers would otherwise hold ``Client()`` for ever."""
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_type(address, timeout=SCHEDULER_TIMEOUT_S)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+    thread.start()
+    thread.join(SCHEDULER_TIMEOUT_S + 5)
+    if thread.is_alive():  # left behind as a daemon: it ends with the process
+        raise TimeoutError("no answer")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["client"]
 
 
 @dataclass(frozen=True)
