@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from stakhanov_sim import commands
@@ -268,14 +270,31 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn expected errors into one line and status 2."""
     args = parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
         return args.func(args)
     except (ConfigError, ResultsError, UsageError, OutputError, MemoryBudgetError) as exc:
         print(f"stakhanov-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    except KeyboardInterrupt:
-        print("stakhanov-sim: interrupted; files already written are complete", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as exc:
+        status = 130 if isinstance(exc, KeyboardInterrupt) else 128 + signal.SIGTERM
+        print(
+            "stakhanov-sim: interrupted; earlier results are untouched (a sweep resumes where it stopped)",
+            file=sys.stderr,
+        )
+        return status
+    finally:
+        if in_main_thread and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a batch system's time limit): unwound like Ctrl-C, new work dropped."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 if __name__ == "__main__":

@@ -126,25 +126,41 @@ def locked(out: Path, command: str) -> Iterator[None]:
         OutputError: naming the holder (pid, command, start time).
     """
     path = lock_path(out)
+    fd = _lock(path, out)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise OutputError(f"output {out}: cannot be written ({exc.strerror})") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(
-                f"output {out}: another stakhanov-sim is writing it ({_holder(fd)}); wait for it to finish, or choose another -o DIR"
-            ) from None
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         holder = {"pid": os.getpid(), "command": command, "started": stamp}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder).encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the file stays (removing it would race)
+        with contextlib.suppress(OSError):
+            path.unlink()  # still held: a writer that opened it before finds it gone, retries
+        os.close(fd)
+
+
+def _lock(path: Path, out: Path) -> int:
+    """An open, exclusively locked file at ``path`` (the very file now at that name)."""
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"output {out}: cannot be written ({exc.strerror})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise OutputError(
+                f"output {out}: another stakhanov-sim is writing it ({holder}); wait for it to finish, or choose another -o DIR"
+            ) from None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder removed it as we opened it: take the new one
 
 
 def _holder(fd: int) -> str:

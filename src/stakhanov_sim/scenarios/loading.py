@@ -127,11 +127,15 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def _read_with_parents(
-    path: Path, chain: tuple[Path, ...], root: Path, left_out: list[dict[str, Any]]
+    path: Path,
+    chain: tuple[Path, ...],
+    root: Path,
+    left_out: list[dict[str, Any]],
+    named_by: str = "",
 ) -> dict[str, Any]:
     hint = f"; shipped scenarios: {', '.join(shipped_scenarios())}"
     data = read_yaml_mapping(path, hint=hint)
-    _refuse_non_scenario(path, data)
+    _refuse_non_scenario(path, data, named_by)
     parent = data.pop(EXTENDS, None)
     if parent is None:
         return data
@@ -142,7 +146,8 @@ def _read_with_parents(
         raise ConfigError(
             f"{path}: key '{EXTENDS}' = {parent!r} makes a cycle ({cycle}); allowed: a chain that ends"
         )
-    base = _read_with_parents(parent_path, (*chain, here), root, left_out)
+    named = f"{path}: key '{EXTENDS}' = {parent!r} names "
+    base = _read_with_parents(parent_path, (*chain, here), root, left_out, named)
     end = (
         (data.get("calendar") or {}).get("end") if isinstance(data.get("calendar"), dict) else None
     )
@@ -180,7 +185,7 @@ def beside_or_shipped(path: Path, name: str) -> Path:
     return shipped if shipped.is_file() else beside
 
 
-def _refuse_non_scenario(path: Path, data: dict[str, Any]) -> None:
+def _refuse_non_scenario(path: Path, data: dict[str, Any], named_by: str = "") -> None:
     """A mapping none of whose keys is (or nearly is) a scenario key: never quote it."""
     known = [*Scenario.model_fields, EXTENDS]
 
@@ -189,7 +194,7 @@ def _refuse_non_scenario(path: Path, data: dict[str, Any]) -> None:
 
     if data and not any(like_a_key(k) for k in data):
         raise ConfigError(
-            f"{path}: not a scenario (none of its {len(data)} top-level keys is a scenario key); allowed: a YAML scenario file (see docs/parameters.md)"
+            f"{named_by}{path}: not a scenario (none of its {len(data)} top-level keys is a scenario key); allowed: a YAML scenario file (see docs/parameters.md)"
         )
 
 
