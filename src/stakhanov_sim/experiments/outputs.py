@@ -287,6 +287,9 @@ def writing(
     out = Path(out)
     with locked(lock_for or out, command):
         recover_moved_aside(out, owner)
+        staging = staging_path(out)
+        if staging.is_dir():  # a dead writer's: ours to drop before anything is checked
+            owner.remove(staging)
         check_target(out, owner, overwrite)
         staging = new_staging(out, owner)
         try:
