@@ -576,3 +576,52 @@ def test_unknown_key_message_is_punctuated(tmp_path, monkeypatch, capsys):
     (tmp_path / "bad.yaml").write_text("nmae: x\nseed: 3\n")
     code, _, err = run_cli(["run", "bad.yaml"], capsys)
     assert_one_clear_error(code, err, ["unknown key (did you mean 'name'?); allowed keys here: "])
+
+
+# --- the limits the docs state, and the memory estimate against a measured run -------------
+
+
+def test_the_limits_the_docs_state_are_the_ones_enforced():
+    from stakhanov_sim.experiments.sweep import SCHEDULER_TIMEOUT_S
+    from stakhanov_sim.scenarios.yamlread import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILE_BYTES
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"read only up to {MAX_FILE_BYTES // 1_000_000} MB" in readme
+    assert f"nested at most {MAX_DEPTH} levels" in readme
+    assert f"at most {MAX_EXPANDED_NODES:,} values" in readme
+    assert f"within {SCHEDULER_TIMEOUT_S} s" in (ROOT / "docs" / "sweeps.md").read_text()
+
+
+MEASURE = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np
+    import psutil
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.experiments import budget
+    from stakhanov_sim.model.mine import MineModel
+
+    scenario = load_scenario(
+        "history_1935_37", {"mine.sections": int(sys.argv[1]), "calendar.end": "1935-08-20"}
+    )
+    me = psutil.Process()
+    MineModel(load_scenario("history_1935_37", {"calendar.end": "1935-08-03"})).step()  # warm
+    before = me.memory_info().rss
+    model = MineModel(scenario, rng=np.random.default_rng(1))
+    while model.running:
+        model.step()
+    results = model.results()
+    peak = me.memory_info().rss - before
+    print(json.dumps({"peak": peak, "estimate": budget.run_estimate(scenario, 1, 1).bytes}))
+    """
+)
+
+
+@pytest.mark.slow
+def test_the_memory_estimate_bounds_a_measured_run_from_above():
+    """Rounded up, but within a small factor: it stops the impossible, not the merely large."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, "1000"], capture_output=True, text=True, check=True
+    )
+    measured = json.loads(proc.stdout)
+    assert measured["peak"] < measured["estimate"] < 10 * measured["peak"], measured
