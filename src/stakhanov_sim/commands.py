@@ -20,7 +20,7 @@ from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.scenarios.loading import load, parse_assignment
 
 COMMAND_CHARS = 200  # of the command line, kept in a lock file to name its holder
-RUN_ALLOWED = "fewer miners (mine.mines, mine.sections, mine.hewers_per_section), a shorter calendar, fewer --replicates or --workers"
+RUN_ALLOWED = budget.RUN_ALLOWED
 
 
 class UsageError(Exception):

@@ -26,6 +26,7 @@ BYTES_PER_SWEEP_POINT = 60_000  # one validated scenario per point, held for the
 BYTES_PER_SWEEP_RUN = 3_000  # one task (its seed, its future) per run
 WORKING_SHARE = 0.85  # shifts per calendar day under the six-day week, rounded up
 GB = 1e9
+RUN_ALLOWED = "fewer miners (mine.mines, mine.sections, mine.hewers_per_section), a shorter calendar, fewer --replicates or --workers"
 
 
 class MemoryBudgetError(Exception):

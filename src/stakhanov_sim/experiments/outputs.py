@@ -108,6 +108,19 @@ def _ok(entry: Path, test: Callable[[str], bool]) -> bool:
     return entry.is_file() and not entry.is_symlink() and (_is_temp(entry.name) or test(entry.name))
 
 
+def named(out: Path) -> Path:
+    """``out`` with a name of its own (``.`` and ``..`` made absolute), so that the lock and
+    staging beside it are beside it; the root of the file system has none and is refused."""
+    out = Path(out)
+    if out.name in ("", ".", ".."):
+        out = Path(os.path.abspath(out))
+    if not out.name:
+        raise OutputError(
+            f"output {out}: the root of the file system; allowed: a directory below it"
+        )
+    return out
+
+
 def staging_path(out: Path) -> Path:
     """Where new results are written before they replace ``out`` (hidden, beside it)."""
     return out.parent / f".{out.name}{STAGING_SUFFIX}"
@@ -284,8 +297,8 @@ def writing(
         lock_for: the output whose lock to take, when ``out`` lies inside it (a run's
             figures are written under the run's own lock).
     """
-    out = Path(out)
-    with locked(lock_for or out, command):
+    out = named(out)
+    with locked(named(lock_for or out), command):
         recover_moved_aside(out, owner)
         staging = staging_path(out)
         if staging.is_dir():  # a dead writer's: ours to drop before anything is checked

@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 from tqdm.auto import tqdm
 
-from stakhanov_sim.experiments import lifeline
+from stakhanov_sim.experiments import budget, lifeline
 from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.model.mine import MineModel
 from stakhanov_sim.scenarios.schema import Scenario
@@ -92,6 +92,11 @@ def run(
     seed = scenario.seed if seed is None else seed
     seeds = replicate_seeds(seed, replicates)
     workers = default_workers(replicates) if workers is None else max(1, min(workers, replicates))
+    budget.check(  # before a single agent is made
+        budget.run_estimate(scenario, replicates, workers),
+        f"scenario '{scenario.name}'",
+        budget.RUN_ALLOWED,
+    )
     started = time.perf_counter()
     if workers == 1 or replicates == 1:
         parts = [run_replicate(scenario, s, i, progress) for i, s in enumerate(seeds)]

@@ -51,6 +51,7 @@ def sweep_output(sweep: Sweep, out: Path, overwrite: bool, command: str) -> Iter
     owner = outputs.sweep_owner()
     fingerprint = sweep.fingerprint()
     try:
+        out = outputs.named(out)
         with outputs.locked(out, command):
             outputs.recover_moved_aside(out, owner)
             if out.is_symlink() or (out.exists() and not out.is_dir()):
