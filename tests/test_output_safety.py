@@ -98,6 +98,7 @@ def test_overwrite_that_does_not_finish_leaves_the_old_run(
     no_leftovers(here)
 
 
+@pytest.mark.slow
 def test_overwrite_replaces_a_run_once_the_new_one_is_complete(here, capsys):
     old_model = pd.read_parquet(here / "run" / "model.parquet")
     assert main(["run", "small.yaml", "-o", "run", "--overwrite", "--seed", "4"]) == 0
@@ -211,6 +212,7 @@ def test_plot_refuses_a_figures_folder_holding_a_users_file(here, capsys):
     assert snapshot(here / "run") == before
 
 
+@pytest.mark.slow
 def test_plot_redraws_its_own_figures_in_place(here, capsys):
     assert main(["plot", "run"]) == 0
     assert sorted(p.name for p in (here / "run" / "figures").iterdir()) == sorted(
@@ -368,6 +370,7 @@ def test_sigterm_unwinds_like_ctrl_c(here):
 # --- sweeps: replacing one, resuming one, reading one ------------------------------------
 
 
+@pytest.mark.slow
 def test_sweep_overwrite_interrupted_keeps_the_old_sweep_then_resumes(here, monkeypatch, capsys):
     first, second = write_sweep(here, replicates=1), None
     assert main(["sweep", str(first), "-o", "sw", "--workers", "1"]) == 0
@@ -467,6 +470,7 @@ def test_sensitivity_checks_the_sweeps_files_before_reading(tmp_path, capsys):
 # --- caps, the app's port, the scheduler --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_workers_above_the_cores_are_capped_with_a_notice(here, capsys):
     assert main(["run", "small.yaml", "-o", "new", "--replicates", "2", "--workers", "10000"]) == 0
     err = capsys.readouterr().err
@@ -526,6 +530,7 @@ def test_a_scheduler_that_never_answers_is_given_up(tmp_path):
 # --- shortening a shipped scenario ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shortening_a_shipped_scenario_leaves_out_later_events(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     argv = ["run", "history_1935_37", "-o", "short", "--set", "calendar.end=1935-09-30"]
