@@ -45,9 +45,12 @@ def review(whom: list[float]):
     foremen, engineers = Foremen(10), Staff(3)
     foremen.sabotage_count[2] = 1
     stream = FixedDraws(0.5, whom)
+    campaign.period_reported = campaign.period_output  # an honest mine: report = output
+    everyone = np.ones(foremen.size + engineers.size, dtype=bool)  # all long enough in post
     outcome = management.review_plan(
-        stream, campaign, foremen, engineers, 24, 10.0, 10.0, management.params(scenario)
-    )
+        stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, everyone,
+        management.params(scenario),
+    )  # fmt: skip
     assert campaign.period_output == campaign.period_plan == 0.0
     assert not foremen.sabotage_count.any(), "a new plan period counts afresh"
     return outcome
