@@ -231,3 +231,15 @@ def test_the_feed_names_accidents_arrests_and_supervisors_abuse():
     abuse = describe("sanction", [-1], [12], "abuse by lower supervisors")
     assert abuse.startswith("Lower supervisors turned on Stakhanovite hewer 12")
     assert {"fatal accident", "arrest"} <= BOLD_EVENTS & set(HIGHLIGHTS)
+
+
+@pytest.mark.parametrize("name", sorted(live_presets()))
+def test_every_scenario_starts_its_levers_on_the_sliders_grid(name):
+    """A slider can only show values on its grid: a scenario's value off it would read as moved."""
+    from stakhanov_sim.app.server import SLIDERS
+
+    levers = Levers.of(load_scenario(name))
+    for key, (_, low, high, step, _, _) in SLIDERS.items():
+        value = getattr(levers, key)
+        positions = (value - low) / step
+        assert low <= value <= high and abs(positions - round(positions)) < 1e-6, (key, value)
