@@ -8,7 +8,7 @@
 # > "Two timbermen (Shchigolev, Borisenko) propped the roof behind him; section chief
 # > Mashurov and party organiser Petrov went down with him; the face was prepared,
 # > compressors and picks checked, haulage organised, the face lit. Normally the hewer
-# > also timbered." (memoir-based accounts, in the project's `HISTORY.md`)
+# > also timbered." (Annales 1936 and Siegelbaum 1988, ch. 2; see `docs/sources.md`)
 #
 # > "...workers who had not been favored with the best conditions and consequently
 # > struggled to fulfill their norms expressed resentment of Stakhanovites..."

@@ -7,8 +7,8 @@
 #
 # > Short campaigns broke down on supply and tool shortages; "a short-term rise was usually
 # > followed by a decline". The net effect on labour productivity is disputed, possibly none
-# > (P. Gregory). (Soviet-era economic histories and Davies and Khlevnyuk 2002, in the
-# > project's `HISTORY.md`)
+# > (P. Gregory). (Soviet-era economic histories and Davies and Khlevnyuk 2002; see
+# > `docs/sources.md`)
 #
 # **The method in plain words.** One run is one draw of chance: a different seed gives
 # different records, different accusations, a different curve. To compare scenarios we run

@@ -23,7 +23,7 @@ CONFIDENCE = 0.95  # of every interval over replicates (compare, validation)
 DAYS_PER_YEAR = 365.25
 PER_THOUSAND_MINERS = 1000.0
 DAYS_A_YEAR = 365.25
-FINAL_YEAR = 1937  # the year the campaign's lasting effect is judged in (HISTORY.md)
+FINAL_YEAR = 1937  # when the lasting effect is judged: the plan missed (docs/sources.md)
 CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 
 

@@ -1,7 +1,7 @@
 """Results of one or many runs: the model table, the agent table and the event log.
 
 The three tables and the manifest are the contract the CLI, notebooks, app and tests rely
-on (DESIGN.md, "Outputs"). Files are written to a temporary name and renamed, so a run
+on (docs/ODD.md, "Observation"). Files are written to a temporary name and renamed, so a run
 stopped half way never leaves a half-written file behind.
 """
 

@@ -3,8 +3,8 @@
 Agents are views: the numeric state lives in NumPy arrays owned by the model (the
 ``Workforce`` for miners, ``Foremen`` and ``Staff`` for foremen and engineers), and each
 agent holds its index. So ``model.agents``, ``agents_by_type``, ``AgentSet`` and Mesa's visualisation work
-as usual, while the per-shift bulk runs as array operations (DESIGN.md, "Scale and
-performance architecture").
+as usual, while the per-shift bulk runs as array operations (docs/ODD.md, the
+entities).
 """
 
 from __future__ import annotations

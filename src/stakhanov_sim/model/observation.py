@@ -3,7 +3,7 @@
 The model table is gathered by Mesa's ``DataCollector`` from the shift's ledger; agents'
 state is copied from the arrays every ``output.agent_sample_every`` shifts for a fixed
 random sample of slots; events are appended as they happen. Column names are the contract
-of DESIGN.md ("Outputs").
+of ``docs/ODD.md`` ("Observation") and ``experiments/results.MODEL_COLUMNS``.
 """
 
 from __future__ import annotations
