@@ -22,7 +22,6 @@ CONFIDENCE = 0.95  # of every interval over replicates (compare, validation)
 
 DAYS_PER_YEAR = 365.25
 PER_THOUSAND_MINERS = 1000.0
-DAYS_A_YEAR = 365.25
 FINAL_YEAR = 1937  # when the lasting effect is judged: the plan missed (docs/sources.md)
 CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 
@@ -302,9 +301,8 @@ def accusations_per_post_1937(model: pd.DataFrame, posts: int) -> float:
 
 def fatal_accidents_per_1000_year(model: pd.DataFrame) -> float:
     """Miners killed at the face per 1,000 miners a year, over the whole run."""
-    dates = pd.to_datetime(model["date"])
-    years = max((dates.max() - dates.min()).days + 1, 1) / DAYS_A_YEAR
-    return float(model["fatal_accidents"].sum() / (model["headcount"].mean() / 1000) / years)
+    per_1000 = _mean_headcount(model) / 1000
+    return float(model["fatal_accidents"].sum() / per_1000 / _years_simulated(model))
 
 
 def turnover_in_year(model: pd.DataFrame, year: int) -> float:
