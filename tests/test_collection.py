@@ -18,6 +18,7 @@ import pytest
 
 from reference.make_reference import reference_scenario, run_reference
 from stakhanov_sim import MineModel
+from stakhanov_sim.model import observation
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 
@@ -49,3 +50,13 @@ def test_the_datacollector_and_the_ledger_show_the_shifts_worked_so_far(referenc
         for column in expected.columns:
             value, wanted = model.ledger[column], last[column]
             assert value == wanted or (math.isnan(value) and math.isnan(wanted)), column
+
+
+def test_every_column_of_the_model_table_is_filled_once():
+    """A column comes from the shift's record or from the tally, never both, never neither."""
+    names = ("date", *observation.INTS, *observation.FLOATS)
+    assert sorted(names) == sorted(observation.MODEL_TABLE) and len(set(names)) == len(names)
+    model = MineModel(reference_scenario())
+    model.step()
+    assert len(model.last_shift.counts()) == len(observation.SHIFT_INTS)
+    assert len(model.last_shift.amounts()) == len(observation.SHIFT_FLOATS)

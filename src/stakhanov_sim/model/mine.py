@@ -25,7 +25,8 @@ in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning a
 its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
 same amount every shift, whatever the state), any state that lasts across shifts in a state
 object (an existing one, or a new one made in ``__init__``), and one line in ``step()``; what
-it reports goes into ``observation.Shift`` and the ledger.
+it reports goes into ``observation.Shift`` (a field, and its place in ``Shift.counts``
+or ``Shift.amounts`` and in ``observation.SHIFT_INTS`` or ``SHIFT_FLOATS``).
 """
 
 from __future__ import annotations
