@@ -335,6 +335,7 @@ def run_benchmarks(
     window=WINDOW,
     agent_steps=MESA_AGENT_STEPS,
     reference_src: Path | None = None,
+    ab_repeats: int = 3,
 ) -> dict:
     """All measurements, as plain data for the report."""
     measured: dict = {"started": dt.datetime.now().isoformat(timespec="seconds")}
@@ -362,7 +363,7 @@ def run_benchmarks(
         print(f"  single default run: {s['single_us']:.3f} us per worker-shift, large mine "
               f"{s['large_us']:.3f} us, ratio {s['ratio']:.2f}", flush=True)  # fmt: skip
         if reference_src is not None:
-            measured["single_against"] = measure_single_against(reference_src)
+            measured["single_against"] = measure_single_against(reference_src, ab_repeats)
     measured["load_after"] = os.getloadavg()
     return measured
 
@@ -372,8 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="miners")
     parser.add_argument("--skip", nargs="*", default=[], choices=PARTS, help="parts to skip")
     parser.add_argument("--only", nargs="+", choices=PARTS, help="the only parts to measure")
-    parser.add_argument("--reference-src", type=Path,
-                        help="src/ of an older checkout: the single run measured for it too")  # fmt: skip
+    parser.add_argument(
+        "--reference-src",
+        type=Path,
+        help="src/ of an older checkout: the single run measured for it too",
+    )
+    parser.add_argument("--ab-repeats", type=int, default=3,
+                        help="turns of each tree with --reference-src")  # fmt: skip
     parser.add_argument("--out", type=Path, default=HERE, help="directory for the report")
     parser.add_argument("--in-process", action="store_true", help="no subprocess per size")
     parser.add_argument("--end", type=dt.date.fromisoformat, default=WINDOW[1],
@@ -391,7 +397,13 @@ def main(argv: list[str] | None = None) -> int:
     window = (WINDOW[0], args.end)
     skip = set(PARTS) - set(args.only) if args.only else set(args.skip)
     measured = run_benchmarks(
-        args.sizes, skip, args.in_process, window, args.mesa_agent_steps, args.reference_src
+        args.sizes,
+        skip,
+        args.in_process,
+        window,
+        args.mesa_agent_steps,
+        args.reference_src,
+        args.ab_repeats,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(measured, indent=1))
