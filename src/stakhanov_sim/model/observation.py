@@ -67,7 +67,7 @@ class ShiftCollector(DataCollector):
 
     Mesa's own ``collect`` calls a reporter per column and appends a deep copy of its value
     to a list; for the default mine that, and the dictionary of the shift's values it read,
-    was about a sixth of a shift (benchmarks/README.md, "Round 3"). Here the shift's numbers
+    was about a tenth of a shift (benchmarks/README.md, "Round 3"). Here the shift's numbers
     go straight into NumPy columns allocated once, the state's tallies are counted in one
     compiled pass, and Mesa's interface reads the rows worked so far: ``model_vars`` (a
     column's values by name), ``get_model_vars_dataframe()`` (the same table Mesa builds)
@@ -101,8 +101,10 @@ class ShiftCollector(DataCollector):
     def record(self, shift: Shift, w: Workforce, sections: Sections) -> None:
         """Write the shift's row: what it handed on, then what the state shows after it.
 
-        The two wage means and the Gini sum what NumPy sums, in NumPy's order, so the table
-        is the one a dictionary of NumPy results per shift gave (tests/test_collection.py).
+        The hewers' two wage means are still summed by NumPy (pairwise), and the Gini's runs
+        of support wages still ordered by NumPy's ``argsort`` (its order among equal wages
+        sets the rounding), so the table is the one of before, bit for bit
+        (tests/test_collection.py).
         """
         n, ints, floats = self.rows, self.ints, self.floats
         ints[: len(SHIFT_INTS), n] = shift.counts()
