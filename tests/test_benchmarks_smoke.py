@@ -87,3 +87,19 @@ def test_single_run_against_the_large_mine_is_reported(bench):
     # the one-process row, the two turns, the medians; the reference's turn and median
     assert section.count("| this tree |") == 4 and section.count("| reference |") == 2
     assert "/old/src" in section
+
+
+def test_shift_breakdown_times_the_calls_of_a_shift_and_puts_them_back():
+    spec = importlib.util.spec_from_file_location("breakdown", BENCHMARKS / "shift_breakdown.py")
+    breakdown = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(breakdown)
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.model import mine
+
+    before = mine.social.sanction, mine.MineModel._observe
+    scenario = load_scenario(breakdown.CONFIG, {"mine.sections": 2, "seed": 5})
+    total, shifts, spent = breakdown.breakdown(scenario, runs=1)
+    assert shifts == 729 and total > 0
+    assert {"_observe", "social.sanction", "supply.allocate", "hire_into"} <= set(spent)
+    assert sum(spent.values()) < 2 * total  # nested calls count twice, never more
+    assert (mine.social.sanction, mine.MineModel._observe) == before
