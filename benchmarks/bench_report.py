@@ -262,8 +262,13 @@ def figure(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+APP_SECTION = "<!-- app-bench: begin -->"  # benchmarks/app_bench.py's section, kept as it is
+
+
 def write(measured: dict, out: Path) -> None:
     """Write ``results.md`` and, when sizes were measured, the figure into ``out``."""
     if measured.get("sizes"):
         figure(measured["sizes"], out / FIGURE)
-    (out / "results.md").write_text(markdown(measured) + "\n")
+    path = out / "results.md"
+    kept = path.read_text().partition(APP_SECTION)[1:] if path.exists() else ("", "")
+    path.write_text(markdown(measured) + "\n" + ("\n" + "".join(kept) if kept[0] else ""))

@@ -267,6 +267,233 @@ CONFIG_CASES = [
     Case("missing-config", ["run", "nowhere.yaml"], ["nowhere.yaml", "no such scenario file"]),
 ]
 
+
+def _alias_bomb(levels: int = 10, fan: int = 9) -> str:
+    """A few lines of YAML whose aliases expand to fan**levels values (a 'billion laughs')."""
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * fan) + "]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * fan) + "]")
+    return "\n".join([*lines, f"mine: {{sections: *a{levels - 1}}}"]) + "\n"
+
+
+ALL_DAYS = [f"{d:%m-%d}" for d in pd.date_range("2000-01-01", "2000-12-31")]  # 29 Feb too
+SECRET = "root:x:0:0:root:/root:/bin/bash"  # what a system password file's lines look like
+
+# Limits before work, confinement of extends:, and tracebacks that became messages (issue 16).
+HOSTILE_CASES = [
+    config("alias-bomb", _alias_bomb(), "aliases (*name) expand to more than 100,000 values"),
+    config("alias-bomb-small-fan", _alias_bomb(20, 2), "expand to more than 100,000"),
+    config("alias-self-reference", "mine: &m {sections: *m}\n", "aliases (*name) expand"),
+    config("deep-brackets", "mine: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64"),
+    config(
+        "deep-mappings",
+        "".join(f"{' ' * i}k{i}:\n" for i in range(200)) + " " * 200 + "x: 1\n",
+        "nested more than 64",
+    ),
+    config(
+        "deep-flow-mappings",
+        "mine: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
+        "nested more than 64",
+    ),
+    config(
+        "many-megabytes",
+        "name: x\n" + "# padding\n" * 300_000,
+        "larger than 1 MB",
+        "1,000,000 bytes",
+    ),
+    config("long-single-line", "name: " + "x" * 2_000_000 + "\n", "larger than 1 MB"),
+    Case("dev-zero", ["run", "/dev/zero"], ["/dev/zero", "larger than 1 MB"]),
+    Case("dev-urandom", ["run", "/dev/urandom"], ["/dev/urandom", "larger than 1 MB"]),
+    Case("dev-null", ["run", "/dev/null"], ["/dev/null", "the file is empty"]),
+    config(
+        "not-a-scenario-is-not-quoted",
+        f"{SECRET}: 1\ndaemon:x:1:1: 2\n",
+        "not a scenario",
+        "none of its 2 top-level keys is a scenario key",
+    ),
+    Case(
+        "extends-outside-the-folder",
+        ["run", "mine/child.yaml"],
+        ["child.yaml", "key 'extends' = '../outside.yaml'", "points outside the scenario's folder"],
+        {"mine/child.yaml": "extends: ../outside.yaml\n", "outside.yaml": "mine: {sections: 2}\n"},
+    ),
+    config(
+        "extends-absolute-system-file",
+        "extends: /etc/passwd\n",
+        "key 'extends' = '/etc/passwd'",
+        "points outside",
+        "or a shipped scenario",
+    ),
+    Case(
+        "extends-through-a-symlink-out",
+        ["run", "mine/child.yaml"],
+        ["points outside the scenario's folder"],
+        {"mine/child.yaml": "extends: link.yaml\n", "secret.yaml": "mine: {sections: 2}\n"},
+    ),
+    config("extends-empty-text", "extends: ''\n", "key 'extends' = ''", "allowed: the path"),
+    config(
+        "extends-parent-not-a-scenario",
+        "extends: notes.yaml\n",
+        "notes.yaml: not a scenario",
+    ),
+    Case(
+        "sweep-base-outside-the-folder",
+        ["sweep", "s/sweep.yaml"],
+        ["key 'base' = '../outside.yaml'", "points outside the sweep file's folder"],
+        {
+            "s/sweep.yaml": "base: ../outside.yaml\nparameters: {mine.sections: {values: [1, 2]}}\ndesign: grid\noutcomes: [mean_output_tons]\n",
+            "outside.yaml": "mine: {sections: 2}\n",
+        },
+    ),
+    Case(
+        "sweep-file-not-a-sweep",
+        ["sweep", "notes.yaml"],
+        ["notes.yaml: not a sweep", "none of its 1 top-level keys"],
+        {"notes.yaml": f"{SECRET}: 1\n"},
+    ),
+    Case(
+        "sizes-multiply-to-terabytes",
+        ["run", "history_1935_37", "--set", "mine.mines=10000", "--set", "mine.sections=100000"],
+        [
+            "the run would need about",
+            "TB of memory",
+            "mine.mines 10000",
+            "mine.sections 100000",
+            "allowed: fewer miners",
+        ],
+    ),
+    Case(
+        "agent-table-too-large",
+        [
+            "run",
+            "small.yaml",
+            "--set",
+            "mine.sections=100000",
+            "--set",
+            "mine.hewers_per_section=5000",
+        ],
+        ["would need about", "mine.hewers_per_section 5000", "output.agent_sample_max"],
+        {"small.yaml": SMALL},
+    ),
+    Case(
+        "sweep-grid-too-large",
+        ["sweep", "sweep.yaml"],
+        ["the sweep would need about", "points x replicates", "allowed: fewer points"],
+        {
+            "sweep.yaml": "base: history_1935_37\ndesign: grid\nreplicates: 10000\noutcomes: [mean_output_tons]\nparameters:\n"
+            + "".join(
+                f"  {k}: {{low: 0.1, high: 0.9, levels: 1000}}\n"
+                for k in (
+                    "supply.timber_per_shift",
+                    "supply.air_per_shift",
+                    "production.support_weight",
+                )
+            )
+        },
+    ),
+    Case(
+        "sweep-samples-times-replicates",
+        ["sweep", "sweep.yaml"],
+        ["the sweep would need about", "1,000,000 points x replicates 10,000"],
+        {
+            "sweep.yaml": "base: history_1935_37\ndesign: lhs\nsamples: 1000000\nreplicates: 10000\noutcomes: [mean_output_tons]\nparameters:\n  supply.timber_per_shift: {low: 0.5, high: 1.5}\n"
+        },
+    ),
+    Case(
+        "seed-option-negative",
+        ["run", "small.yaml", "--seed", "-1"],
+        ["--seed", "-1", "allowed: a whole number from 0 to"],
+        {"small.yaml": SMALL},
+    ),
+    Case(
+        "seed-option-too-large",
+        ["run", "small.yaml", "--seed", str(2**64)],
+        ["--seed", "allowed: a whole number from 0 to"],
+        {"small.yaml": SMALL},
+    ),
+    config(
+        "calendar-only-rest-days",
+        "calendar:\n  rest_days_of_month: [" + ", ".join(map(str, range(1, 32))) + "]\n",
+        "key 'calendar'",
+        "no shift to simulate",
+        "allowed: a calendar with at least one working day",
+    ),
+    config(
+        "calendar-only-holidays",
+        "calendar:\n  start: 1936-01-01\n  end: 1936-03-31\n  rest_days_of_month: []\n  holidays: ["
+        + ", ".join(f"'{d}'" for d in ALL_DAYS)
+        + "]\n",
+        "no shift to simulate",
+    ),
+    config(
+        "calendar-rest-and-holidays-cover-a-week",
+        "calendar:\n  start: 1936-01-01\n  end: 1936-01-05\n  holidays: ['01-01', '01-02', '01-03', '01-04', '01-05']\n",
+        "no shift to simulate",
+    ),
+    config(
+        "year-far-in-the-future",
+        "calendar:\n  end: 3000-01-01\n",
+        "key 'calendar.end' = 3000-01-01",
+        "allowed: a date from 1678-01-01 to 2262-04-10",
+    ),
+    config("year-9999", "calendar:\n  end: 9999-12-31\n", "key 'calendar.end' = 9999-12-31"),
+    config(
+        "year-before-the-tables",
+        "calendar:\n  start: 1200-01-01\n",
+        "key 'calendar.start' = 1200-01-01",
+    ),
+    config(
+        "year-five-digits", "calendar:\n  end: 12345-01-01\n", "key 'calendar.end'", "YYYY-MM-DD"
+    ),
+    Case(
+        "scheduler-not-an-address",
+        ["sweep", "x.yaml", "--scheduler", "tcp://nonsense"],
+        [
+            "--scheduler",
+            "'tcp://nonsense' is not a scheduler address",
+            "allowed: [tcp://]HOST:PORT",
+        ],
+    ),
+    Case(
+        "scheduler-port-out-of-range",
+        ["sweep", "x.yaml", "--scheduler", "10.0.0.5:99999"],
+        ["is not a scheduler address"],
+    ),
+    Case("scheduler-empty", ["sweep", "x.yaml", "--scheduler", ""], ["is not a scheduler address"]),
+    Case(
+        "scheduler-with-a-path",
+        ["sensitivity", "x.yaml", "--scheduler", "http://host:8786/status"],
+        ["is not a scheduler address"],
+    ),
+    Case(
+        "validate-output-is-a-file",
+        ["validate", "small.yaml", "-o", "report.txt", "--replicates", "1"],
+        ["output report.txt", "exists and is not a directory"],
+        {"small.yaml": SMALL, "report.txt": "my notes\n"},
+    ),
+    Case(
+        "compare-output-is-a-file",
+        ["compare", "a", "b", "-o", "report.txt"],
+        ["output report.txt", "exists and is not a directory"],
+        {"report.txt": "my notes\n", "a/x": "", "b/x": ""},
+    ),
+    Case(
+        "sweep-output-is-a-file",
+        ["sweep", "sweep.yaml", "-o", "report.txt"],
+        ["output report.txt", "exists and is not a directory"],
+        {
+            "report.txt": "my notes\n",
+            "sweep.yaml": "base: history_1935_37\ndesign: grid\noutcomes: [mean_output_tons]\noverrides: {mine.sections: 2, mine.hewers_per_section: 6, calendar.end: 1935-09-30}\nparameters:\n  supply.timber_per_shift: {values: [0.8, 1.0]}\n",
+        },
+    ),
+    Case(
+        "calendar-end-before-an-event-still-refused-when-start-moves",
+        ["run", "small.yaml", "--set", "calendar.start=1935-09-15"],
+        ["key 'campaign.events.0.date' = 1935-08-31", "outside the calendar"],
+        {"small.yaml": SMALL},
+    ),
+]
+
 CLI_CASES = [
     Case(
         "set-without-equals",
@@ -379,13 +606,19 @@ def assert_one_clear_error(code: int, err: str, expect: list[str]) -> None:
         assert fragment in err, f"{fragment!r} not in {err!r}"
 
 
-@pytest.mark.parametrize("case", CONFIG_CASES + CLI_CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CONFIG_CASES + CLI_CASES + HOSTILE_CASES, ids=lambda c: c.id)
 def test_bad_input_gives_one_clear_error(case, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     lay_out(tmp_path, case.files)
+    if case.id == "extends-through-a-symlink-out":
+        (tmp_path / "mine" / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    if case.id == "extends-parent-not-a-scenario":
+        (tmp_path / "notes.yaml").write_text(f"{SECRET}: 1\n")
     code, out, err = run_cli(case.argv, capsys)
     assert_one_clear_error(code, err, case.expect)
     assert "wrote" not in out
+    assert SECRET not in err and "root:" not in err  # a file that is not a scenario is never quoted
+    assert len(err) < 2000  # one message, however large the input
 
 
 def test_many_problems_are_listed_under_one_heading(tmp_path, monkeypatch, capsys):

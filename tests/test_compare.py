@@ -153,7 +153,8 @@ def test_a_partial_or_missing_run_directory_exits_2(tmp_path, capsys):
         partial
     )
     (partial / "manifest.json").unlink()
-    assert main(["compare", str(partial), str(tmp_path / "nowhere"), "-o", str(tmp_path)]) == 2
+    out = tmp_path / "out"  # not tmp_path itself: compare refuses a folder holding other files
+    assert main(["compare", str(partial), str(tmp_path / "nowhere"), "-o", str(out)]) == 2
     assert "manifest.json: missing" in capsys.readouterr().err
 
 

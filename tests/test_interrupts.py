@@ -55,8 +55,15 @@ def wait_until(condition, proc: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
+def staging(out: Path) -> Path:
+    """Where ``run`` writes before the new results replace ``out`` (hidden, beside it)."""
+    return out.parent / f".{out.name}.new"
+
+
 def assert_no_half_result(out: Path) -> None:
     """Every result a reader can see is whole; temporary files stay hidden and apart."""
+    if not out.exists():  # a run stopped before its swap leaves no output at all
+        return
     visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
     assert not [n for n in visible if n.endswith(".tmp")]
     for name in TABLES:
@@ -75,7 +82,7 @@ def test_ctrl_c_ends_the_run_quietly(workers, tmp_path):
     proc, out = start_run(tmp_path, "--replicates", "2", "--workers", workers)
     me = psutil.Process(proc.pid)
     if workers == "1":
-        wait_until(out.exists, proc)  # the run has begun once its output directory exists
+        wait_until(staging(out).exists, proc)  # the run has begun once it has somewhere to write
         time.sleep(0.5)
     else:
         wait_until(lambda: len(me.children(recursive=True)) >= 3, proc)  # forkserver + 2
@@ -90,7 +97,7 @@ def test_ctrl_c_ends_the_run_quietly(workers, tmp_path):
     gone, alive = psutil.wait_procs(group, timeout=15)
     assert not alive, f"worker processes left behind: {alive}"
     assert_no_half_result(out)
-    assert not (out / "manifest.json").exists()
+    assert not out.exists() and not staging(out).exists()  # nothing half done left behind
 
 
 KILLED_SAVE = textwrap.dedent(
@@ -164,7 +171,7 @@ def test_overwrite_after_a_killed_save_clears_the_leftovers(saved_run, tmp_path,
 @pytest.mark.slow
 def test_sigkill_mid_run_leaves_readable_or_incomplete_directory(tmp_path):
     proc, out = start_run(tmp_path)
-    wait_until(out.exists, proc)
+    wait_until(staging(out).exists, proc)
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
@@ -185,3 +192,29 @@ def test_same_seed_same_tables_with_one_or_two_workers():
     assert one.manifest["replicate_seeds"] == two.manifest["replicate_seeds"]
     other = run(scenario, replicates=1, seed=12, workers=1)
     assert not one.model.query("replicate == 0")["output_tons"].equals(other.model["output_tons"])
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_kill_9_of_the_parent_ends_workers_forkserver_and_resource_tracker(command, tmp_path):
+    """However the command dies, nothing it started keeps running (or holding memory)."""
+    if command == "run":
+        proc, out = start_run(tmp_path, "--replicates", "20", "--workers", "2")
+    else:
+        from test_sweep_reliability import slow_sweep_file, start_cli_sweep
+
+        proc = start_cli_sweep(slow_sweep_file(tmp_path, replicates=5), tmp_path / "sw")
+    # the resource tracker, the forkserver and two workers forked from it
+    wait_until(lambda: len(descendants(proc.pid)) >= 4, proc)
+    family = descendants(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)  # the parent alone: its children get no signal
+    proc.communicate(timeout=30)
+    gone, alive = psutil.wait_procs(family, timeout=20)
+    assert not alive, [p.cmdline() for p in alive]

@@ -7,11 +7,13 @@ before the first title, as it is in a real run.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from stakhanov_sim.experiments.results import EVENT_COLUMNS, MODEL_COLUMNS, Results
+from stakhanov_sim.experiments.results import EVENT_COLUMNS, FILE_MODE, MODEL_COLUMNS, Results
 from stakhanov_sim.figures.plots import COMPARED, THEMES, ensemble_band, plot_all, plot_compare
 
 START = pd.Timestamp("1935-08-01")
@@ -129,19 +131,30 @@ def test_plot_compare_writes_overview_and_one_png_per_series(tmp_path):
     _assert_pngs(paths, tmp_path, names)
 
 
-def test_ensemble_band_is_mean_plus_minus_standard_errors():
+def test_ensemble_band_is_mean_plus_minus_student_t_standard_errors():
     model = synthetic_results(replicates=4).model
     band = ensemble_band(model, "output_tons")
     wide = model.pivot(index="shift", columns="replicate", values="output_tons")
     se = wide.std(axis=1).to_numpy() / 2.0  # sqrt(4 replicates)
     assert band["mean"].to_numpy() == pytest.approx(wide.mean(axis=1).to_numpy())
-    assert (band["hi"] - band["mean"]).to_numpy() == pytest.approx(1.96 * se)
+    t_3 = 3.182446  # t(0.975, 3 degrees of freedom), from a printed table
+    assert (band["hi"] - band["mean"]).to_numpy() == pytest.approx(t_3 * se, rel=1e-6)
     assert band["date"].is_monotonic_increasing and band["date"].is_unique
 
 
 def test_ensemble_band_of_one_replicate_has_no_band():
     band = ensemble_band(synthetic_results(replicates=1).model, "wage_gini", window=20)
     assert band["mean"].notna().all() and band["lo"].isna().all()
+
+
+def test_figures_are_written_with_the_users_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        paths = plot_all(synthetic_results(replicates=1), tmp_path)
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in paths} == {oct(FILE_MODE)}
+    assert 0o666 & ~old == FILE_MODE  # not mkstemp's 0600
 
 
 def test_plotting_an_empty_model_says_so(tmp_path):

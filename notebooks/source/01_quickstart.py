@@ -17,8 +17,12 @@
 # and gives him *special conditions*: timbermen behind him, a prepared face, supplies first.
 # Those helpers and supplies are taken from everyone else. Successful hewers earn the
 # Stakhanovite title; the others compare their pay, lose their helpers, and grow resentful.
-# Then the party raises the norms, and when the mine misses its plan, someone must be
-# blamed. One model step is one shift, and the calendar follows the historical dates.
+# The new methods also spread beyond the favoured (hewer hews, timberman props), schools
+# teach them, and in 1936 the trust concentrates mining on fewer, better-equipped faces.
+# Then the party raises the norms, the trust raises the plan on last year's results, and
+# when the mine misses it, someone must be blamed: from above, after accidents, and by
+# Stakhanovites denouncing their foremen. One model step is one shift, and the calendar
+# follows the historical dates (each with its source in `docs/sources.md`).
 #
 # In this notebook you run the historical scenario, look at the three tables the model
 # writes, and draw the standard figures.
@@ -34,15 +38,30 @@ from IPython.display import Image, display
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.figures import plots
 
+plots.use_style()  # the look of the figures `stakhanov-sim run` saves
+
+
+def check(claim: str, holds) -> None:
+    """Check one claim of this notebook's text against the numbers computed above.
+
+    It raises an AssertionError quoting the claim when the model no longer bears it out, so
+    running the notebooks (`make test` does) catches a sentence that has gone stale.
+    """
+    if not bool(holds):
+        raise AssertionError(f"The text claims: {claim!r}; the model no longer shows it.")
+    print(f"checked: {claim}")
+
+
 # %% [markdown]
 # ## Run the historical scenario
 #
 # A scenario is a YAML file of parameters and a timeline of policy events. `load_scenario`
-# reads and checks it; `run` works every shift from 1 Aug 1935 to 31 Dec 1937 (a few
+# reads and checks it (by name for the scenarios that come with the model, so the notebook
+# runs from any folder; or give it the path of your own YAML file); `run` works every shift from 1 Aug 1935 to 31 Dec 1937 (a few
 # seconds).
 
 # %%
-scenario = load_scenario("configs/history_1935_37.yaml")
+scenario = load_scenario("history_1935_37")
 print(scenario.description)
 for event in scenario.campaign.events:
     print(event.date, event.kind, "-", event.label)
@@ -89,9 +108,10 @@ results.events.query("event in ['policy', 'record']")[["date", "event", "detail"
 
 # %%
 model = results.model.assign(year=results.model["date"].dt.year)
-columns = ["output_tons", "plan_tons", "norm_tons", "share_meeting_norm",
-           "share_stakhanovites", "mean_wage_stakhanovite", "mean_wage_other",
-           "mean_resentment", "sanctions", "accusations"]  # fmt: skip
+columns = ["output_tons", "reported_output_tons", "plan_tons", "norm_tons",
+           "share_meeting_norm", "share_stakhanovites", "mean_wage_hewer",
+           "mean_wage_stakhanovite", "mean_wage_other", "mean_resentment", "sanctions",
+           "accusations", "fatal_accidents", "arrests"]  # fmt: skip
 model.groupby("year")[columns].mean().round(2)
 
 # %% [markdown]
@@ -139,19 +159,50 @@ for path in figures[1:]:
 #
 # - The best single shift jumps to well over ten norms on 31 August 1935, while the mine's
 #   output barely moves: a record is one man's shift, the mine is hundreds of men.
-# - Output rises for a few months of campaign and then falls below the plan. Which events
-#   in the grey strip come just before the fall?
-# - The norm steps up once, in early 1936, and the share of hewers meeting it drops.
-# - Stakhanovites' wages are several times other miners' wages.
-# - Accusations and replacements of staff gather from 1936, as the plan is raised.
+# - Output rises in 1936, more than 5% above 1935, as the new methods spread and mining
+#   is concentrated; in 1937 it falls back below 1936. The plan is raised every year, on
+#   last year's results, and from 1936 on the mine falls short of it. What in the grey
+#   strip of events comes before the fall?
+# - The mine reports more coal than it cuts in 1937, when it is furthest behind the plan.
+# - The norm steps up in 1936.
+# - Stakhanovites' wages are more than twice other miners' wages, every year.
+# - Accusations and replacements of staff are rare until 1937, when most of them come.
 #
+# The cell below checks each of these sentences against the numbers of this run; if the
+# model changes and a sentence stops being true, the notebook stops with that sentence.
+
+# %%
+yearly = model.groupby("year")[columns].mean()
+accused = model.groupby("year")["accusations"].sum()
+shifts = results.model.set_index("date")
+record_day = shifts.loc["1935-08-31", "max_fulfilment"].max()
+month_before = shifts.loc[:"1935-08-30", "output_tons"].mean()
+month_after = shifts.loc["1935-09-01":"1935-09-30", "output_tons"].mean()
+output_change = yearly["output_tons"] / yearly["output_tons"].iloc[0] - 1
+check("the best single shift on 31 August 1935 is well over ten norms", record_day > 10)
+check("the mine's output barely moves after the record (within 5% the month after)",
+      abs(month_after / month_before - 1) < 0.05)  # fmt: skip
+check("output rises in 1936, more than 5% above 1935", output_change.loc[1936] > 0.05)
+check("in 1937 output falls back below 1936",
+      yearly.loc[1937, "output_tons"] < yearly.loc[1936, "output_tons"])  # fmt: skip
+check("the mine reports more coal than it cuts in 1937",
+      yearly.loc[1937, "reported_output_tons"] > yearly.loc[1937, "output_tons"])  # fmt: skip
+check("the plan is raised every year", yearly["plan_tons"].is_monotonic_increasing)
+check("from 1936 on the mine falls short of its plan",
+      (yearly.loc[1936:, "output_tons"] < yearly.loc[1936:, "plan_tons"]).all())  # fmt: skip
+check("the norm steps up in 1936", yearly.loc[1936, "norm_tons"] > yearly.loc[1935, "norm_tons"])
+check("Stakhanovites' wages are more than twice other miners' wages, every year",
+      (yearly["mean_wage_stakhanovite"] / yearly["mean_wage_other"]).min() > 2)  # fmt: skip
+check("most accusations come in 1937", accused.loc[1937] > accused.loc[:1936].sum())
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Run again with another seed: `run(scenario, seed=7)`. Which features stay, which change?
 # - Change one lever with an override, for example
-#   `load_scenario("configs/history_1935_37.yaml", overrides={"supply.timber_per_shift": 1.5})`.
+#   `load_scenario("history_1935_37", overrides={"supply.timber_per_shift": 1.5})`.
 #   Every parameter, its unit and its source is listed in `docs/parameters.md`.
-# - Run the same mine with no campaign: `configs/baseline_no_campaign.yaml`.
+# - Run the same mine with no campaign: `load_scenario("baseline_no_campaign")`.
 #
 # ## Questions for discussion
 #

@@ -35,7 +35,21 @@ import pandas as pd
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.figures import plots
 
-HISTORY = "configs/history_1935_37.yaml"
+plots.use_style()  # the look of the figures `stakhanov-sim run` saves
+
+
+def check(claim: str, holds) -> None:
+    """Check one claim of this notebook's text against the numbers computed above.
+
+    It raises an AssertionError quoting the claim when the model no longer bears it out, so
+    running the notebooks (`make test` does) catches a sentence that has gone stale.
+    """
+    if not bool(holds):
+        raise AssertionError(f"The text claims: {claim!r}; the model no longer shows it.")
+    print(f"checked: {claim}")
+
+
+HISTORY = "history_1935_37"
 NO_SPECIAL_CONDITIONS = {
     "records.special_conditions_multiplier": 1.0,  # a record face is an ordinary face
     "records.helpers_per_record": 0,  # nobody props the roof behind him
@@ -153,13 +167,42 @@ plt.show()
 # %% [markdown]
 # ## THINGS TO NOTICE
 #
-# - With special conditions the best shift reaches well over ten norms; without them, an
-#   all-out shift stays at two or three. The record was a team's work, credited to one man.
+# - On 31 August 1935, with special conditions, the staged record reaches well over ten
+#   norms; without them the same all-out shift stays under three. The record was a team's
+#   work, credited to one man.
 # - Hewers on special conditions cut far more and earn far more; the others in the same
 #   mine meet their norm *less often* than hewers in the mine without special conditions.
-# - The supply shortfall and the other miners' wage show where the favoured's advantage
-#   came from: props, air, wagons and timbermen taken from the rest.
+# - The supply shortfall is larger and the other miners' wage lower with special
+#   conditions: the favoured's advantage came from props, air, wagons and timbermen taken
+#   from the rest.
 #
+# The cell below checks each of these sentences against the numbers above.
+
+# %%
+best = {  # the staged record's day: the best shift of 31 August 1935
+    name: r.model.set_index("date").loc["1935-08-31", "max_fulfilment"].max()
+    for name, r in runs.items()
+}
+first_half_year = {name: r.model[r.model["date"].between("1935-09-01", "1936-02-29")]
+                   for name, r in runs.items()}  # fmt: skip
+favoured, others, plain = (summary.loc[name] for name in groups)
+check("with special conditions the staged record reaches well over ten norms", best["history"] > 10)
+check("without special conditions the same all-out shift stays under three norms",
+      best["no special conditions"] < 3)  # fmt: skip
+check("hewers on special conditions cut far more (over 1.5 times the others)",
+      favoured["output (t per shift)"] > 1.5 * others["output (t per shift)"])  # fmt: skip
+check("hewers on special conditions earn far more (over 1.5 times the others)",
+      favoured["wage (rubles per shift)"] > 1.5 * others["wage (rubles per shift)"])  # fmt: skip
+check("the others meet their norm less often than hewers in the mine without special conditions",
+      others["share meeting the norm"] < plain["share meeting the norm"])  # fmt: skip
+check("the supply shortfall is larger with special conditions",
+      first_half_year["history"]["supply_shortfall"].mean()
+      > first_half_year["no special conditions"]["supply_shortfall"].mean())  # fmt: skip
+check("the other miners' wage is lower with special conditions",
+      first_half_year["history"]["mean_wage_other"].mean()
+      < first_half_year["no special conditions"]["mean_wage_other"].mean())  # fmt: skip
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Keep the records but share supplies equally: only

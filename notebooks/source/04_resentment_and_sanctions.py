@@ -34,7 +34,21 @@ import pandas as pd
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.figures import plots
 
-HISTORY = "configs/history_1935_37.yaml"
+plots.use_style()  # the look of the figures `stakhanov-sim run` saves
+
+
+def check(claim: str, holds) -> None:
+    """Check one claim of this notebook's text against the numbers computed above.
+
+    It raises an AssertionError quoting the claim when the model no longer bears it out, so
+    running the notebooks (`make test` does) catches a sentence that has gone stale.
+    """
+    if not bool(holds):
+        raise AssertionError(f"The text claims: {claim!r}; the model no longer shows it.")
+    print(f"checked: {claim}")
+
+
+HISTORY = "history_1935_37"
 runs = {
     "history": run(load_scenario(HISTORY)),
     "no sanctions": run(load_scenario(HISTORY, overrides={"social.sanction_rate": 0.0})),
@@ -137,6 +151,24 @@ plt.show()
 # - One run is one draw: with few incidents, the difference between the two scenarios may
 #   be noise. Notebook 6 shows how to run ensembles with bands.
 #
+# The cell below checks the first two sentences against the numbers above.
+
+# %%
+events = load_scenario(HISTORY).campaign.events
+revised = pd.Timestamp(next(e.date for e in events if e.kind == "norm_revision"))
+resentment = history.model.set_index("date")["mean_resentment"]
+at_start = resentment.iloc[:20].mean()
+before = resentment[revised - pd.Timedelta(days=30) : revised - pd.Timedelta(days=1)].mean()
+after = resentment[revised : revised + pd.Timedelta(days=30)].mean()
+share_on_stakhanovites = on_stakhanovites / max(total, 1)
+check("resentment rises before the norm revision (to over twice its level at the start)",
+      before > 2 * at_start)  # fmt: skip
+check("the revision adds a jump", after > before)
+check("sanctions fall mostly on Stakhanovites", share_on_stakhanovites > 0.5)
+check("far beyond their share of the workforce (over twice it)",
+      share_on_stakhanovites > 2 * share_stakh)  # fmt: skip
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Lower the threshold for sanctions (`"social.sanction_threshold": 0.3`) or raise the

@@ -26,11 +26,26 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.figures import plots
 
-HISTORY = "configs/history_1935_37.yaml"
+plots.use_style()  # the look of the figures `stakhanov-sim run` saves
+
+
+def check(claim: str, holds) -> None:
+    """Check one claim of this notebook's text against the numbers computed above.
+
+    It raises an AssertionError quoting the claim when the model no longer bears it out, so
+    running the notebooks (`make test` does) catches a sentence that has gone stale.
+    """
+    if not bool(holds):
+        raise AssertionError(f"The text claims: {claim!r}; the model no longer shows it.")
+    print(f"checked: {claim}")
+
+
+HISTORY = "history_1935_37"
 SMALL_MINE = {"mine.sections": 4}
 REPLICATES = 3
 LEVERS = {
@@ -74,8 +89,8 @@ plt.show()
 # ## Which levers matter? Differences from history, with confidence intervals
 #
 # For each scenario and replicate we compute a few outcomes over the whole run, then the
-# difference of the scenario's mean from the historical mean, with a 95% interval (Welch's
-# normal approximation; with 3 replicates this is rough).
+# difference of the scenario's mean from the historical mean, with a 95% interval (Student t
+# on the pooled degrees of freedom; with 3 replicates it is wide, as it should be).
 
 
 # %%
@@ -102,7 +117,8 @@ for name, table in per_run.items():
         diff = table[outcome].mean() - base[outcome].mean()
         se = np.sqrt(table[outcome].var() / len(table) + base[outcome].var() / len(base))
         rows.append({"scenario": name, "outcome": outcome, "mean": table[outcome].mean(),
-                     "difference from history": diff, "95% half-width": 1.96 * se})  # fmt: skip
+                     "difference from history": diff,
+                     "95% half-width": stats.t.ppf(0.975, len(table) + len(base) - 2) * se})  # fmt: skip
 summary = pd.DataFrame(rows).set_index(["outcome", "scenario"]).round(3)
 summary
 
@@ -131,6 +147,17 @@ plt.show()
 # - A lever can move one outcome and not another: compare each lever's bars across the four
 #   outcomes.
 #
+# The cell below checks the first sentence: with 3 runs some differences from history lie
+# within their interval (they may be noise), while others stand clear of it.
+
+# %%
+levers_only = summary.drop(index="history", level="scenario")
+within = levers_only["difference from history"].abs() < levers_only["95% half-width"]
+print(f"{within.sum()} of {len(within)} differences lie within their 95% interval")
+check("some differences from history lie within their interval (they may be noise)", within.any())
+check("others stand clear of it", not within.all())
+
+# %% [markdown]
 # ## THINGS TO TRY
 #
 # - Raise `REPLICATES` to 10 and watch the bands narrow (it takes longer).

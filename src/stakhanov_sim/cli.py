@@ -7,81 +7,21 @@ exit status 2 and one message, never a traceback.
 from __future__ import annotations
 
 import argparse
-import shutil
+import re
+import signal
 import sys
+import threading
 from collections.abc import Callable
-from pathlib import Path
 
-from stakhanov_sim.experiments.results import Results, ResultsError
-from stakhanov_sim.scenarios.loading import (
-    ConfigError,
-    load_scenario,
-    parse_assignment,
-    shipped_scenarios,
-)
+from stakhanov_sim import commands
+from stakhanov_sim.commands import UsageError
+from stakhanov_sim.experiments.budget import MemoryBudgetError
+from stakhanov_sim.experiments.outputs import OutputError
+from stakhanov_sim.experiments.results import ResultsError
+from stakhanov_sim.scenarios.loading import ConfigError, shipped_scenarios
 
 SHIPPED_LIST = ", ".join(shipped_scenarios())
 USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    """A mistake on the command line, explained to the user."""
-
-
-def _run(args: argparse.Namespace) -> int:
-    from stakhanov_sim.experiments.runner import run
-    from stakhanov_sim.figures import plots
-
-    overrides = dict(parse_assignment(text) for text in args.set)
-    scenario = load_scenario(args.config, overrides)
-    out = Path(args.output or Path("runs") / Path(args.config).stem)
-    prepare_output(out, args.overwrite)
-    results = run(
-        scenario, replicates=args.replicates, seed=args.seed, workers=args.workers, progress=True
-    )
-    results.manifest["config_file"] = str(args.config)
-    results.manifest["overrides"] = {k: v for k, v in overrides.items()}
-    results.save(out)
-    figures = plots.plot_all(results, out / "figures")
-    print(
-        f"wrote {out}/{{model,agents,events}}.parquet, manifest.json and {len(figures)} figures in {out / 'figures'}"
-    )
-    return 0
-
-
-def _plot(args: argparse.Namespace) -> int:
-    from stakhanov_sim.figures import plots
-
-    results = Results.load(args.run_dir)
-    out = Path(args.output) if args.output else Path(args.run_dir) / "figures"
-    figures = plots.plot_all(results, out)
-    print(f"wrote {len(figures)} figures in {out}")
-    return 0
-
-
-def prepare_output(out: Path, overwrite: bool) -> None:
-    """Make sure ``out`` can be written; refuse to mix a new run into an old one."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(
-            f"output {out}: exists and is not a directory; allowed: a new or empty directory"
-        )
-    if out.is_dir() and any(out.iterdir()):
-        if not overwrite:
-            raise UsageError(
-                f"output {out}: already holds a run; pass --overwrite to replace it, or choose another -o DIR"
-            )
-        for name in ("model.parquet", "agents.parquet", "events.parquet", "manifest.json"):
-            (out / name).unlink(missing_ok=True)
-        for stale in out.glob(".*.tmp"):  # left by a run killed while saving
-            stale.unlink(missing_ok=True)
-        shutil.rmtree(out / "figures", ignore_errors=True)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"output {out}: cannot be written ({exc.strerror})") from None
 
 
 def _add_run(sub) -> None:
@@ -97,13 +37,18 @@ def _add_run(sub) -> None:
         "-o", "--output", metavar="DIR", help="run directory to write (default: runs/<config name>)"
     )
     p.add_argument(
-        "--seed", type=int, help="seed of the random stream (default: the config's 'seed')"
+        "--seed", type=_seed, help="seed of the random stream (default: the config's 'seed')"
     )
     _add_ensemble_options(
         p, replicates=1, what="independent runs from the seed; figures show mean and 95%% band"
     )
     p.add_argument("--overwrite", action="store_true", help="replace the run already in DIR")
-    p.set_defaults(func=_run)
+    p.add_argument(
+        "--from-posterior",
+        metavar="CAL_DIR",
+        help="draw each replicate's calibrated parameters from a calibration's posterior (a 'stakhanov-sim calibrate' output directory)",
+    )
+    p.set_defaults(func=commands.run)
 
 
 def _add_plot(sub) -> None:
@@ -116,31 +61,7 @@ def _add_plot(sub) -> None:
     p.add_argument(
         "-o", "--output", metavar="DIR", help="where to write figures (default: RUN_DIR/figures)"
     )
-    p.set_defaults(func=_plot)
-
-
-def _app(args: argparse.Namespace) -> int:
-    """Replace this process by the Solara server of the classroom app (Ctrl-C stops it)."""
-    import importlib.util
-    import os
-
-    if importlib.util.find_spec("solara") is None:
-        raise UsageError("the app needs Solara: pip install -e '.[app]' (make app does it)")
-    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # classrooms are offline
-    command = [sys.executable, "-m", "solara", "run", "stakhanov_sim.app.server:page"]
-    command += [
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--production",
-        "--no-open",
-        "--no-check-version",
-    ]
-    print(f"stakhanov-sim: classroom app on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
-    sys.stdout.flush()
-    os.execv(sys.executable, command)
-    return 0  # not reached: execv does not return
+    p.set_defaults(func=commands.plot)
 
 
 def _port(text: str) -> int:
@@ -165,47 +86,7 @@ def _add_app(sub) -> None:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1; 0.0.0.0 lets other machines connect)",
     )
-    p.set_defaults(func=_app)
-
-
-def _sweep(args: argparse.Namespace) -> int:
-    from stakhanov_sim.experiments.sweep import load_sweep, run_sweep
-
-    sweep = load_sweep(args.sweep_file)
-    out = _sweep_output(args)
-    report = _on_executor(args, out, sweep, lambda ex: run_sweep(sweep, out, ex))
-    print(
-        f"{report.computed} runs computed, {report.skipped} found done, {report.total} in all, in {report.seconds:.1f} s"
-    )
-    print(f"wrote {out}/runs/ (one Parquet file per run), {out}/design.parquet, {out}/sweep.json")
-    return 0
-
-
-def _sensitivity(args: argparse.Namespace) -> int:
-    from stakhanov_sim.experiments.sensitivity import load_analysis, run_sensitivity
-
-    sweep = load_analysis(args.sweep_file, args.method)
-    out = _sweep_output(args)
-    report = _on_executor(args, out, sweep, lambda ex: run_sensitivity(sweep, out, ex))
-    print(f"{report.sweep.computed} runs computed, {report.sweep.skipped} found done")
-    print("wrote " + ", ".join(str(p) for p in report.files))
-    return 0
-
-
-def _sweep_output(args: argparse.Namespace) -> Path:
-    return Path(args.output or Path("runs") / Path(args.sweep_file).stem)
-
-
-def _on_executor(args: argparse.Namespace, out: Path, sweep, work: Callable):
-    """Check the output directory, then start the chosen executor and hand it to ``work``."""
-    from stakhanov_sim.experiments.sweep import SweepError, open_executor, prepare_sweep_dir
-
-    try:
-        prepare_sweep_dir(sweep, out, overwrite=args.overwrite)
-        with open_executor(args.workers, args.scheduler, args.dask_local) as executor:
-            return work(executor)
-    except SweepError as exc:
-        raise UsageError(str(exc)) from None
+    p.set_defaults(func=commands.app)
 
 
 def _add_sweep_options(p) -> None:
@@ -218,7 +99,10 @@ def _add_sweep_options(p) -> None:
         "--workers", type=_positive, metavar="N", help="local processes (default: all cores)"
     )
     where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+        "--scheduler",
+        type=_scheduler,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (gives up after 20 s without an answer)",
     )
     where.add_argument(
         "--dask-local",
@@ -238,7 +122,7 @@ def _add_sweep(sub) -> None:
         description="Run every point x replicate of a sweep file; each run's summary row is written to DIR/runs/ as it finishes. Run again to resume: finished runs are skipped.",
     )
     _add_sweep_options(p)
-    p.set_defaults(func=_sweep)
+    p.set_defaults(func=commands.sweep)
 
 
 def _add_sensitivity(sub) -> None:
@@ -254,24 +138,7 @@ def _add_sensitivity(sub) -> None:
         default="sobol",
         help="sobol (variance shares, default) or morris (cheap screening)",
     )
-    p.set_defaults(func=_sensitivity)
-
-
-def _compare(args: argparse.Namespace) -> int:
-    from stakhanov_sim.experiments.compare import compare
-
-    if len(args.run_dirs) < 2:
-        raise UsageError("compare needs at least two run directories (the first is the reference)")
-    out = Path(args.output)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out}: exists and is not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"output {out}: cannot be written ({exc.strerror})") from None
-    written = compare(args.run_dirs, out)
-    print(f"wrote {len(written) - 2} figures, summary.csv and summary.md in {out}")
-    return 0
+    p.set_defaults(func=commands.sensitivity)
 
 
 def _add_compare(sub) -> None:
@@ -290,22 +157,7 @@ def _add_compare(sub) -> None:
         default="runs/compare",
         help="output directory (default: runs/compare)",
     )
-    p.set_defaults(func=_compare)
-
-
-def _validate(args: argparse.Namespace) -> int:
-    from stakhanov_sim.validation.report import validate
-
-    overrides = dict(parse_assignment(text) for text in args.set)
-    load_scenario(args.config, overrides)  # a bad config fails here, before any run
-    table = validate(args.config, args.replicates, args.output, args.workers, overrides)
-    failed = table.loc[~table["passed"], "pattern"].tolist()
-    print(
-        f"{int(table['passed'].sum())} of {len(table)} patterns pass; report in {Path(args.output) / 'validation.md'}"
-    )
-    if failed:
-        print(f"failed: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
+    p.set_defaults(func=commands.compare)
 
 
 def _add_ensemble_options(p, replicates: int, what: str) -> None:
@@ -353,7 +205,76 @@ def _add_validate(sub) -> None:
         metavar="DIR",
         help="report directory (default: runs/validation)",
     )
-    p.set_defaults(func=_validate)
+    p.set_defaults(func=commands.validate)
+
+
+def _add_calibrate(sub) -> None:
+    p = sub.add_parser(
+        "calibrate",
+        help="ABC-SMC calibration (pyabc) of the parameters the sources leave open",
+        description="Fit the calibrated parameters (experiments/calibration.py) to the calibration targets "
+        "(validation/targets.py) by ABC-SMC; write the posterior sample (Parquet), a report with posterior "
+        "intervals, pairwise plots and posterior predictive bands for every target. Run again with the same "
+        "-o DIR (and a larger --budget) to resume.",
+    )
+    p.add_argument(
+        "config",
+        nargs="?",
+        default="history_1935_37",
+        help=f"a shipped scenario's name or a YAML file (default: history_1935_37); shipped: {SHIPPED_LIST}",
+    )
+    p.add_argument(
+        "--budget",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="simulations in all (default: 2000)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="runs/calibration",
+        metavar="DIR",
+        help="output directory (default: runs/calibration)",
+    )
+    p.add_argument(
+        "--seed", type=int, help="seed of the calibration (default: the config's 'seed')"
+    )
+    p.add_argument(
+        "--population",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="particles per generation (default: 100)",
+    )
+    p.add_argument(
+        "--predictive",
+        type=_positive,
+        default=40,
+        metavar="N",
+        help="posterior draws run for the predictive check (default: 40)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive, metavar="N", help="local processes (default: all cores)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+    where.add_argument(
+        "--dask-local",
+        type=_positive,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of the scenario, e.g. --set mine.sections=2 (repeatable)",
+    )
+    p.set_defaults(func=commands.calibrate)
 
 
 SUBCOMMANDS: list[Callable] = [
@@ -364,6 +285,7 @@ SUBCOMMANDS: list[Callable] = [
     _add_sensitivity,
     _add_compare,
     _add_validate,
+    _add_calibrate,
 ]
 
 
@@ -375,6 +297,30 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least 1")
     return value
+
+
+SEED_MAX = 2**63 - 1
+SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]*[A-Za-z0-9\]]:\d{1,5}")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}; allowed: a whole number from 0 to {SEED_MAX}"
+        ) from None
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number from 0 to {SEED_MAX}")
+    return value
+
+
+def _scheduler(text: str) -> str:
+    if not SCHEDULER.fullmatch(text) or not 0 < int(text.rsplit(":", 1)[1]) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a scheduler address; allowed: [tcp://]HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -399,14 +345,31 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn expected errors into one line and status 2."""
     args = parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
         return args.func(args)
-    except (ConfigError, ResultsError, UsageError) as exc:
+    except (ConfigError, ResultsError, UsageError, OutputError, MemoryBudgetError) as exc:
         print(f"stakhanov-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    except KeyboardInterrupt:
-        print("stakhanov-sim: interrupted; files already written are complete", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as exc:
+        status = 130 if isinstance(exc, KeyboardInterrupt) else 128 + signal.SIGTERM
+        print(
+            "stakhanov-sim: interrupted; earlier results are untouched (a sweep resumes where it stopped)",
+            file=sys.stderr,
+        )
+        return status
+    finally:
+        if in_main_thread and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a batch system's time limit): unwound like Ctrl-C, new work dropped."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 if __name__ == "__main__":

@@ -1,2 +1,3 @@
-"""The classroom app (Solara, through Mesa's SolaraViz): ``server`` builds the page,
-``charts`` the live charts, ``picture`` the drawing of the mine and the event feed."""
+"""The classroom app (Solara): ``server`` builds the page, ``levers`` turns the sidebar into
+a scenario, ``session`` runs it (and its "What if?" twin) shift by shift, ``charts`` and
+``picture`` draw it, ``launch`` serves it behind a join token and an Origin check."""

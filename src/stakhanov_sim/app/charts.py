@@ -1,200 +1,257 @@
-"""Live charts of the classroom app, drawn from the model's DataCollector after every step.
+"""Live charts of the classroom app, as ECharts options built from the model table.
 
 Each chart is one question a class asks while the mine runs: is the mine making its plan,
 how many Stakhanovites are there, who earns what, are the others turning on them, is the
-mine running short of props and wagons. They read ``model.datacollector`` under the column
-names of ``results.MODEL_COLUMNS`` and are drawn large enough to read on a projector, in
-the project's colour-blind-safe palette with distinct line styles.
+mine short of props and wagons, whom does the trust blame. The options are plain data for
+ECharts (served offline by ``solara-assets``), which redraws a canvas in a few
+milliseconds: fast enough to draw every shift while the run plays. The x axis spans the
+whole calendar from the start, so the lines grow left to right and the axis never jumps;
+dotted vertical lines mark the campaign's policy events. Okabe-Ito colours with distinct
+dash patterns, as in the printed figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import solara
-from matplotlib import rc_context
-from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-from matplotlib.figure import Figure
-from mesa.visualization.utils import update_counter
+import traitlets
+from solara.components.echarts import EchartsWidget
 
 from stakhanov_sim.figures.plots import OKABE_ITO, REFERENCE_COLOUR
 
 if TYPE_CHECKING:
     from stakhanov_sim.model.mine import MineModel
 
-BLUE, VERMILLION, GREEN, ORANGE = OKABE_ITO[:4]
-FIGURE_SIZE_IN = (7.2, 3.9)
-FIGURE_DPI = 100
-PROJECTOR_STYLE = {  # read from the back of a classroom
-    "font.size": 13,
-    "axes.titlesize": 16,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 13,
-    "legend.fontsize": 12,
-    "lines.linewidth": 2.4,
-    "axes.grid": True,
-    "grid.color": "0.88",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-POLICY_LINE = {"color": "0.55", "linestyle": ":", "linewidth": 1.2}
-MIN_SPAN = pd.Timedelta(days=30)  # the calendar axis starts a month wide, then grows with the run
-WAITING_TEXT = "Press Step or Play to work the shifts"
+BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY = OKABE_ITO[:6]
+DATE_FORMAT = "%-d %b %Y"
+DIGITS = 3  # values are rounded before they go to the browser: less to send every shift
+CHART_HEIGHT_PX = 228
+WHAT_IF_HEIGHT_PX = 205  # the What if? tab also holds the table of differences
+POLICY_GREY = "#888888"
 
 
-def model_table(model: MineModel) -> pd.DataFrame:
-    """The shifts worked so far (one row each), indexed by date."""
-    table = model.datacollector.get_model_vars_dataframe()
-    if table.empty:
-        return table
-    return table.set_index(pd.to_datetime(table["date"]))
+class LiveChartWidget(EchartsWidget):
+    """Solara's ECharts widget, given its option as one JSON string.
+
+    A string is sent as it is and compared in one go; a nested option would be walked value
+    by value by the renderer on every shift, which cost more than drawing the chart.
+    """
+
+    template_file = (__file__, "live_chart.vue")
+    spec = traitlets.Unicode("{}").tag(sync=True)
 
 
-def policy_dates(model: MineModel) -> list[pd.Timestamp]:
-    """Dates of the policy events that have taken effect so far."""
-    return [
-        pd.Timestamp(model.dates[shift])
-        for shift, event, *_ in model.events.rows
-        if event == "policy" and shift < len(model.dates)
-    ]
+def LiveChart(option: dict[str, Any], height_px: int = CHART_HEIGHT_PX):
+    """One chart, as tall as given and as wide as its column.
 
-
-def _figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=FIGURE_SIZE_IN, dpi=FIGURE_DPI, layout="constrained")
-    ax = figure.add_subplot()
-    ax.set_title(title, loc="left")
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("date (one point per working shift)")
-    return figure, ax
-
-
-def _finish(
-    ax: Axes, model: MineModel, table: pd.DataFrame, legend_loc: str = "upper left"
-) -> None:
-    """Calendar axis, policy-event lines, legend; a hint while nothing has been worked."""
-    if table.empty:
-        ax.text(
-            0.5, 0.5, WAITING_TEXT, transform=ax.transAxes, ha="center", va="center", color="0.35"
-        )
-        ax.set_xticks([])
-        return
-    start = pd.Timestamp(model.dates[0])
-    ax.set_xlim(start, max(table.index[-1], start + MIN_SPAN))
-    locator = AutoDateLocator(minticks=3, maxticks=7)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    for date in policy_dates(model):
-        ax.axvline(date, **POLICY_LINE)
-    ax.plot([], [], label="policy event", **POLICY_LINE)
-    ax.legend(loc=legend_loc, framealpha=0.85)
-
-
-def draw_output(model: MineModel) -> Figure:
-    """Coal cut each shift against the trust's plan."""
-    table = model_table(model)
-    figure, ax = _figure("Coal output against the plan", "tons per shift")
-    if not table.empty:
-        ax.plot(table.index, table["output_tons"], color=BLUE, label="output")
-        ax.plot(table.index, table["plan_tons"], color=REFERENCE_COLOUR, linestyle=(0, (2, 1.5)), label="plan")  # fmt: skip
-        ax.set_ylim(bottom=0)
-    _finish(ax, model, table, "lower left")
-    return figure
-
-
-def draw_stakhanovites(model: MineModel) -> Figure:
-    """The movement's size: the share of hewers holding the Stakhanovite title."""
-    table = model_table(model)
-    figure, ax = _figure("Stakhanovites", "% of hewers")
-    if not table.empty:
-        ax.plot(
-            table.index, 100 * table["share_stakhanovites"], color=ORANGE, label="Stakhanovites"
-        )
-        ax.set_ylim(0, max(10.0, 110 * float(table["share_stakhanovites"].max())))
-    _finish(ax, model, table)
-    return figure
-
-
-def draw_wages(model: MineModel) -> Figure:
-    """What the title paid: Stakhanovites' mean wage against everyone else's."""
-    table = model_table(model)
-    figure, ax = _figure("Wages by group", "rubles per shift (mean)")
-    if not table.empty:
-        ax.plot(table.index, table["mean_wage_stakhanovite"], color=ORANGE, label="Stakhanovites")
-        ax.plot(
-            table.index, table["mean_wage_other"], color=BLUE, linestyle="--", label="other miners"
-        )
-        ax.set_ylim(bottom=0)
-    _finish(ax, model, table)
-    return figure
-
-
-def draw_resentment(model: MineModel) -> Figure:
-    """The backlash: mean resentment (left axis) and sanctions against rate-busters (right)."""
-    table = model_table(model)
-    figure, ax = _figure("Resentment and sanctions", "mean resentment (0-1)")
-    if not table.empty:
-        ax.plot(table.index, table["mean_resentment"], color=VERMILLION, label="mean resentment")
-        ax.set_ylim(0, max(0.2, 1.15 * float(table["mean_resentment"].max())))
-        counts = ax.twinx()
-        counts.fill_between(table.index, 0, table["sanctions"], step="mid", color=BLUE, alpha=0.55, linewidth=0)  # fmt: skip
-        counts.set_ylabel("sanctions per shift")
-        counts.set_ylim(0, max(3.0, 1.3 * float(np.nanmax(table["sanctions"]))))
-        counts.grid(False)
-        counts.spines["right"].set_visible(True)
-        ax.fill_between([], [], color=BLUE, alpha=0.55, linewidth=0, label="sanctions (right axis)")
-    _finish(ax, model, table)
-    return figure
-
-
-def draw_supply(model: MineModel) -> Figure:
-    """Shortages: the share of what the faces needed that supplies did not cover."""
-    table = model_table(model)
-    figure, ax = _figure("Supply shortfall", "% of need not delivered")
-    if not table.empty:
-        ax.plot(table.index, 100 * table["supply_shortfall"], color=GREEN, label="supply shortfall")
-        ax.set_ylim(0, max(10.0, 110 * float(table["supply_shortfall"].max())))
-    _finish(ax, model, table)
-    return figure
-
-
-@solara.component
-def LiveFigure(model: MineModel, draw: Callable[[MineModel], Figure]):
-    """``draw(model)`` as a picture, drawn again after every step or reset."""
-    update_counter.get()
-    with rc_context(PROJECTOR_STYLE):
-        figure = draw(model)
-    solara.FigureMatplotlib(
-        figure, format="png", dependencies=[model, model.steps, update_counter.value]
+    A plain function, not a component: a component's arguments are walked by the renderer,
+    and the option's long lists would be walked on every shift.
+    """
+    return LiveChartWidget.element(
+        spec=json.dumps(option, separators=(",", ":")),
+        attributes={"style": f"height: {height_px}px; width: 100%;"},
     )
 
 
-@solara.component
-def OutputChart(model: MineModel):
-    LiveFigure(model, draw_output)
+@dataclass(frozen=True)
+class Line:
+    """One series: its legend name, values (one per shift worked), colour and dash."""
+
+    name: str
+    values: Any
+    colour: str
+    dash: str = "solid"  # "solid", "dashed" or "dotted"
+    area: bool = False
+    right: bool = False  # on a second y axis, at the right
 
 
-@solara.component
-def StakhanoviteChart(model: MineModel):
-    LiveFigure(model, draw_stakhanovites)
+def date_labels(model: MineModel) -> list[str]:
+    """The calendar of the run as axis labels, one per shift."""
+    return [day.strftime(DATE_FORMAT) for day in model.dates]
 
 
-@solara.component
-def WageChart(model: MineModel):
-    LiveFigure(model, draw_wages)
+def policy_marks(model: MineModel, labels: list[str]) -> list[tuple[str, str]]:
+    """``(axis label, event label)`` for each policy event of the scenario, by date."""
+    marks = []
+    for event in model.config.campaign.events:
+        shift = next((i for i, day in enumerate(model.dates) if day >= event.date), None)
+        if shift is not None:
+            marks.append((labels[shift], event.label or event.kind))
+    return marks
 
 
-@solara.component
-def ResentmentChart(model: MineModel):
-    LiveFigure(model, draw_resentment)
+def column(model: MineModel, name: str, scale: float = 1.0, cumulative: bool = False) -> list:
+    """One column of the model table so far, rounded, NaN as ``None`` (a gap in the line)."""
+    values = np.asarray(model.datacollector.model_vars[name], dtype=float) * scale
+    if cumulative:
+        values = np.cumsum(np.nan_to_num(values))
+    rounded = np.round(values, DIGITS)
+    return [None if v != v else v for v in rounded.tolist()]
 
 
-@solara.component
-def SupplyChart(model: MineModel):
-    LiveFigure(model, draw_supply)
+def chart(
+    title: str,
+    unit: str,
+    labels: list[str],
+    lines: list[Line],
+    marks: list[tuple[str, str]],
+    shown: int,
+    y_max: float | None = None,
+    right_unit: str | None = None,
+) -> dict[str, Any]:
+    """An ECharts line chart over the whole calendar; marks shown up to shift ``shown``.
+
+    Lines marked ``right`` go on a second y axis labelled ``right_unit``.
+    """
+    series = []
+    for line in lines:
+        series.append(
+            {
+                "type": "line",
+                "name": line.name,
+                "data": line.values,
+                "showSymbol": False,
+                "color": line.colour,
+                "lineStyle": {"width": 2.2, "type": line.dash},
+                "yAxisIndex": 1 if line.right else 0,
+                **({"areaStyle": {"opacity": 0.35}} if line.area else {}),
+            }
+        )
+    seen = set(labels[:shown])
+    if series:
+        series[0]["markLine"] = {
+            "symbol": "none",
+            "silent": True,
+            "label": {"show": False},
+            "lineStyle": {"color": POLICY_GREY, "type": "dotted", "width": 1},
+            "data": [{"xAxis": at, "name": name} for at, name in marks if at in seen],
+        }
+    y_axes = [_y_axis(unit, y_max)]
+    if right_unit is not None:
+        y_axes.append({**_y_axis(right_unit, None), "splitLine": {"show": False}})
+    return {
+        "animation": False,
+        "title": {"text": title, "left": 0, "top": 0, "textStyle": {"fontSize": 14}},
+        "legend": {"top": 20, "left": 0, "itemWidth": 22, "textStyle": {"fontSize": 12}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 58, "right": 58 if right_unit else 14, "top": 46, "bottom": 26},
+        "xAxis": {
+            "type": "category",
+            "data": labels,
+            "boundaryGap": False,
+            "axisLabel": {"fontSize": 11},
+        },  # fmt: skip
+        "yAxis": y_axes,
+        "series": series,
+    }
 
 
-CHARTS = (OutputChart, StakhanoviteChart, WageChart, ResentmentChart, SupplyChart)
+def _y_axis(unit: str, y_max: float | None) -> dict[str, Any]:
+    axis = {"type": "value", "name": unit, "nameLocation": "middle", "nameGap": 44, "min": 0}
+    if y_max is not None:
+        axis["max"] = y_max
+    return {**axis, "axisLabel": {"fontSize": 11}, "nameTextStyle": {"fontSize": 12}}
+
+
+def mine_charts(
+    model: MineModel, labels: list[str], marks: list, first: int = 6
+) -> list[dict[str, Any]]:
+    """The ``first`` of six charts of one run: output, Stakhanovites, wages, backlash,
+    supply, blame."""
+    n = len(model.datacollector.model_vars["shift"])
+    makers = _mine_chart_makers(model)[:first]
+    return [chart(title, unit, labels, lines(), marks, n, y_max, right) for title, unit, lines, y_max, right in makers]  # fmt: skip
+
+
+def _mine_chart_makers(model: MineModel) -> list[tuple]:
+    """``(title, unit, lines maker, y_max, right unit)`` of each chart: lines are built
+    only if the chart is drawn."""
+
+    return [
+        ("Coal output against the plan", "tons per shift", lambda: [
+            Line("output", column(model, "output_tons"), BLUE),
+            Line("plan", column(model, "plan_tons"), REFERENCE_COLOUR, "dashed"),
+        ], None, None),
+        ("Stakhanovites", "% of hewers", lambda: [
+            Line("Stakhanovites", column(model, "share_stakhanovites", 100), ORANGE, area=True),
+        ], None, None),
+        ("Wages by group", "rubles per shift", lambda: [
+            Line("Stakhanovites", column(model, "mean_wage_stakhanovite"), ORANGE),
+            Line("other miners", column(model, "mean_wage_other"), BLUE, "dashed"),
+        ], None, None),
+        ("Resentment and sanctions", "mean resentment (0-1)", lambda: [
+            Line("mean resentment", column(model, "mean_resentment"), VERMILLION),
+            Line("sanctions since the start (right)", column(model, "sanctions", cumulative=True),
+                 BLUE, "dashed", right=True),
+        ], None, "sanctions (count)"),
+        ("Supply shortfall and downtime", "% (of need / of time)", lambda: [
+            Line("supply shortfall", column(model, "supply_shortfall", 100), GREEN),
+            Line("equipment downtime", column(model, "equipment_downtime", 100), PURPLE, "dashed"),
+        ], None, None),
+        ("Blame: accusations and removals", "count since the start", lambda: [
+            Line("accusations", column(model, "accusations", cumulative=True), PURPLE),
+            Line("staff replaced", column(model, "staff_replaced", cumulative=True), SKY, "dashed"),
+        ], None, None),
+    ]  # fmt: skip
+
+
+WHAT_IF = (  # (title, unit, column, scale, cumulative)
+    ("Coal cut since the start", "thousand tons", "output_tons", 1e-3, True),
+    ("Stakhanovites", "% of hewers", "share_stakhanovites", 100, False),
+    ("Other miners' wage", "rubles per shift", "mean_wage_other", 1, False),
+    ("Mean resentment", "resentment (0-1)", "mean_resentment", 1, False),
+    ("Accusations since the start", "count", "accusations", 1, True),
+)
+AS_IS, CHANGED = "as in the scenario", "with your changes"
+
+
+def what_if_charts(
+    as_is: MineModel, changed: MineModel, labels: list[str], marks: list
+) -> list[dict[str, Any]]:
+    """Each outcome in both runs on one axis, then the difference in coal cut so far."""
+    n = len(changed.datacollector.model_vars["shift"])
+    charts = [
+        chart(title, unit, labels, [
+            Line(AS_IS, column(as_is, name, scale, cum), BLUE),
+            Line(CHANGED, column(changed, name, scale, cum), VERMILLION, "dashed"),
+        ], marks, n)
+        for title, unit, name, scale, cum in WHAT_IF
+    ]  # fmt: skip
+    gap = np.subtract(
+        np.asarray(column(changed, "output_tons", 1e-3, True), dtype=float),
+        np.asarray(column(as_is, "output_tons", 1e-3, True), dtype=float),
+    )
+    difference = Line("your changes minus the scenario", np.round(gap, DIGITS).tolist(), GREEN, area=True)  # fmt: skip
+    option = chart("Difference in coal cut", "thousand tons", labels, [difference], marks, n)
+    option["yAxis"][0].pop("min")  # the difference may be negative
+    charts.append(option)
+    return charts
+
+
+def difference_rows(as_is: MineModel, changed: MineModel) -> list[tuple[str, str, str, str]]:
+    """Totals and latest values so far in both runs: ``(what, as is, changed, difference)``."""
+    rows = []
+    for what, name, how in (
+        ("coal cut (t)", "output_tons", "sum"),
+        ("Stakhanovites (% of hewers, now)", "share_stakhanovites", "last%"),
+        ("other miners' wage (rubles, now)", "mean_wage_other", "last"),
+        ("sanctions", "sanctions", "sum"),
+        ("accusations", "accusations", "sum"),
+        ("miners who quit", "quits", "sum"),
+    ):
+        a, b = _summary(as_is, name, how), _summary(changed, name, how)
+        rows.append((what, f"{a:,.1f}", f"{b:,.1f}", f"{b - a:+,.1f}"))
+    return rows
+
+
+def _summary(model: MineModel, name: str, how: str) -> float:
+    values = np.asarray(model.datacollector.model_vars[name], dtype=float)
+    if values.size == 0:
+        return 0.0
+    if how == "sum":
+        return float(np.nansum(values))
+    last = float(np.nan_to_num(values[-1]))
+    return 100 * last if how == "last%" else last

@@ -19,6 +19,7 @@ import mesa
 import numpy as np
 from tqdm.auto import tqdm
 
+from stakhanov_sim.experiments import budget, lifeline
 from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.model.mine import MineModel
 from stakhanov_sim.scenarios.schema import Scenario
@@ -59,7 +60,15 @@ def _run_indexed(args: tuple[Scenario, np.random.SeedSequence, int]) -> Results:
 
 def default_workers(replicates: int) -> int:
     """All cores, but no more processes than replicates."""
-    return max(1, min(os.cpu_count() or 1, replicates))
+    return max(1, min(cpu_count(), replicates))
+
+
+def cpu_count() -> int:
+    """Cores this process may use (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def run(
@@ -82,7 +91,12 @@ def run(
         raise ValueError(f"replicates must be at least 1, got {replicates}")
     seed = scenario.seed if seed is None else seed
     seeds = replicate_seeds(seed, replicates)
-    workers = default_workers(replicates) if workers is None else max(1, workers)
+    workers = default_workers(replicates) if workers is None else max(1, min(workers, replicates))
+    budget.check(  # before a single agent is made
+        budget.run_estimate(scenario, replicates, workers),
+        f"scenario '{scenario.name}'",
+        budget.RUN_ALLOWED,
+    )
     started = time.perf_counter()
     if workers == 1 or replicates == 1:
         parts = [run_replicate(scenario, s, i, progress) for i, s in enumerate(seeds)]
@@ -122,16 +136,22 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
             # Workers fork from a server that has imported the model once, instead of each
             # importing NumPy, pandas, SciPy and Mesa again (a second or more apiece).
             forkserver.set_forkserver_preload(["stakhanov_sim.experiments.runner"])
-            forkserver.ensure_running()
+            with lifeline.tying_children():  # the forkserver dies with this process
+                forkserver.ensure_running()
         finally:
             signal.signal(signal.SIGINT, previous)
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("forkserver"), initializer=_ignore_ctrl_c
+        max_workers=workers,
+        mp_context=get_context("forkserver"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 
-def _ignore_ctrl_c() -> None:
+def _start_worker(command_pid: int) -> None:
+    """Ignore Ctrl-C (the command handles it) and die with the command, however it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lifeline.tie_worker(command_pid)
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

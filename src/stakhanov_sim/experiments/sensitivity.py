@@ -64,7 +64,7 @@ def run_sensitivity(
     """Run (or resume) the method's sample, then analyse and write tables and figures."""
     out = Path(out)
     sweep_report = run_sweep(sweep, out, executor, progress)
-    indices = analyse(sweep, load_runs(out))
+    indices = analyse(sweep, load_runs(out, sweep.spec.outcomes))  # files checked first
     files = write_tables(indices, sweep, out)
     files += [
         plot_indices(indices[indices["outcome"] == name], sweep, out / FIGURES)

@@ -14,7 +14,8 @@ Output directory::
 
 Each run's summary row is written, the moment it arrives, to a temporary name and then
 renamed: a sweep stopped at any instant leaves only whole files, and started again it skips
-every run whose file exists.
+every run whose file is whole (readable, one row, the expected columns) and redoes the rest.
+The directory itself (its lock, its replacement by another sweep) is ``sweepdir``'s.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import os
-import shutil
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, as_completed
@@ -36,21 +38,24 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from stakhanov_sim.experiments import budget
 from stakhanov_sim.experiments.design import points
 from stakhanov_sim.experiments.outcomes import summarise, uncovered
 from stakhanov_sim.experiments.results import atomic_write
-from stakhanov_sim.experiments.runner import run_replicate, stop_pool, worker_pool
+from stakhanov_sim.experiments.runner import cpu_count, run_replicate, stop_pool, worker_pool
+from stakhanov_sim.experiments.sweepdir import (
+    SweepError,
+    load_runs,
+    prepare_sweep_dir,
+    verified_runs,
+)
 from stakhanov_sim.experiments.sweepfile import Design, SweepSpec, base_scenario, read_spec
 from stakhanov_sim.scenarios.loading import ConfigError, set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 
-RUNS = "runs"
-DESIGN_FILE = "design.parquet"
-SWEEP_FILE = "sweep.json"
+SCHEDULER_TIMEOUT_S = 20  # a scheduler that accepts but never answers is not waited on
 
-
-class SweepError(Exception):
-    """A sweep that cannot start: output directory or cluster trouble, told to the user."""
+__all__ = ["Sweep", "SweepError", "load_runs", "load_sweep", "prepare_sweep_dir", "run_sweep"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,12 @@ def load_sweep(path: str | os.PathLike, design: Design | None = None) -> Sweep:
     seed = base.seed if spec.seed is None else spec.seed
     base_data = base.model_dump()
     _check_ranges(spec, base_data, path)
+    n_points = design_size(spec)
+    budget.check(
+        budget.sweep_estimate(n_points, spec.replicates, base, workers=1),
+        f"{path}: the sweep",
+        "fewer points (samples, levels, values) or replicates, or a smaller base scenario",
+    )
     table = points(spec, seed)
     scenarios = [
         _point_scenario(base_data, _native(row), path, f"point {i}")
@@ -149,6 +160,17 @@ def load_sweep(path: str | os.PathLike, design: Design | None = None) -> Sweep:
                 f"{path}: key 'outcomes' = {missing}: point {i} ends on {scenario.calendar.end}, before the year it measures; allowed: outcomes within the calendar, or a longer calendar.end"
             )
     return Sweep(path, spec, seed, base, table, scenarios)
+
+
+def design_size(spec: SweepSpec) -> int:
+    """Points the design will have, counted from the spec alone (nothing drawn yet)."""
+    if spec.design == "grid":
+        return math.prod(
+            p.levels if p.is_range else len(p.values) for p in spec.parameters.values()
+        )
+    n_vars = len(spec.parameters)
+    per_sample = {"lhs": 1, "sobol": n_vars + 2, "morris": n_vars + 1}[spec.design]
+    return spec.samples * per_sample
 
 
 def _check_ranges(spec: SweepSpec, base_data: dict, path: Path) -> None:
@@ -185,7 +207,7 @@ def open_executor(
         with _dask_executor(scheduler, dask_local) as executor:
             yield executor
         return
-    pool = worker_pool(workers or os.cpu_count() or 1)
+    pool = worker_pool(workers or cpu_count())
     try:
         yield pool
     except BaseException:  # Ctrl-C or a failed run: stop now, not after the queued runs
@@ -212,17 +234,41 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
             dashboard_address=None,
         )
     try:
-        client = Client(cluster if cluster is not None else scheduler)
-    except (OSError, TimeoutError) as exc:
+        client = _connect(Client, cluster if cluster is not None else scheduler)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
         if cluster is not None:
             cluster.close()
-        raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SweepError(
+            f"--scheduler {scheduler}: cannot connect within {SCHEDULER_TIMEOUT_S} s ({reason}); allowed: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+        ) from None
     try:
         yield client.get_executor(pure=False)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _connect(client_type, address):
+    """A Dask client, or TimeoutError after ``SCHEDULER_TIMEOUT_S``: a scheduler that accepts
+    the connection but never answers would otherwise hold ``Client()`` for ever."""
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_type(address, timeout=SCHEDULER_TIMEOUT_S)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+    thread.start()
+    thread.join(SCHEDULER_TIMEOUT_S + 5)
+    if thread.is_alive():  # left behind as a daemon: it ends with the process
+        raise TimeoutError("no answer")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["client"]
 
 
 @dataclass(frozen=True)
@@ -245,7 +291,7 @@ def run_sweep(
     """
     out = Path(out)
     runs = prepare_sweep_dir(sweep, out)
-    done = {p.stem for p in runs.glob("*.parquet")}
+    done, _damaged = verified_runs(runs, sweep.spec.outcomes)  # damaged files are redone
     todo = [task for task in sweep.tasks() if task.run_id not in done]
     started = time.perf_counter()
     skipped = sweep.n_runs - len(todo)
@@ -265,76 +311,3 @@ def run_sweep(
 def _write_run(runs: Path, row: dict[str, Any]) -> None:
     frame = pd.DataFrame([row])
     atomic_write(runs / f"{row['run_id']}.parquet", lambda p: frame.to_parquet(p, index=False))
-
-
-def prepare_sweep_dir(sweep: Sweep, out: Path, overwrite: bool = False) -> Path:
-    """Make ``out`` ready: new, or holding this very sweep (resume); return ``out/runs``.
-
-    Raises:
-        SweepError: when ``out`` holds something else, or a different sweep.
-    """
-    if out.exists() and not out.is_dir():
-        raise SweepError(f"output {out}: exists and is not a directory")
-    fingerprint = sweep.fingerprint()
-    if overwrite:
-        _remove_own_files(out)
-    elif out.is_dir() and any(out.iterdir()):
-        _check_same_sweep(out, fingerprint)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        _write_record(sweep, out, fingerprint)
-    except OSError as exc:
-        raise SweepError(f"output {out}: cannot be written ({exc.strerror})") from None
-    runs = out / RUNS
-    runs.mkdir(exist_ok=True)
-    for stale in runs.glob(".*.tmp"):  # a writer killed mid-file; never a finished run
-        stale.unlink(missing_ok=True)
-    return runs
-
-
-def _write_record(sweep: Sweep, out: Path, fingerprint: str) -> None:
-    """sweep.json first (it marks the directory as this sweep's), then the design."""
-    record = {
-        "fingerprint": fingerprint,
-        "sweep_file": str(sweep.path),
-        "seed": sweep.seed,
-        "runs": sweep.n_runs,
-        "spec": sweep.spec.model_dump(mode="json"),
-        "base_scenario": sweep.base.model_dump(mode="json"),
-    }
-    text = json.dumps(record, indent=2, default=str)
-    atomic_write(out / SWEEP_FILE, lambda p: Path(p).write_text(text))
-    design = sweep.design.reset_index()
-    atomic_write(out / DESIGN_FILE, lambda p: design.to_parquet(p, index=False))
-
-
-def _check_same_sweep(out: Path, fingerprint: str) -> None:
-    try:
-        stored = json.loads((out / SWEEP_FILE).read_text())["fingerprint"]
-    except (OSError, ValueError, KeyError):
-        raise SweepError(
-            f"output {out}: already holds files that are not a sweep; choose another -o DIR"
-        ) from None
-    if stored != fingerprint:
-        raise SweepError(
-            f"output {out}: holds a different sweep (the sweep file, its base scenario or the design changed); pass --overwrite to start again, or choose another -o DIR"
-        )
-
-
-def _remove_own_files(out: Path) -> None:
-    shutil.rmtree(out / RUNS, ignore_errors=True)
-    for name in (DESIGN_FILE, SWEEP_FILE):
-        (out / name).unlink(missing_ok=True)
-
-
-def load_runs(out: str | os.PathLike) -> pd.DataFrame:
-    """The sweep's table: one row per finished run, with its point's parameter values."""
-    out = Path(out)
-    design = pd.read_parquet(out / DESIGN_FILE)
-    if not any((out / RUNS).glob("*.parquet")):
-        raise SweepError(f"{out / RUNS}: no finished runs yet")
-    runs = pd.read_parquet(out / RUNS)  # a Parquet dataset; hidden temporary files ignored
-    table = runs.merge(design, on="point", how="left")
-    first = ["run_id", "point", "replicate", *design.columns.drop("point")]
-    rest = [c for c in table.columns if c not in first]
-    return table[first + rest].sort_values(["point", "replicate"], ignore_index=True)

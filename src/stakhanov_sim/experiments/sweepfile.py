@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from stakhanov_sim.experiments.outcomes import OUTCOMES
 from stakhanov_sim.scenarios import fields
-from stakhanov_sim.scenarios.loading import ConfigError, load_scenario, read_yaml_mapping
+from stakhanov_sim.scenarios.loading import (
+    SHIPPED,
+    ConfigError,
+    beside_or_shipped,
+    load_scenario,
+    read_yaml_mapping,
+)
 from stakhanov_sim.scenarios.schema import Scenario
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
@@ -105,6 +111,10 @@ def read_spec(path: str | os.PathLike, design: Design | None = None) -> SweepSpe
     """
     path = Path(path)
     data = read_yaml_mapping(path, kind="sweep")
+    if data and not any(isinstance(k, str) and k in SweepSpec.model_fields for k in data):
+        raise ConfigError(  # never quote a file that is not a sweep
+            f"{path}: not a sweep (none of its {len(data)} top-level keys is a sweep key); allowed: a YAML sweep file with keys {', '.join(SweepSpec.model_fields)}"
+        )
     if design is not None:
         data = {**data, "design": design}
     try:
@@ -118,10 +128,15 @@ def read_spec(path: str | os.PathLike, design: Design | None = None) -> SweepSpe
 
 def base_scenario(spec: SweepSpec, path: Path) -> Scenario:
     """The base scenario with the sweep's fixed overrides applied."""
-    base = (path.parent / spec.base).resolve()
+    base = beside_or_shipped(path, spec.base)
+    root = path.resolve().parent
+    if not (base.is_relative_to(root) or base.is_relative_to(SHIPPED)):
+        raise ConfigError(
+            f"{path}: key 'base' = {spec.base!r} points outside the sweep file's folder; allowed: a scenario file in {root} or below, or a shipped scenario"
+        )
     if not base.is_file():
         raise ConfigError(
-            f"{path}: key 'base' = {spec.base!r}: no such file ({base}); allowed: a scenario file, relative to the sweep file"
+            f"{path}: key 'base' = {spec.base!r}: no such file ({base}); allowed: a scenario file, relative to the sweep file, or a shipped scenario's name"
         )
     try:
         return load_scenario(base, spec.overrides)

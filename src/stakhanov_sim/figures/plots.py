@@ -3,7 +3,9 @@
 Plots read results; they never run a model. Series are drawn against the calendar under a
 strip labelling the campaign's policy events, so a reader sees what followed the record, the
 conference, the norm revision and the purges. An ensemble is drawn as its mean with a shaded
-95% band: one seed's path is one draw among many, and its wiggles are not findings. Figures
+95% band (Student t, as in the tables: with 3-5 replicates 1.96 standard errors would be far
+too narrow): one seed's path is one draw among many, and its wiggles are not findings. The
+CLI's figures and the notebooks' share one look (``STYLE``, ``use_style``). Figures
 are ``Figure`` objects saved through Agg (no pyplot, no global state, nothing left open), in
 the Okabe-Ito palette with varied line styles, so colour-blind readers and greyscale prints
 can tell the lines apart.
@@ -19,10 +21,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from cycler import cycler
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from scipy import stats
 
 from stakhanov_sim.experiments.results import atomic_write
 
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
     from stakhanov_sim.experiments.results import Results
 
 ROLLING_SHIFTS = 20  # about a month of working shifts: shift-by-shift output is too noisy
-Z_95 = 1.96  # normal quantile of a two-sided 95% confidence interval
+CONFIDENCE = 0.95  # two-sided, with Student's t on (replicates - 1) degrees of freedom
 DPI = 150
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
 LINE_STYLES = ("-", "--", "-.", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (10, 3)), (0, (3, 1, 1, 1)))
@@ -56,7 +61,32 @@ TITLE_HEIGHT_IN = 0.5
 OVERVIEW_PANEL_SIZE_IN = (5.5, 2.5)  # two columns of three: about a landscape page
 OVERVIEW_COLUMNS = 2
 OVERVIEW_FILE = "overview.png"
+STYLE = {  # the one look of every figure, CLI and notebooks alike (``use_style``)
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "font.size": 9,
+    "axes.titlesize": "medium",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.grid": True,
+    "grid.color": GRID_STYLE["color"],
+    "grid.linewidth": GRID_STYLE["linewidth"],
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO[:6]), linestyle=list(LINE_STYLES)),
+    "lines.linewidth": LINE_WIDTH,
+    "legend.fontsize": LEGEND_FONT_SIZE,
+    "legend.framealpha": LEGEND_FRAME_ALPHA,
+    "figure.constrained_layout.use": True,
+}
 COMPARE_OVERVIEW_FILE = "compare_overview.png"
+
+
+def use_style() -> None:
+    """Give pyplot (the notebooks' figures) the look of the CLI's figures."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update(STYLE)
 
 
 @dataclass(frozen=True)
@@ -107,19 +137,46 @@ SHORTAGES = Panel("Supply shortfall and equipment downtime", "share (0-1)",
                    S("equipment_downtime", "Equipment downtime (share of time)")))  # fmt: skip
 SUPPLY = Panel("Supply shortfall", "share of need unmet (0-1)",
                (S("supply_shortfall", "Shortfall"),))  # fmt: skip
-BLAME = Panel("Sabotage and blame", "cumulative count",
-              (S("sabotage_acts", "Sabotage acts"), S("accusations", "Accusations"),
-               S("staff_replaced", "Staff replaced")), rolling=None, cumulative=True)  # fmt: skip
+FOOT_DRAGGING = Panel("Foremen's foot-dragging", "acts since the start (cumulative)",
+                      (S("sabotage_acts", "Foot-dragging (refused records and favours)"),),
+                      rolling=None, cumulative=True)  # fmt: skip
+BLAME = Panel("Blame: managers accused and removed", "people since the start (cumulative)",
+              (S("accusations", "Accused of sabotage or wrecking"),
+               S("staff_replaced", "Removed and replaced")), rolling=None, cumulative=True)  # fmt: skip
+HEWER_WAGES = Panel("Hewers' mean wage", "rubles per shift",
+                    (S("mean_wage_hewer", "All hewers"),
+                     S("mean_wage_ordinary_hewer", "Hewers without the title")))  # fmt: skip
+NEW_METHODS = Panel("Hewers working the new way", "share of hewers",
+                    (S("share_new_methods", "New methods"),), rolling=None)  # fmt: skip
+REPORTED = Panel("Reported and real output", "tons per shift",
+                 (S("output_tons", "Cut (real)"), S("reported_output_tons", "Reported to the trust"),
+                  S("plan_tons", "Plan")))  # fmt: skip
+ACCIDENTS = Panel("Accidents at the face", "miners since the start (cumulative)",
+                  (S("accidents", "Injured or killed"), S("fatal_accidents", "Killed")),
+                  rolling=None, cumulative=True)  # fmt: skip
+BLAME_SOURCES = Panel("Where accusations came from", "people accused since the start (cumulative)",
+                      (S("accusations_from_above", "From above (missed plan)"),
+                       S("accusations_after_accidents", "After a fatal accident (trial)"),
+                       S("accusations_from_below", "From below (denounced)")),
+                      rolling=None, cumulative=True)  # fmt: skip
+ARRESTS = Panel("Ordinary miners arrested in the mass operations", "miners since the start (cumulative)",
+                (S("arrests", "Arrested (Order 00447)"),), rolling=None, cumulative=True)  # fmt: skip
 
 THEMES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     "output_vs_plan": ("Output against the plan", (OUTPUT,)),
     "norms": ("Output norms", (NORM, MEETING_NORM)),
     "stakhanovites": ("The Stakhanovites", (STAKHANOVITES, STAKHANOVITE_SHARE, BEST_FULFILMENT)),
-    "wages": ("Wages and their inequality", (WAGES, GINI)),
+    "wages": ("Wages and their inequality", (WAGES, HEWER_WAGES, GINI)),
+    "rise_and_fall": ("The rise and the fall: new methods and reported output",
+                      (NEW_METHODS, REPORTED)),
+    "accidents": ("Accidents at the face", (ACCIDENTS,)),
+    "blame": ("Blame: from above, after accidents, from below; and the arrests",
+              (BLAME, BLAME_SOURCES, ARRESTS)),
     "resentment": ("Resentment and sanctions", (RESENTMENT, SANCTIONS)),
-    "management": ("Supplies, equipment and blame", (SHORTAGES, BLAME)),
-}
-OVERVIEW = (OUTPUT, NORM, STAKHANOVITE_SHARE, WAGES, RESENTMENT, SHORTAGES)
+    "management": ("Supplies, equipment, foot-dragging and blame",
+                   (SHORTAGES, FOOT_DRAGGING, BLAME)),
+}  # fmt: skip
+OVERVIEW = (OUTPUT, NORM, STAKHANOVITE_SHARE, WAGES, RESENTMENT, SHORTAGES, SANCTIONS, BLAME)
 COMPARED = {p.series[0].column: p for p in (OUTPUT, STAKHANOVITE_SHARE, GINI, RESENTMENT,
                                              SANCTIONS, SUPPLY)}  # fmt: skip
 
@@ -160,7 +217,8 @@ def ensemble_band(
 
     Each replicate is first turned into a running total (``cumulative``) and smoothed with a
     centred rolling ``rolling`` ("mean" or "max") over ``window`` shifts; then the band is
-    mean ± 1.96 standard errors across replicates. With one replicate (or where fewer than two
+    mean ± t(0.975, n - 1) standard errors across the n replicates holding a value (Student
+    t, as in the tables). With one replicate (or where fewer than two
     hold a value, as for the Stakhanovites' wage before the first title) the band is NaN and
     only the mean is drawn.
 
@@ -176,7 +234,9 @@ def ensemble_band(
         wide = rolled.where(wide.notna())
     runs = wide.notna().sum(axis=1)
     mean = wide.mean(axis=1)
-    half_width = Z_95 * wide.std(axis=1) / np.sqrt(runs.where(runs > 1))
+    enough = runs.where(runs > 1)
+    t_quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, enough - 1)
+    half_width = t_quantile * wide.std(axis=1) / np.sqrt(enough)
     band = {"mean": mean, "lo": mean - half_width, "hi": mean + half_width, "runs": runs}
     dates = shift_dates(model).reindex(wide.index)
     return pd.DataFrame({"date": dates, **band}).reset_index(drop=True)
@@ -278,6 +338,19 @@ def _figure(
     One column makes a theme figure; more make a one-page dashboard of small panels. With
     ``shared_legend`` (scenarios: the same key in every panel) one legend below serves all.
     """
+    with rc_context(STYLE):
+        return _draw_figure(curves, policy, title, panels, window, columns, shared_legend)
+
+
+def _draw_figure(
+    curves: CurveMaker,
+    policy: pd.DataFrame,
+    title: str,
+    panels: tuple[Panel, ...],
+    window: int,
+    columns: int,
+    shared_legend: bool,
+) -> Figure:
     rows = -(-len(panels) // columns)
     panel_width, panel_height = PANEL_SIZE_IN if columns == 1 else OVERVIEW_PANEL_SIZE_IN
     figure = Figure(layout="constrained")
@@ -389,7 +462,7 @@ def _legend_entries(ax: Axes, curves: list[Curve]) -> tuple[list, list[str]]:
     if runs:
         count = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]}-{runs[-1]}"
         handles.append(Patch(facecolor="0.5", alpha=BAND_ALPHA))
-        labels.append(f"95% CI of the mean (±{Z_95} SE), {count} runs")
+        labels.append(f"95% CI of the mean (Student t), {count} runs")
     return handles, labels
 
 

@@ -111,6 +111,9 @@ class MineModel(mesa.Model):
     # ----------------------------------------------------------------- the shift
     def step(self) -> None:
         """Work one shift (docs/ODD.md, "Process overview"); policy events ran just before."""
+        if self.steps > self.n_shifts:  # past the last shift (an app asked for more): no-op
+            self.running = False
+            return
         self.shift = n = self.steps - 1
         self.events.shift = n
         w, sections, campaign, foremen, engineers = (

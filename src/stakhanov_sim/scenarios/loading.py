@@ -1,7 +1,9 @@
 """Loading scenarios from YAML: ``extends:``, ``--set`` overrides and errors for people.
 
 A student's typo must never end in a traceback: every problem becomes one ``ConfigError``
-naming the file, the key, the bad value and what is allowed.
+naming the file, the key, the bad value and what is allowed. ``extends:`` reaches only the
+scenario's own folder tree and the shipped scenarios, and a file that is not a scenario is
+refused without quoting a line of it.
 """
 
 from __future__ import annotations
@@ -9,14 +11,31 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import reprlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from stakhanov_sim.scenarios import fields
 from stakhanov_sim.scenarios.schema import Scenario
+from stakhanov_sim.scenarios.yamlread import ConfigError, parse_value, read_yaml_mapping
+
+__all__ = [
+    "SHIPPED",
+    "ConfigError",
+    "beside_or_shipped",
+    "Loaded",
+    "load",
+    "load_scenario",
+    "parse_assignment",
+    "read_yaml_mapping",
+    "resolve_scenario",
+    "set_dotted",
+    "shipped_scenarios",
+    "validate",
+]
 
 EXTENDS = "extends"
 SHIPPED = Path(__file__).resolve().parent / "configs"  # installed with the package
@@ -40,8 +59,26 @@ def resolve_scenario(name_or_path: str | os.PathLike) -> Path:
     return shipped if shipped.is_file() else path
 
 
-class ConfigError(Exception):
-    """A scenario that cannot be used; the message is meant for the person who wrote it."""
+@dataclass
+class Loaded:
+    """A validated scenario and what loading it left out.
+
+    Attributes:
+        scenario: the scenario.
+        left_out: campaign events dropped because a later ``calendar.end`` (a ``--set`` or a
+            file that ``extends:`` another) ends the calendar before them.
+    """
+
+    scenario: Scenario
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+
+    def left_out_line(self) -> str:
+        """One line for people: which events were left out, or '' when none was."""
+        if not self.left_out:
+            return ""
+        shown = ", ".join(f"{e.get('date')} {e.get('kind')}" for e in self.left_out)
+        end = self.scenario.calendar.end
+        return f"left out {len(self.left_out)} campaign event(s) after calendar.end {end}: {shown}"
 
 
 def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -55,11 +92,21 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     Raises:
         ConfigError: naming the file, the key, the value and what is allowed.
     """
+    return load(path, overrides).scenario
+
+
+def load(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Loaded:
+    """As :func:`load_scenario`, also telling which events a shorter calendar left out."""
     path = resolve_scenario(path)
-    data = _read_with_parents(path, chain=())
-    for key, value in (overrides or {}).items():
-        set_dotted(data, key, _parse_value(value), source=f"{path}: --set {key}")
-    return validate(data, source=str(path))
+    left_out: list[dict[str, Any]] = []
+    root = path.resolve().parent
+    data = _read_with_parents(path, chain=(), root=root, left_out=left_out)
+    overrides = {k: parse_value(v) for k, v in (overrides or {}).items()}
+    if "calendar.end" in overrides and "campaign.events" not in overrides:
+        left_out += _leave_out_late_events(data, overrides["calendar.end"])
+    for key, value in overrides.items():
+        set_dotted(data, key, value, source=f"{path}: --set {key}")
+    return Loaded(validate(data, source=str(path)), left_out)
 
 
 def validate(data: dict[str, Any], source: str = "<config>") -> Scenario:
@@ -77,118 +124,114 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise ConfigError(
             f"--set {text!r}: expected key=value, for example supply.timber_per_shift=0.8"
         )
-    return key.strip(), _parse_value(value)
+    return key.strip(), parse_value(value)
 
 
-def _parse_value(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    try:
-        return yaml.load(value, Loader=_Loader) if value.strip() else value
-    except yaml.YAMLError:
-        return value
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML, except that an impossible date (1936-13-01) stays text.
-
-    PyYAML raises a bare ``ValueError`` for such a date, with no key; kept as text, it
-    reaches pydantic, whose error names the key, the value and what is allowed. A key
-    given twice is an error: plain YAML silently keeps the last one, hiding a typo.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: dict[Any, yaml.Mark] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
-                continue
-            if key_node.value in seen:
-                first = seen[key_node.value].line + 1
-                raise yaml.constructor.ConstructorError(
-                    problem=f"key '{key_node.value}' given twice (first on line {first}); allowed: each key once",
-                    problem_mark=key_node.start_mark,
-                )
-            seen[key_node.value] = key_node.start_mark
-        return super().construct_mapping(node, deep)
-
-
-def _timestamp_or_text(loader: _Loader, node: yaml.Node) -> Any:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
-def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    data = read_yaml_mapping(path)
+def _read_with_parents(
+    path: Path,
+    chain: tuple[Path, ...],
+    root: Path,
+    left_out: list[dict[str, Any]],
+    named_by: str = "",
+) -> dict[str, Any]:
+    hint = f"; shipped scenarios: {', '.join(shipped_scenarios())}"
+    data = read_yaml_mapping(path, hint=hint)
+    _refuse_non_scenario(path, data, named_by)
     parent = data.pop(EXTENDS, None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
-        raise ConfigError(
-            f"{path}: key '{EXTENDS}' = {parent!r}; allowed: the path of another scenario file"
-        )
-    parent_path = (path.parent / parent).resolve()
-    if not parent_path.is_file():  # a shipped scenario by name
-        parent_path = resolve_scenario(parent).resolve()
     here = path.resolve()
+    parent_path = _parent_path(path, parent, root)
     if parent_path in (*chain, here):
         cycle = " -> ".join(str(p) for p in (*chain, here, parent_path))
         raise ConfigError(
             f"{path}: key '{EXTENDS}' = {parent!r} makes a cycle ({cycle}); allowed: a chain that ends"
         )
-    if not parent_path.is_file():
-        raise ConfigError(
-            f"{path}: key '{EXTENDS}' = {parent!r}: no such file ({parent_path}); allowed: an existing scenario file"
-        )
-    base = _read_with_parents(parent_path, (*chain, here))
+    named = f"{path}: key '{EXTENDS}' = {parent!r} names "
+    base = _read_with_parents(parent_path, (*chain, here), root, left_out, named)
+    end = (
+        (data.get("calendar") or {}).get("end") if isinstance(data.get("calendar"), dict) else None
+    )
+    if end is not None and "events" not in (data.get("campaign") or {}):
+        left_out += _leave_out_late_events(base, end)
     return _merge(base, data)
 
 
-def read_yaml_mapping(path: Path, kind: str = "scenario") -> dict[str, Any]:
-    """A YAML file's top-level mapping, or one ``ConfigError`` saying what is wrong with it.
+def _parent_path(path: Path, parent: Any, root: Path) -> Path:
+    """The file ``extends:`` names: inside the scenario's own folder tree, or shipped."""
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(
+            f"{path}: key '{EXTENDS}' = {reprlib.repr(parent)}; allowed: the path of another scenario file"
+        )
+    parent_path = beside_or_shipped(path, parent)
+    allowed = f"an existing scenario file in {root} or below, or a shipped scenario ({', '.join(shipped_scenarios())})"
+    if not (parent_path.is_relative_to(root) or parent_path.is_relative_to(SHIPPED)):
+        raise ConfigError(
+            f"{path}: key '{EXTENDS}' = {parent!r} points outside the scenario's folder; allowed: {allowed}"
+        )
+    if not parent_path.is_file():
+        raise ConfigError(
+            f"{path}: key '{EXTENDS}' = {parent!r}: no such file ({parent_path}); allowed: {allowed}"
+        )
+    return parent_path
 
-    Args:
-        path: the file.
-        kind: what the file should be ("scenario", "sweep"), named in the messages.
+
+def beside_or_shipped(path: Path, name: str) -> Path:
+    """``name`` relative to the file ``path`` that names it, else a shipped scenario's name."""
+    beside = (path.parent / name).resolve()
+    if beside.is_file() or len(Path(name).parts) != 1:
+        return beside
+    stem = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+    shipped = SHIPPED / stem
+    return shipped if shipped.is_file() else beside
+
+
+def _refuse_non_scenario(path: Path, data: dict[str, Any], named_by: str = "") -> None:
+    """A mapping none of whose keys is (or nearly is) a scenario key: never quote it."""
+    known = [*Scenario.model_fields, EXTENDS]
+
+    def like_a_key(key: Any) -> bool:
+        return isinstance(key, str) and bool(difflib.get_close_matches(key, known, n=1))
+
+    if data and not any(like_a_key(k) for k in data):
+        raise ConfigError(
+            f"{named_by}{path}: not a scenario (none of its {len(data)} top-level keys is a scenario key); allowed: a YAML scenario file (see docs/parameters.md)"
+        )
+
+
+def _leave_out_late_events(data: dict[str, Any], end: Any) -> list[dict[str, Any]]:
+    """Drop from ``data`` the campaign events after a new ``calendar.end``; return them.
+
+    Only a later layer's end (a ``--set``, or a file extending another) does this: one file
+    that lists an event after its own end still contradicts itself, and is an error.
     """
-    wanted = f"a YAML {kind} file"
+    end_date = _as_date(end)
+    campaign = data.get("campaign")
+    if end_date is None or not isinstance(campaign, dict):
+        return []
+    events = campaign.get("events")
+    if not isinstance(events, list):
+        return []
+    kept, dropped = [], []
+    for event in events:
+        date = _as_date(event.get("date")) if isinstance(event, dict) else None
+        (dropped if date is not None and date > end_date else kept).append(event)
+    if dropped:
+        campaign["events"] = kept
+    return [
+        {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()} for e in dropped
+    ]
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        hint = (
-            f"; shipped scenarios: {', '.join(shipped_scenarios())}" if kind == "scenario" else ""
-        )
-        raise ConfigError(f"{path}: no such {kind} file{hint}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; allowed: {wanted}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a text file (it is not UTF-8); allowed: {wanted}") from None
-    if "\x00" in text:
-        raise ConfigError(f"{path}: a binary file; allowed: {wanted}")
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: YAML syntax error{where}: {problem}") from None
-    if data is None:
-        raise ConfigError(
-            f"{path}: the file is empty; allowed: a mapping of {kind} keys (see docs/parameters.md)"
-        )
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: top level is a {type(data).__name__}; allowed: a mapping of {kind} keys"
-        )
-    return data
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -234,6 +277,7 @@ def _explain(exc: ValidationError, data: dict[str, Any], source: str) -> str:
 
 
 SHOWN_MAX_CHARS = 80  # a whole list or mapping given by mistake is cut, not printed in full
+_SHORT = reprlib.Repr(maxstring=SHOWN_MAX_CHARS, maxother=SHOWN_MAX_CHARS, maxlevel=3)
 
 
 def _shown(err: dict[str, Any]) -> str:
@@ -241,7 +285,7 @@ def _shown(err: dict[str, Any]) -> str:
     if err["type"] == "missing":
         return ""
     given = err.get("input")
-    text = given.isoformat() if isinstance(given, dt.date) else repr(given)
+    text = given.isoformat() if isinstance(given, dt.date) else _SHORT.repr(given)
     if len(text) > SHOWN_MAX_CHARS:
         text = text[: SHOWN_MAX_CHARS - 3] + "..."
     return f" = {text}"
@@ -310,5 +354,5 @@ def _did_you_mean(loc: tuple[Any, ...]) -> str:
         return ""
     names = list(model.model_fields)
     close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"{hint} allowed keys here: {', '.join(names)}"
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{hint}; allowed keys here: {', '.join(names)}"

@@ -116,6 +116,11 @@ class Mine(Section):
     )
 
 
+FIRST_DAY = dt.date(1678, 1, 1)  # pandas' datetime64[ns] holds 1677-09-21 to 2262-04-11
+LAST_DAY = dt.date(2262, 4, 10)
+DAYS_OF_EVERY_PATTERN = 4 * 366  # every day of month and month-day, leap day included
+
+
 class Calendar(Section):
     start: dt.date = param(dt.date(1935, 8, 1), "date", "First day simulated (ISO date)", "design")
     end: dt.date = param(dt.date(1937, 12, 31), "date", "Last day simulated (ISO date)", "design")
@@ -152,7 +157,27 @@ class Calendar(Section):
                 raise ValueError(
                     f"key 'calendar.holidays' = {h!r}: not a month-day; allowed: MM-DD text such as '05-01'"
                 ) from None
+        for key, day in (("start", self.start), ("end", self.end)):
+            if not FIRST_DAY <= day <= LAST_DAY:  # the result tables' dates hold no others
+                raise ValueError(
+                    f"key 'calendar.{key}' = {day}: outside the dates the result tables can hold; allowed: a date from {FIRST_DAY} to {LAST_DAY}"
+                )
+        if not self.has_working_day():
+            raise ValueError(
+                f"key 'calendar' (start {self.start}, end {self.end}): every day is a rest day or a holiday, so there is no shift to simulate; allowed: a calendar with at least one working day"
+            )
         return self
+
+    def has_working_day(self) -> bool:
+        """True when some day from start to end is neither a rest day nor a holiday."""
+        rest, holidays = set(self.rest_days_of_month), set(self.holidays)
+        last = min(self.end, self.start + dt.timedelta(days=DAYS_OF_EVERY_PATTERN))
+        day = self.start
+        while day <= last:  # rest days and holidays repeat within four years (29 Feb)
+            if day.day not in rest and day.strftime("%m-%d") not in holidays:
+                return True
+            day += dt.timedelta(days=1)
+        return False
 
 
 class Production(Section):

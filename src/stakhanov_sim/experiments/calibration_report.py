@@ -1,0 +1,346 @@
+"""``stakhanov-sim calibrate``: run ABC-SMC, then write the posterior and judge it.
+
+Output directory::
+
+    DIR/abc.db                 pyabc's History (SQLite): every generation; resume from it
+    DIR/calibration.json       the setup and its fingerprint
+    DIR/posterior.parquet      the last generation: one row per particle, parameters and weight
+    DIR/generations.csv        epsilon, simulations, acceptance rate, ESS, posterior shifts
+    DIR/parameters.csv         each parameter's prior range, posterior mean and 90% interval
+    DIR/predictive.csv         posterior predictive band of every calibration and validation target
+    DIR/pairs.png              pairwise posterior plots
+    DIR/predictive.png         the predictive bands against the targets' bands
+    DIR/report.md              all of it, with how convergence was judged
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from stakhanov_sim.experiments import calibration as cal
+from stakhanov_sim.experiments.results import atomic_write
+from stakhanov_sim.figures.plots import OKABE_ITO
+from stakhanov_sim.validation.targets import CALIBRATION, TARGETS, VALIDATION
+
+INTERVAL = (0.05, 0.95)  # the posterior interval reported: 90%
+IDENTIFIED, PARTLY = 0.4, 0.75  # posterior interval width / prior range below which
+SETTLED = 0.05  # a posterior mean moving less than this share of its prior range has settled
+PREDICTIVE_DRAWS = 40
+EDGE = 0.05  # a posterior interval within this share of its prior's end presses on that end
+
+
+@dataclass(frozen=True)
+class CalibrationReport:
+    """What ``calibrate`` did and wrote."""
+
+    generations: int
+    simulations: int
+    converged: bool
+    files: list[Path]
+
+
+def calibrate(
+    setup: cal.Setup,
+    out: Path,
+    budget: int,
+    executor: Executor,
+    predictive_draws: int = PREDICTIVE_DRAWS,
+) -> CalibrationReport:
+    """Run (or resume) the calibration up to ``budget`` simulations and write its report."""
+    history = cal.run_generations(setup, out, executor, budget, _say_generation)
+    if history.max_t < 0:
+        raise cal.CalibrationError(f"{out}: no generation finished within the budget of {budget}")
+    particles = posterior(history)
+    atomic_write(out / cal.POSTERIOR_FILE, lambda p: particles.to_parquet(p, index=False))
+    generations = generation_table(history, setup.parameters)
+    parameters = parameter_table(particles, setup.parameters)
+    predictive = predictive_table(setup, particles, executor, predictive_draws)
+    converged, how = convergence(generations)
+    files = [
+        _csv(generations, out / "generations.csv"),
+        _csv(parameters, out / "parameters.csv"),
+        _csv(predictive, out / "predictive.csv"),
+        plot_pairs(particles, setup.parameters, out / "pairs.png"),
+        plot_predictive(predictive, out / "predictive.png"),
+    ]
+    text = report_markdown(
+        setup, budget, int(history.total_nr_simulations), generations, parameters, predictive, how
+    )
+    atomic_write(out / "report.md", lambda p: Path(p).write_text(text))
+    return CalibrationReport(
+        len(generations),
+        int(history.total_nr_simulations),
+        converged,
+        [out / cal.POSTERIOR_FILE, *files, out / "report.md"],
+    )
+
+
+def _say_generation(history, t: int) -> None:
+    pops = history.get_all_populations()
+    row = pops[pops["t"] == t].iloc[0]
+    print(
+        f"generation {t}: epsilon {row['epsilon']:.3g}, {int(row['samples'])} simulations, "
+        f"{history.total_nr_simulations} in all",
+        flush=True,
+    )
+
+
+def _csv(table: pd.DataFrame, path: Path) -> Path:
+    atomic_write(path, lambda p: table.to_csv(p, index=False))
+    return path
+
+
+def posterior(history) -> pd.DataFrame:
+    """The last generation's particles: parameters, weight (summing to 1) and distance."""
+    frame, weights = history.get_distribution(t=history.max_t)
+    frame = frame.reset_index(drop=True)
+    frame.columns.name = None
+    distances = history.get_weighted_distances(t=history.max_t)["distance"].to_numpy()
+    return frame.assign(weight=weights / weights.sum(), distance=distances)
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> np.ndarray:
+    """Quantiles of a weighted sample (the weighted empirical distribution, interpolated)."""
+    order = np.argsort(values)
+    values, weights = values[order], weights[order]
+    cumulative = (np.cumsum(weights) - 0.5 * weights) / weights.sum()
+    return np.interp(qs, cumulative, values)
+
+
+def parameter_table(particles: pd.DataFrame, parameters) -> pd.DataFrame:
+    """Prior range, posterior mean and interval, and whether the targets identify it."""
+    rows = []
+    w = particles["weight"].to_numpy()
+    for p in parameters:
+        values = particles[p.key].to_numpy()
+        low, high = weighted_quantiles(values, w, INTERVAL)
+        ratio = (high - low) / (p.high - p.low)
+        rows.append({"parameter": p.key, "prior_low": p.low, "prior_high": p.high,
+                     "posterior_mean": float(np.average(values, weights=w)),
+                     "interval_low": low, "interval_high": high, "width_over_prior": ratio,
+                     "identified": _identified(ratio),
+                     "edge": _edge(p, low, high) if ratio < PARTLY else ""})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _edge(p, low: float, high: float) -> str:
+    """Which end of its prior range the posterior interval presses on, if any."""
+    near = EDGE * (p.high - p.low)
+    ends = [
+        name
+        for name, hit in (("lower", low - p.low < near), ("upper", p.high - high < near))
+        if hit
+    ]
+    return " and ".join(ends)
+
+
+def _identified(ratio: float) -> str:
+    if ratio < IDENTIFIED:
+        return "identified"
+    return "partly" if ratio < PARTLY else "not identified"
+
+
+def generation_table(history, parameters) -> pd.DataFrame:
+    """Per generation: epsilon, simulations, acceptance rate, ESS, largest shift of a mean."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0].sort_values("t")
+    rows, previous = [], None
+    for row in pops.itertuples():
+        frame, w = history.get_distribution(t=int(row.t))
+        w = w / w.sum()
+        means = {p.key: float(np.average(frame[p.key], weights=w)) for p in parameters}
+        shift = (
+            max(abs(means[p.key] - previous[p.key]) / (p.high - p.low) for p in parameters)
+            if previous
+            else np.nan
+        )
+        rows.append({"generation": int(row.t), "epsilon": float(row.epsilon),
+                     "simulations": int(row.samples), "acceptance_rate": len(w) / row.samples,
+                     "ess": float(1 / np.sum(w**2)), "largest_mean_shift": shift})  # fmt: skip
+        previous = means
+    return pd.DataFrame(rows)
+
+
+def convergence(generations: pd.DataFrame) -> tuple[bool, str]:
+    """Converged when, between the last two generations, no posterior mean moved more than
+    ``SETTLED`` of its prior range and epsilon fell by less than a tenth."""
+    if len(generations) < 3:
+        return False, f"only {len(generations)} generation(s): too few to judge convergence"
+    last, before = generations.iloc[-1], generations.iloc[-2]
+    shift = float(last["largest_mean_shift"])
+    drop = 1 - last["epsilon"] / before["epsilon"]
+    settled = shift < SETTLED and drop < 0.1
+    verdict = "converged" if settled else "not converged"
+    return settled, (
+        f"{verdict}: between the last two generations the largest move of a posterior mean was "
+        f"{shift:.1%} of its prior range (settled below {SETTLED:.0%}) and epsilon fell by {drop:.1%} "
+        f"(settled below 10%); acceptance rate in the last generation {last['acceptance_rate']:.1%}"
+    )
+
+
+def predictive_table(
+    setup: cal.Setup, particles: pd.DataFrame, executor: Executor, draws: int
+) -> pd.DataFrame:
+    """Posterior predictive band of every calibration and validation target.
+
+    ``draws`` parameter sets are drawn from the posterior by weight, each run once with its
+    own seed: the band holds what the targets leave open as well as chance.
+    """
+    targets = [t for t in TARGETS if t.kind in (CALIBRATION, VALIDATION)]
+    modelled = [t for t in targets if t.modelled]
+    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, 1_000_003]))
+    rows = rng.choice(len(particles), size=draws, p=particles["weight"].to_numpy())
+    keys = [p.key for p in setup.parameters]
+    seeds = rng.integers(cal.SEED_BITS, size=draws)
+    names = tuple(t.key for t in modelled)
+    jobs = [(setup.base, particles.loc[r, keys].to_dict(), int(s), names)
+            for r, s in zip(rows, seeds, strict=True)]  # fmt: skip
+    values = pd.DataFrame(list(executor.map(_predict_one, jobs)))
+    table = []
+    for t in targets:
+        v = values[t.key].replace(cal.MISSING, np.nan).to_numpy() if t.modelled else np.array([])
+        lo, hi = np.nanquantile(v, INTERVAL) if v.size else (np.nan, np.nan)
+        inside = float(np.mean([t.met(x) for x in v])) if v.size else np.nan
+        table.append({"target": t.key, "kind": t.kind, "unit": t.unit, "low": t.low,
+                      "high": t.high, "mean": float(np.nanmean(v)) if v.size else np.nan,
+                      "predictive_low": lo, "predictive_high": hi, "share_in_band": inside,
+                      "draws": int(v.size)})  # fmt: skip
+    return pd.DataFrame(table)
+
+
+def _predict_one(job) -> dict[str, float]:
+    base, values, seed, names = job
+    return cal.measure_run(cal.scenario_at(base, values), seed, names)
+
+
+def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
+    """Pairwise posterior: weighted histograms on the diagonal, particles below it."""
+    keys = [p.key for p in parameters]
+    k = len(keys)
+    fig = Figure(figsize=(2.1 * k + 1, 2.1 * k + 1), layout="constrained")
+    axes = fig.subplots(k, k, squeeze=False)
+    w = particles["weight"].to_numpy()
+    size = 6 + 60 * w / w.max()
+    for i, (pi, ki) in enumerate(zip(parameters, keys, strict=True)):
+        for j, (pj, kj) in enumerate(zip(parameters, keys, strict=True)):
+            ax = axes[i, j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(particles[ki], bins=15, range=(pi.low, pi.high), weights=w,
+                        color=OKABE_ITO[0], label="posterior")  # fmt: skip
+                ax.axhline(1 / 15, color="black", ls=":", lw=0.8, label="prior")
+                ax.set_ylabel("weight")
+                ax.set_title(ki.split(".")[1], fontsize=9)
+            else:
+                ax.scatter(particles[kj], particles[ki], s=size, color=OKABE_ITO[0], alpha=0.5,
+                           label="particle (size: weight)")  # fmt: skip
+                ax.set(xlim=(pj.low, pj.high), ylim=(pi.low, pi.high))
+                if j == 0:
+                    ax.set_ylabel(_axis_label(ki), fontsize=8)
+            if i == k - 1:
+                ax.set_xlabel(_axis_label(kj), fontsize=8)
+            ax.tick_params(labelsize=7)
+    handles = [*axes[0, 0].get_legend_handles_labels()]
+    if k > 1:
+        extra = axes[1, 0].get_legend_handles_labels()
+        handles = [handles[0] + extra[0], handles[1] + extra[1]]
+    fig.legend(*handles, loc="upper right")
+    fig.suptitle(
+        "Posterior of the calibrated parameters (axes span each prior range)", fontweight="bold"
+    )
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, format="png"))
+    return path
+
+
+def _axis_label(key: str) -> str:
+    return f"{key.split('.')[1]}\n({cal.unit_of(key)})"
+
+
+def plot_predictive(predictive: pd.DataFrame, path: Path) -> Path:
+    """Each target's predictive band, in units of its band's half-width around the centre."""
+    rows = predictive[predictive["draws"] > 0].reset_index(drop=True)
+    fig = Figure(figsize=(8, 0.45 * len(rows) + 1.6), layout="constrained")
+    ax = fig.subplots()
+    centre, half = (rows["low"] + rows["high"]) / 2, (rows["high"] - rows["low"]) / 2
+    y = np.arange(len(rows))[::-1]
+    ax.axvspan(-1, 1, color=OKABE_ITO[2], alpha=0.25, label="target band")
+    for kind, colour, marker in ((CALIBRATION, OKABE_ITO[0], "o"), (VALIDATION, OKABE_ITO[1], "s")):
+        sel = rows["kind"] == kind
+        lo = (rows["predictive_low"] - centre) / half
+        hi = (rows["predictive_high"] - centre) / half
+        mid = (rows["mean"] - centre) / half
+        ax.hlines(
+            y[sel], lo[sel], hi[sel], color=colour, lw=3, label=f"{kind}: 90% predictive band"
+        )
+        ax.plot(mid[sel], y[sel], marker, color=colour, label=f"{kind}: predictive mean")
+    ax.set_yticks(y, rows["target"])
+    ax.set(xlabel="distance from the band's centre, in band half-widths (band: -1 to 1)",
+           title="Posterior predictive check: every calibration and validation target")  # fmt: skip
+    ax.legend(loc="lower right", fontsize=8)
+    atomic_write(path, lambda p: fig.savefig(p, dpi=120, format="png"))
+    return path
+
+
+def report_markdown(setup, budget, used, generations, parameters, predictive, how) -> str:
+    """report.md: setup, parameters, convergence, predictive check."""
+    lines = [
+        "# Calibration (ABC-SMC, pyabc)",
+        "",
+        f"Made on {dt.datetime.now():%Y-%m-%d %H:%M} with `stakhanov-sim calibrate {setup.config} "
+        f"--budget {budget} --population {setup.population} --seed {setup.seed}`: {used} "
+        f"simulations ({setup.population} of them a first sample from the prior that sets the "
+        f"first epsilon) in {len(generations)} generations.",
+        f"Calibration targets: {', '.join(setup.targets)}. Held-out validation targets were not used.",
+        "",
+        "## Parameters",
+        "",
+        f"Posterior mean and {INTERVAL[1] - INTERVAL[0]:.0%} interval (weighted quantiles of the last generation). "
+        f'"identified": the interval is under {IDENTIFIED:.0%} of the prior range; "partly": under {PARTLY:.0%}; '
+        f"a uniform prior's own interval is 90%.",
+        "",
+        f'"presses on": the interval reaches within {EDGE:.0%} of that end of the prior range, '
+        "so the targets may want a value the range leaves out (not judged for a parameter not identified).",
+        "",
+        "| parameter | prior range | posterior mean | 90% interval | width / prior | identified | presses on |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in parameters.itertuples():
+        lines.append(
+            f"| `{r.parameter}` | {r.prior_low:g} to {r.prior_high:g} | {r.posterior_mean:.4g} | "
+            f"{r.interval_low:.4g} to {r.interval_high:.4g} | {r.width_over_prior:.0%} | {r.identified} | {r.edge or '-'} |"
+        )
+    lines += ["", "![Pairwise posterior](pairs.png)", "", "## Convergence", "", how + ".", ""]
+    lines += [
+        "| generation | epsilon | simulations | acceptance rate | effective sample size | largest move of a posterior mean (share of prior range) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in generations.itertuples():
+        lines.append(
+            f"| {r.generation} | {r.epsilon:.3g} | {r.simulations} | {r.acceptance_rate:.1%} | "
+            f"{r.ess:.0f} | {'-' if np.isnan(r.largest_mean_shift) else f'{r.largest_mean_shift:.1%}'} |"
+        )
+    lines += ["", "## Posterior predictive check", "",
+              f"{int(predictive['draws'].max())} parameter sets drawn from the posterior, one run each.", "",
+              "| target | kind | band | predictive mean | 90% predictive band | share of draws in band |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for r in predictive.itertuples():
+        if r.draws == 0:
+            lines.append(
+                f"| {r.target} | {r.kind} | {r.low:g} to {r.high:g} | not modelled yet | | |"
+            )
+            continue
+        lines.append(
+            f"| {r.target} | {r.kind} | {r.low:g} to {r.high:g} ({r.unit}) | {r.mean:.3g} | "
+            f"{r.predictive_low:.3g} to {r.predictive_high:.3g} | {r.share_in_band:.0%} |"
+        )
+    lines += ["", "![Posterior predictive](predictive.png)", ""]
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""Ensembles that draw parameters from a calibration's posterior (``run --from-posterior``).
+
+Each replicate gets its own parameter set, drawn by weight from the calibration's accepted
+sample, and its own random stream: the spread of such an ensemble shows what the sources
+leave open as well as chance, where an ordinary ensemble shows chance alone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stakhanov_sim.experiments.calibration import POSTERIOR_FILE, RECORD_FILE, scenario_at
+from stakhanov_sim.experiments.results import Results, ResultsError
+from stakhanov_sim.experiments.runner import (
+    _run_indexed,
+    default_workers,
+    manifest,
+    replicate_seeds,
+    stop_pool,
+    worker_pool,
+)
+from stakhanov_sim.scenarios.schema import Scenario
+
+DRAW_STREAM = 2  # the posterior draws' stream, apart from the replicates' own
+
+
+def read_posterior(directory: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """The accepted sample of a calibration directory and the names of its parameters."""
+    directory = Path(directory)
+    try:
+        record = json.loads((directory / RECORD_FILE).read_text())
+        particles = pd.read_parquet(directory / POSTERIOR_FILE)
+    except (OSError, ValueError) as exc:
+        raise ResultsError(
+            f"--from-posterior {directory}: not a finished calibration ({exc}); allowed: a directory written by 'stakhanov-sim calibrate'"
+        ) from None
+    keys = [p["key"] for p in record["parameters"]]
+    return particles, keys
+
+
+def draw(
+    base: Scenario, directory: str | Path, replicates: int, seed: int
+) -> tuple[list[Scenario], pd.DataFrame]:
+    """``replicates`` scenarios: the base with parameters drawn by weight from the posterior."""
+    particles, keys = read_posterior(directory)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, DRAW_STREAM]))
+    weights = particles["weight"].to_numpy()
+    rows = rng.choice(len(particles), size=replicates, p=weights / weights.sum())
+    drawn = particles.loc[rows, keys].reset_index(drop=True)
+    data = base.model_dump(mode="json")
+    scenarios = [scenario_at(data, row) for row in drawn.to_dict(orient="records")]
+    return scenarios, drawn
+
+
+def run_from_posterior(
+    base: Scenario,
+    directory: str | Path,
+    replicates: int,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> Results:
+    """Run one replicate per posterior draw; the manifest lists each replicate's parameters."""
+    seed = base.seed if seed is None else seed
+    scenarios, drawn = draw(base, directory, replicates, seed)
+    seeds = replicate_seeds(seed, replicates)
+    jobs = [(s, seeds[i], i) for i, s in enumerate(scenarios)]
+    workers = default_workers(replicates) if workers is None else max(1, workers)
+    started = time.perf_counter()
+    if workers == 1 or replicates == 1:
+        parts = [_run_indexed(job) for job in jobs]
+    else:
+        pool = worker_pool(workers)
+        try:
+            parts = list(pool.map(_run_indexed, jobs))
+        except BaseException:
+            stop_pool(pool)
+            raise
+        pool.shutdown()
+    results = Results.concat(parts)
+    results.manifest = manifest(base, seed, replicates, workers, time.perf_counter() - started)
+    results.manifest["posterior"] = {
+        "directory": str(directory),
+        "parameters": drawn.assign(replicate=range(replicates)).to_dict(orient="records"),
+    }
+    return results

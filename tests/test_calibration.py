@@ -1,0 +1,242 @@
+"""Calibration by ABC-SMC (issue 14): it recovers a known answer, repeats itself, resumes.
+
+The toy problem goes through the very machinery the mine's calibration uses (its History,
+seeding, sampler and generation loop), with a model whose answer is known: two parameters
+observed directly with a little noise. The slow tests run ``stakhanov-sim calibrate`` end to
+end on a tiny mine.
+"""
+
+import hashlib
+import json
+import math
+import subprocess
+import sys
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pyabc
+import pytest
+
+from stakhanov_sim.cli import main
+from stakhanov_sim.experiments import calibration as cal
+from stakhanov_sim.experiments.calibration_report import posterior, weighted_quantiles
+
+TRUTH = {"a": 3.0, "b": 7.0}
+SERIAL = SimpleNamespace(map=map)
+
+
+def toy_model(parameters) -> dict[str, float]:
+    """Each parameter observed with noise of sd 0.2, drawn from NumPy's global stream."""
+    noise = np.random.normal(0.0, 0.2, size=2)  # noqa: NPY002 (pyabc's stream, seeded per task)
+    return {"ya": parameters["a"] + noise[0], "yb": parameters["b"] + noise[1]}
+
+
+@dataclass(frozen=True)
+class Toy:
+    """A calibration problem with a known answer, shaped like ``calibration.Setup``."""
+
+    seed: int = 1
+    population: int = 40
+
+    def abc_model(self):
+        return toy_model
+
+    def abc_prior(self):
+        return pyabc.Distribution(a=pyabc.RV("uniform", 0, 10), b=pyabc.RV("uniform", 0, 10))
+
+    def abc_distance(self):
+        return pyabc.PNormDistance(p=2)
+
+    def abc_observed(self):
+        return {"ya": TRUTH["a"], "yb": TRUTH["b"]}
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps([self.seed, self.population]).encode()).hexdigest()
+
+
+def _sample(out, problem=Toy(), budget=600, executor=SERIAL) -> pd.DataFrame:
+    return posterior(cal.run_generations(problem, out, executor, budget))
+
+
+def test_a_toy_calibration_recovers_the_known_answer(tmp_path):
+    particles = _sample(tmp_path, budget=1500)
+    w = particles["weight"].to_numpy()
+    for key, truth in TRUTH.items():
+        mean = np.average(particles[key], weights=w)
+        low, high = weighted_quantiles(particles[key].to_numpy(), w, (0.05, 0.95))
+        assert abs(mean - truth) < 0.3, (key, mean)
+        assert low <= truth <= high and high - low < 2.0  # the prior spans 10
+
+
+def test_same_seed_same_sample_other_seed_another(tmp_path):
+    first = _sample(tmp_path / "a")
+    again = _sample(tmp_path / "b")
+    pd.testing.assert_frame_equal(first, again)
+    other = _sample(tmp_path / "c", Toy(seed=2))
+    assert not np.allclose(first["a"].to_numpy(), other["a"].to_numpy())
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_interrupted_mid_generation_it_resumes_to_the_same_sample(tmp_path):
+    straight = _sample(tmp_path / "straight")
+    calls = []
+
+    def failing_map(function, items):
+        calls.append(1)
+        if len(calls) == 3:  # prior sample, generation 0, then generation 1 stops half way
+            items = list(items)
+            yield from map(function, items[: len(items) // 2])
+            raise Interrupted
+        yield from map(function, items)
+
+    with pytest.raises(Interrupted):
+        _sample(tmp_path / "resumed", executor=SimpleNamespace(map=failing_map))
+    history = pyabc.History(f"sqlite:///{tmp_path / 'resumed' / cal.DB_FILE}", _id=1)
+    assert history.max_t == 0  # the whole generation is kept, the broken one is not
+    pd.testing.assert_frame_equal(straight, _sample(tmp_path / "resumed"))
+
+
+def test_a_different_problem_in_the_same_directory_is_refused(tmp_path):
+    _sample(tmp_path, budget=100)
+    with pytest.raises(cal.CalibrationError, match="different calibration"):
+        _sample(tmp_path, Toy(population=30), budget=100)
+
+
+def test_calibrated_ranges_lie_inside_the_schema_ranges():
+    for p in cal.CALIBRATED:
+        low, high = cal.schema_range(p.key)
+        assert low <= p.low < p.high <= high, p.key
+        assert p.why
+    assert math.isinf(cal.schema_range("calendar.start")[0])
+
+
+TINY = """extends: history_1935_37
+mine:
+  sections: 2
+  hewers_per_section: 5
+"""
+
+
+def _calibrate(tmp_path, name, *where) -> list[str]:
+    config = tmp_path / "tiny.yaml"
+    config.write_text(TINY)
+    return ["calibrate", str(config), "--budget", "16", "--population", "5", "--predictive",
+            "3", "--seed", "5", "-o", str(tmp_path / name), *where]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_calibrate_end_to_end_is_the_same_on_a_pool_and_on_dask(tmp_path, capsys):
+    assert main(_calibrate(tmp_path, "pool", "--workers", "2")) == 0
+    out = tmp_path / "pool"
+    for name in ("posterior.parquet", "report.md", "pairs.png", "predictive.png", "predictive.csv"):
+        assert (out / name).stat().st_size > 0, name
+    report = (out / "report.md").read_text()
+    assert "## Convergence" in report and "identified" in report
+    predictive = pd.read_csv(out / "predictive.csv")
+    assert {"calibration", "validation"} == set(predictive["kind"])
+    particles = pd.read_parquet(out / "posterior.parquet")
+    assert math.isclose(particles["weight"].sum(), 1.0)
+    assert set(p.key for p in cal.CALIBRATED) <= set(particles.columns)
+    assert main(_calibrate(tmp_path, "dask", "--dask-local", "2")) == 0
+    pd.testing.assert_frame_equal(
+        particles, pd.read_parquet(tmp_path / "dask" / "posterior.parquet")
+    )
+    assert "generation 0" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_calibrate_killed_half_way_resumes_to_the_same_sample(tmp_path):
+    assert main(_calibrate(tmp_path, "straight", "--workers", "1")) == 0
+    args = [
+        sys.executable,
+        "-m",
+        "stakhanov_sim",
+        *_calibrate(tmp_path, "killed", "--workers", "1"),
+    ]
+    with subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        for line in process.stdout:  # kill it as soon as the first generation is stored
+            if line.startswith("generation 0"):
+                process.kill()
+                break
+        process.wait(timeout=60)
+    history = pyabc.History(f"sqlite:///{tmp_path / 'killed' / cal.DB_FILE}", _id=1)
+    assert 0 <= history.max_t < 3
+    assert main(_calibrate(tmp_path, "killed", "--workers", "1")) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "straight" / "posterior.parquet"),
+        pd.read_parquet(tmp_path / "killed" / "posterior.parquet"),
+    )
+
+
+def _fake_calibration(directory) -> None:
+    """A calibration directory holding two particles, one with nine times the other's weight."""
+    directory.mkdir()
+    keys = [p.key for p in cal.CALIBRATED]
+    record = {"parameters": [{"key": k} for k in keys]}
+    (directory / cal.RECORD_FILE).write_text(json.dumps(record))
+    low = {p.key: p.low for p in cal.CALIBRATED}
+    high = {p.key: p.high for p in cal.CALIBRATED}
+    particles = pd.DataFrame([low, high]).assign(weight=[0.1, 0.9], distance=[1.0, 1.0])
+    particles.to_parquet(directory / cal.POSTERIOR_FILE)
+
+
+def test_posterior_draws_follow_the_weights_and_set_the_parameters(tmp_path):
+    from stakhanov_sim.experiments.posterior import draw
+    from stakhanov_sim.scenarios.loading import load_scenario
+
+    _fake_calibration(tmp_path / "cal")
+    base = load_scenario("history_1935_37")
+    scenarios, drawn = draw(base, tmp_path / "cal", 200, seed=3)
+    high = drawn["social.quit_rate"] == cal.CALIBRATED[-1].high
+    assert 0.8 < high.mean() < 0.97
+    for scenario, quit_rate in zip(scenarios, drawn["social.quit_rate"], strict=True):
+        assert scenario.social.quit_rate == quit_rate
+    again = draw(base, tmp_path / "cal", 200, seed=3)[1]
+    pd.testing.assert_frame_equal(drawn, again)
+
+
+def test_run_from_posterior_records_each_replicates_parameters(tmp_path, capsys):
+    _fake_calibration(tmp_path / "cal")
+    config = tmp_path / "tiny.yaml"
+    config.write_text(TINY)
+    out = tmp_path / "run"
+    args = ["run", str(config), "--from-posterior", str(tmp_path / "cal"), "--replicates", "2"]
+    assert main([*args, "--workers", "1", "-o", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    drawn = manifest["posterior"]["parameters"]
+    assert [d["replicate"] for d in drawn] == [0, 1]
+    assert (
+        main(
+            [
+                "run",
+                str(config),
+                "--from-posterior",
+                str(tmp_path / "nowhere"),
+                "-o",
+                str(tmp_path / "x"),
+            ]
+        )
+        == 2
+    )
+    assert "not a finished calibration" in capsys.readouterr().err
+
+
+def test_calibrate_refuses_bad_input_with_one_message(tmp_path, capsys):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    assert main(["calibrate", "--budget", "10", "-o", str(busy)]) == 2
+    assert "already holds files" in capsys.readouterr().err
+    assert (busy / "notes.txt").read_text() == "mine"
+    assert main(["calibrate", "--set", "social.quit_rate=2", "-o", str(tmp_path / "x")]) == 2
+    assert "social.quit_rate" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["calibrate", "--budget", "0"])
+    assert exit_.value.code == 2
