@@ -41,13 +41,16 @@ def review(whom: list[float]):
     scenario, _, _ = tiny_mine(management=SETTINGS)
     campaign = before_the_campaign(scenario)
     campaign.scapegoating = 1.0
-    campaign.period_output, campaign.period_plan = 70.0, 90.0
+    campaign.period_output = campaign.period_reported = 70.0  # reported as produced
+    campaign.period_plan = 90.0
     foremen, engineers = Foremen(10), Staff(3)
     foremen.sabotage_count[2] = 1
     stream = FixedDraws(0.5, whom)
+    everyone = np.ones(foremen.size + engineers.size, dtype=bool)  # all long enough in post
     outcome = management.review_plan(
-        stream, campaign, foremen, engineers, 24, 10.0, 10.0, management.params(scenario)
-    )
+        stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, everyone,
+        management.params(scenario),
+    )  # fmt: skip
     assert campaign.period_output == campaign.period_plan == 0.0
     assert not foremen.sabotage_count.any(), "a new plan period counts afresh"
     return outcome
