@@ -41,11 +41,11 @@ def review(whom: list[float]):
     scenario, _, _ = tiny_mine(management=SETTINGS)
     campaign = before_the_campaign(scenario)
     campaign.scapegoating = 1.0
-    campaign.period_output = campaign.period_reported = 70.0  # reported as produced
-    campaign.period_plan = 90.0
+    campaign.period_output, campaign.period_plan = 70.0, 90.0
     foremen, engineers = Foremen(10), Staff(3)
     foremen.sabotage_count[2] = 1
     stream = FixedDraws(0.5, whom)
+    campaign.period_reported = campaign.period_output  # an honest mine: report = output
     everyone = np.ones(foremen.size + engineers.size, dtype=bool)  # all long enough in post
     outcome = management.review_plan(
         stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, everyone,

@@ -77,7 +77,8 @@ def test_a_new_row_in_the_table_appears_in_its_section():
     table = judge.judge(values, 20, targets)
     section = judge.sections_markdown(table).split("## ")[2]
     assert "| x_test | A made-up target |" in section
-    assert "validation: 6 of 7 pass (1 not modelled yet)." in judge.summary(table)
+    held_out = len([t for t in TARGETS if t.kind == VALIDATION]) + 1
+    assert f"validation: {held_out} of {held_out} pass." in judge.summary(table)
 
 
 def test_only_a_failing_validation_target_fails_and_it_is_named_in_a_sentence():
@@ -85,13 +86,14 @@ def test_only_a_failing_validation_target_fails_and_it_is_named_in_a_sentence():
     values["staged_record"] = values["staged_record"] * 10  # calibration: not a failure
     table = judge.judge(values, 20)
     assert judge.failed_validation(table).empty
-    values["plan_1937"] = np.full(40, 0.5)
+    held_out = next(t for t in TARGETS if t.kind == VALIDATION)
+    values[held_out.key] = np.full(40, held_out.low / 2)
     table = judge.judge(values, 20)
-    assert list(judge.failed_validation(table)["target"]) == ["plan_1937"]
+    assert list(judge.failed_validation(table)["target"]) == [held_out.key]
     sentence = judge.summary(table).splitlines()[-1]
-    assert sentence.startswith("Validation target plan_1937 (")
-    assert "fails: the model gives 0.5" in sentence
-    assert "0.5" in sentence and by_key("plan_1937").band in sentence
+    assert sentence.startswith(f"Validation target {held_out.key} (")
+    assert f"fails: the model gives {held_out.low / 2:.3g}" in sentence
+    assert held_out.band in sentence
 
 
 def test_a_verdict_that_changes_between_10_and_40_replicates_is_weak():

@@ -123,10 +123,15 @@ def measure_run(scenario: Scenario, seed: int, keys: tuple[str, ...]) -> dict[st
 
     Targets travel to workers by name: their measures are closures, which pickle does not take.
     """
-    results = run_replicate(scenario, np.random.SeedSequence(seed), 0)
+    targets = [by_key(key) for key in keys]
+    runs = {"history": run_replicate(scenario, np.random.SeedSequence(seed), 0)}
+    if any("baseline" in t.needs for t in targets):  # the same mine with no campaign events
+        quiet = scenario.campaign.model_copy(update={"events": []})
+        baseline = scenario.model_copy(update={"campaign": quiet})
+        runs["baseline"] = run_replicate(baseline, np.random.SeedSequence(seed), 0)
     stats = {}
-    for t in map(by_key, keys):
-        value = t.measure({"history": results}, 0)
+    for t in targets:
+        value = t.measure(runs, 0)
         stats[t.key] = float(value) if np.isfinite(value) else MISSING
     return stats
 

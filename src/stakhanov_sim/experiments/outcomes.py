@@ -22,6 +22,7 @@ CONFIDENCE = 0.95  # of every interval over replicates (compare, validation)
 
 DAYS_PER_YEAR = 365.25
 PER_THOUSAND_MINERS = 1000.0
+DAYS_A_YEAR = 365.25
 FINAL_YEAR = 1937  # the year the campaign's lasting effect is judged in (HISTORY.md)
 CAMPAIGN_YEARS = (FINAL_YEAR - 1, FINAL_YEAR)  # the campaign's two full calendar years
 
@@ -276,6 +277,34 @@ def output_growth_1936(model: pd.DataFrame) -> float:
 def output_growth_1937(model: pd.DataFrame) -> float:
     """Output per shift in 1937 over 1936."""
     return _mean_output_in(model, 1937) / _mean_output_in(model, 1936)
+
+
+def hewer_wage_growth_1936(model: pd.DataFrame) -> float:
+    """Hewers' mean wage per shift in 1936 over 1935."""
+    return float(
+        _in_year(model, 1936)["mean_wage_hewer"].mean()
+        / _in_year(model, 1935)["mean_wage_hewer"].mean()
+    )
+
+
+def ordinary_hewer_wage_1936(model: pd.DataFrame) -> float:
+    """Mean wage of hewers without the title in 1936 over 1935."""
+    return float(
+        _in_year(model, 1936)["mean_wage_ordinary_hewer"].mean()
+        / _in_year(model, 1935)["mean_wage_ordinary_hewer"].mean()
+    )
+
+
+def accusations_per_post_1937(model: pd.DataFrame, posts: int) -> float:
+    """People accused in 1937 per foreman's and engineer's post."""
+    return float(_in_year(model, 1937)["accusations"].sum() / posts)
+
+
+def fatal_accidents_per_1000_year(model: pd.DataFrame) -> float:
+    """Miners killed at the face per 1,000 miners a year, over the whole run."""
+    dates = pd.to_datetime(model["date"])
+    years = max((dates.max() - dates.min()).days + 1, 1) / DAYS_A_YEAR
+    return float(model["fatal_accidents"].sum() / (model["headcount"].mean() / 1000) / years)
 
 
 def turnover_in_year(model: pd.DataFrame, year: int) -> float:

@@ -54,13 +54,40 @@ def baseline_campaign_signs(runs: dict[str, Results], rep: int) -> float:
     return float(kinds + model["n_stakhanovites"].sum() + (model["norm_raise"] > 0).sum())
 
 
+def output_over_baseline_1936(runs: dict[str, Results], rep: int) -> float:
+    """Output per shift in 1936, history over the no-campaign baseline (same replicate)."""
+    history, baseline = model_of(runs["history"], rep), model_of(runs["baseline"], rep)
+    year = lambda m: m[pd.to_datetime(m["date"]).dt.year == 1936]["output_tons"].mean()  # noqa: E731
+    return float(year(history) / year(baseline))
+
+
+def accusations_per_post_1937(runs: dict[str, Results], rep: int) -> float:
+    """People accused in 1937 per foreman's and engineer's post of the run's mine."""
+    from stakhanov_sim.experiments import outcomes
+    from stakhanov_sim.model.sections import lay_out
+    from stakhanov_sim.model.workforce import layout
+    from stakhanov_sim.scenarios.schema import Scenario
+
+    history = runs["history"]
+    scenario = Scenario.model_validate(history.manifest["scenario"])
+    posts = scenario.mine.mines * scenario.mine.sections
+    posts += lay_out(scenario, layout(scenario)).n_engineers
+    return outcomes.accusations_per_post_1937(model_of(history, rep), posts)
+
+
 def accusations_after_shortfall(runs: dict[str, Results], rep: int) -> float:
-    """Share of accusations preceded, within a quarter, by a month of missed plan."""
+    """Share of accusations from above preceded, within a quarter, by a month of missed plan.
+
+    Accusations from below (denunciations) and after fatal accidents need no missed plan.
+    """
     model = model_of(runs["history"], rep).set_index("date")
     monthly = model[["output_tons", "plan_tons"]].resample("MS").sum()
     missed = monthly.index[monthly["output_tons"] < monthly["plan_tons"]]
     events = events_of(runs["history"], rep)
-    accused = pd.to_datetime(events.loc[events["event"] == "accusation", "date"])
+    from_above = (events["event"] == "accusation") & events["detail"].str.contains(
+        "(plan)", regex=False
+    )
+    accused = pd.to_datetime(events.loc[from_above, "date"])
     if accused.empty:
         return float("nan")
     hits = [any((m <= a) and (a - m <= QUARTER) for m in missed) for a in accused]

@@ -136,6 +136,17 @@ def status_text(table: pd.DataFrame) -> str:
         "",
     ]
     lines += [f"- {line}" for line in judge.summary(table).splitlines()]
+    lines += [
+        "",
+        "| target | kind | band | mean | 95% interval | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in table.itertuples():
+        if row.replicates > 0:
+            interval = f"{row.ci_low:.3g} to {row.ci_high:.3g}"
+            lines.append(
+                f"| {row.target} | {row.kind} | {row.band} | {row.mean:.3g} | {interval} | {row.verdict} |"
+            )
     return "\n".join(lines) + "\n"
 
 
