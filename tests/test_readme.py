@@ -55,8 +55,8 @@ def test_every_readme_block_runs_in_a_fresh_folder(tmp_path):
     # A copy of pyproject.toml no newer than the set-up: make must never reinstall the
     # linked .venv from this folder (``make test`` has just brought it up to date).
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    stamp = (ROOT / ".venv" / ".installed").stat().st_mtime
-    os.utime(tmp_path / "pyproject.toml", (stamp, stamp))
+    stamp = (ROOT / ".venv" / ".installed").stat().st_mtime_ns  # (seconds as a float can
+    os.utime(tmp_path / "pyproject.toml", ns=(stamp, stamp))  # round to a later nanosecond)
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"}
     for number, (kind, code) in enumerate(blocks(), start=1):
         steps = commands(code) if kind == "bash" else [code]
