@@ -12,11 +12,13 @@ size's own):
   subclasses with an empty ``step()``, and the ratio of the two;
 
 then the default scenario's and the basin scenario's wall time, the ensemble throughput with
-1 and 2 worker processes, and writes ``results.md`` and a log-log figure (see
+1 and 2 worker processes, a single default-size run's cost per worker-shift against the
+large mine's (10k miners) in one process (optionally for an older tree too, alternating), and writes ``results.md`` and a log-log figure (see
 ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
 on a shared machine wall time also counts other people's work; wall time is reported too.
 
-Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``.
+Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``;
+``--only single --reference-src OLD/src`` compares the single run with an older checkout's.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ SCENARIO_REPEATS = 3  # runs of the default scenario; the first includes warming
 # 4 runs of a 15,200-miner mine (a few seconds each, so that starting the worker processes
 # does not swamp the comparison), each setting timed twice, best kept (the machine is shared).
 ENSEMBLE = {"replicates": 4, "sections": 400, "tries": 2}
-PARTS = ("sizes", "default", "basin", "ensemble")
+SINGLE_ROUNDS = 7  # default-size runs and large-mine runs, alternating, in one process
+LARGE_MINE = 10_000  # miners of the large mine a single default-size run is compared with
+PARTS = ("sizes", "default", "basin", "ensemble", "single")
 
 
 class EmptyAgent(mesa.Agent):
@@ -228,21 +232,96 @@ def measure_ensemble(
     return [best[w] for w in workers_list]
 
 
-def _in_subprocess(*args: str) -> dict:
-    """Run one measurement in a fresh Python, so its peak memory is its own."""
+def steps_cpu(scenario) -> tuple[float, int, int]:
+    """CPU seconds of one run's shifts (construction apart), its miners and its shifts."""
+    from stakhanov_sim import MineModel
+
+    model = MineModel(scenario)
+    cpu = time.process_time()
+    while model.running:
+        model.step()
+    return time.process_time() - cpu, model.workforce.size, model.n_shifts
+
+
+def measure_single(rounds: int = SINGLE_ROUNDS, default=None, large=None) -> dict:
+    """A single default-size run's cost per worker-shift against the large mine's (issue 17).
+
+    In this process, a default run (``history_1935_37`` as shipped: 380 miners, 729 shifts)
+    and a large-mine run (``LARGE_MINE`` miners, the scaling table's short calendar)
+    alternate ``rounds`` times, so a burst of other work hits both alike; medians are
+    reported. What a default shift costs beyond the large mine's rate for its miners is its
+    fixed cost: Python calls, data collection and bookkeeping, whatever the mine's size.
+    """
+    import stakhanov_sim
+    from stakhanov_sim import load_scenario
+
+    default = load_scenario(DEFAULT_CONFIG) if default is None else default
+    large = scaled_scenario(LARGE_MINE) if large is None else large
+    warm_up()
+    load = os.getloadavg()[0]
+    small_us, large_us = [], []
+    for _ in range(rounds):
+        cpu, miners, shifts = steps_cpu(default)
+        small_us.append(cpu / (miners * shifts) * 1e6)
+        cpu, large_miners, large_shifts = steps_cpu(large)
+        large_us.append(cpu / (large_miners * large_shifts) * 1e6)
+    single, big = statistics.median(small_us), statistics.median(large_us)
+    return {
+        "package": str(Path(stakhanov_sim.__file__).parent),
+        "miners": miners,
+        "shifts": shifts,
+        "large_miners": large_miners,
+        "large_shifts": large_shifts,
+        "single_us": single,
+        "large_us": big,
+        "ratio": single / big,
+        "run_cpu_s": single * miners * shifts / 1e6,
+        "fixed_us_per_shift": (single - big) * miners,
+        "single_us_each": small_us,
+        "large_us_each": large_us,
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+    }
+
+
+def measure_single_against(reference_src: Path, repeats: int = 3) -> dict:
+    """``measure_single`` for this tree and for an older one, alternating subprocesses.
+
+    ``reference_src`` is the ``src`` directory of another checkout (say ``git archive
+    <commit> src | tar -x -C /tmp/before``), imported first through ``PYTHONPATH``. Each
+    tree is measured ``repeats`` times, in turns, so both meet the same machine.
+    """
+    rows: dict[str, list[dict]] = {"reference": [], "this tree": []}
+    for _ in range(repeats):
+        rows["reference"].append(_in_subprocess("single", env_path=reference_src))
+        rows["this tree"].append(_in_subprocess("single"))
+    return {"reference_src": str(reference_src), "runs": rows}
+
+
+def _in_subprocess(*args: str, env_path: Path | None = None) -> dict:
+    """Run one measurement in a fresh Python, so its peak memory is its own.
+
+    ``env_path``: a directory put first on the child's ``PYTHONPATH`` (another tree).
+    """
+    env = dict(os.environ)
+    if env_path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(env_path), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", *args],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _child(args: list[str]) -> None:
-    kind, value = args[0], args[1]
+    kind, value = args[0], (args[1:] or [""])[0]
     if kind == "size":
         result = measure_size(int(value), (WINDOW[0], dt.date.fromisoformat(args[2])))
+    elif kind == "single":
+        result = measure_single()
     else:
         repeats = SCENARIO_REPEATS if kind == "default" else 1
         result = measure_scenario(Path(value), repeats)
@@ -250,7 +329,13 @@ def _child(args: list[str]) -> None:
 
 
 def run_benchmarks(
-    sizes, skip=(), in_process: bool = False, window=WINDOW, agent_steps=MESA_AGENT_STEPS
+    sizes,
+    skip=(),
+    in_process: bool = False,
+    window=WINDOW,
+    agent_steps=MESA_AGENT_STEPS,
+    reference_src: Path | None = None,
+    ab_repeats: int = 3,
 ) -> dict:
     """All measurements, as plain data for the report."""
     measured: dict = {"started": dt.datetime.now().isoformat(timespec="seconds")}
@@ -272,6 +357,13 @@ def run_benchmarks(
     if "ensemble" not in skip:
         measured["ensemble"] = measure_ensemble(**ENSEMBLE)
         print(f"  ensemble: {[round(r['runs_per_s'], 3) for r in measured['ensemble']]} runs/s")
+    if "single" not in skip:
+        measured["single"] = measure_single() if in_process else _in_subprocess("single")
+        s = measured["single"]
+        print(f"  single default run: {s['single_us']:.3f} us per worker-shift, large mine "
+              f"{s['large_us']:.3f} us, ratio {s['ratio']:.2f}", flush=True)  # fmt: skip
+        if reference_src is not None:
+            measured["single_against"] = measure_single_against(reference_src, ab_repeats)
     measured["load_after"] = os.getloadavg()
     return measured
 
@@ -280,6 +372,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="miners")
     parser.add_argument("--skip", nargs="*", default=[], choices=PARTS, help="parts to skip")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="the only parts to measure")
+    parser.add_argument(
+        "--reference-src",
+        type=Path,
+        help="src/ of an older checkout: the single run measured for it too",
+    )
+    parser.add_argument("--ab-repeats", type=int, default=3,
+                        help="turns of each tree with --reference-src")  # fmt: skip
     parser.add_argument("--out", type=Path, default=HERE, help="directory for the report")
     parser.add_argument("--in-process", action="store_true", help="no subprocess per size")
     parser.add_argument("--end", type=dt.date.fromisoformat, default=WINDOW[1],
@@ -295,8 +395,15 @@ def main(argv: list[str] | None = None) -> int:
     import bench_report
 
     window = (WINDOW[0], args.end)
+    skip = set(PARTS) - set(args.only) if args.only else set(args.skip)
     measured = run_benchmarks(
-        args.sizes, set(args.skip), args.in_process, window, args.mesa_agent_steps
+        args.sizes,
+        skip,
+        args.in_process,
+        window,
+        args.mesa_agent_steps,
+        args.reference_src,
+        args.ab_repeats,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(measured, indent=1))

@@ -1,4 +1,4 @@
-"""The benchmark report: ``results.md`` with the targets of issue 7, and the log-log figure.
+"""The benchmark report: ``results.md`` with the targets of issues 7 and 17, and the figure.
 
 Reads the plain data ``bench.py`` measured; runs nothing itself.
 """
@@ -24,6 +24,7 @@ SCALING_TARGET = 1.5  # cost per worker-shift at 1M within 1.5x of that at 10k
 DEFAULT_TARGET_S = 1.0
 BASIN_TARGET_S, BASIN_TARGET_MB = 60.0, 4096.0
 ENSEMBLE_TARGET = 1.7  # throughput with 2 workers / with 1
+SINGLE_TARGET = 3.0  # a default-size run per worker-shift / the large mine's (issue 17)
 
 
 def _nearest(rows: list[dict], miners: int) -> dict | None:
@@ -33,7 +34,7 @@ def _nearest(rows: list[dict], miners: int) -> dict | None:
 
 
 def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
-    """Each target of issue 7: what it asks, what was measured, met (None: not measured)."""
+    """Each target of issues 7 and 17: what it asks, what was measured, met."""
     out: list[tuple[str, str, bool | None]] = []
     rows = measured.get("sizes", [])
     big = [r for r in rows if r["miners"] >= 0.95 * RATIO_FROM]
@@ -71,6 +72,12 @@ def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
             speedup = by_workers[2] / by_workers[1]
             out.append((f"2 workers >= {ENSEMBLE_TARGET}x the throughput of 1",
                         f"{speedup:.2f}x", speedup >= ENSEMBLE_TARGET))  # fmt: skip
+    if "single" in measured:
+        s = measured["single"]
+        out.append((f"a single default-size run <= {SINGLE_TARGET:.0f}x the large mine's cost "
+                    "per worker-shift (issue 17)",
+                    f"{s['ratio']:.2f}x ({s['single_us']:.3f} against {s['large_us']:.3f} µs)",
+                    s["ratio"] <= SINGLE_TARGET))  # fmt: skip
     return out
 
 
@@ -128,6 +135,62 @@ def _ensemble_lines(rows: list[dict]) -> list[str]:
     return [*lines, ""]
 
 
+def single_lines(measured: dict) -> list[str]:
+    """The section on a single default-size run against the large mine (and an older tree)."""
+    s = measured["single"]
+    head = (
+        "| tree | default run (µs/worker-shift) | large mine (µs/worker-shift) | ratio "
+        "| default run (s CPU) | fixed cost (µs/shift) | load before |"
+    )
+    lines = [
+        "## A single default-size run against the large mine (issue 17)",
+        "",
+        f"In one process, {len(s['single_us_each'])} default runs (`history_1935_37` as "
+        f"shipped: {s['miners']} miners, {s['shifts']} shifts) alternating with as many runs "
+        f"of a {s['large_miners']:,}-miner mine ({s['large_shifts']} shifts, as in the scaling "
+        "table); steps only, CPU time, medians. The fixed cost is what a default shift costs "
+        "beyond the large mine's rate for its miners. Load average (1 min) before each.",
+        "",
+        head,
+        "|---|---:|---:|---:|---:|---:|---:|",
+        _single_row("this tree", s),
+        "",
+    ]
+    against = measured.get("single_against")
+    if against:
+        lines += [
+            f"The same measurement in fresh subprocesses, this tree and an older one "
+            f"(`{against['reference_src']}`) in turns:",
+            "",
+            head,
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [_single_row(tree, r) for tree, rows in against["runs"].items() for r in rows]
+        lines += ["", "Medians over the turns (the lowest in brackets):", "",
+                  "| tree | ratio | fixed cost (µs/shift) | default run (s CPU) |",
+                  "|---|---:|---:|---:|"]  # fmt: skip
+        for tree, rows in against["runs"].items():
+            cells = [
+                f"{statistics.median(values):{form}} ({min(values):{form}})"
+                for key, form in (
+                    ("ratio", ".2f"),
+                    ("fixed_us_per_shift", ".0f"),
+                    ("run_cpu_s", ".3f"),
+                )  # fmt: skip
+                for values in [[r[key] for r in rows]]
+            ]
+            lines.append(f"| {tree} | {' | '.join(cells)} |")
+        lines.append("")
+    return lines
+
+
+def _single_row(tree: str, s: dict) -> str:
+    return (
+        f"| {tree} | {s['single_us']:.3f} | {s['large_us']:.3f} | {s['ratio']:.2f} "
+        f"| {s['run_cpu_s']:.3f} | {s['fixed_us_per_shift']:.0f} | {s['load_before']:.1f} |"
+    )
+
+
 def _machine() -> str:
     import mesa
     import numpy as np
@@ -150,7 +213,7 @@ def markdown(measured: dict) -> str:
         "CPU time of the benchmark process and wall times are for reference. "
         "A worker-shift is one miner's job slot worked for one shift.",
         "",
-        "## Targets (issue 7)",
+        "## Targets (issues 7 and 17)",
         "",
         "| target | measured | met |",
         "|---|---|---|",
@@ -175,6 +238,8 @@ def markdown(measured: dict) -> str:
     lines += _scenario_lines(measured)
     if measured.get("ensemble"):
         lines += _ensemble_lines(measured["ensemble"])
+    if measured.get("single"):
+        lines += single_lines(measured)
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import sys
@@ -63,3 +64,42 @@ def test_targets_judged_from_the_measurements(bench):
     # 1k is below the 10k threshold (ratio 0.2 at 10k and 1M); 1M costs 2x 10k; default
     # median 0.9 s (no CPU time: judged on wall twice); basin over 4 GB; 1.8x with 2 workers.
     assert met == [True, False, True, True, False, False, True]
+
+
+def test_single_run_against_the_large_mine_is_reported(bench):
+    """Issue 17's measurement runs at tiny sizes and reaches the report (no timing judged)."""
+    import bench_report
+
+    from stakhanov_sim import load_scenario
+
+    small = load_scenario(bench.ROOT / "configs" / "baseline_no_campaign.yaml",
+                          {"mine.sections": 2, "calendar.end": "1935-08-20"})  # fmt: skip
+    large = bench.scaled_scenario(152, (bench.WINDOW[0], dt.date(1935, 9, 5)))
+    single = bench.measure_single(rounds=2, default=small, large=large)
+    assert (single["miners"], single["large_miners"]) == (76, 152)
+    assert len(single["single_us_each"]) == len(single["large_us_each"]) == 2
+    assert single["ratio"] == pytest.approx(single["single_us"] / single["large_us"])
+    measured = {"single": single, "single_against": {"reference_src": "/old/src",
+                "runs": {"reference": [single], "this tree": [single, single]}}}  # fmt: skip
+    ((what, value, met),) = bench_report.targets(measured)
+    assert "issue 17" in what and met == (single["ratio"] <= bench_report.SINGLE_TARGET)
+    section = "\n".join(bench_report.single_lines(measured))
+    # the one-process row, the two turns, the medians; the reference's turn and median
+    assert section.count("| this tree |") == 4 and section.count("| reference |") == 2
+    assert "/old/src" in section
+
+
+def test_shift_breakdown_times_the_calls_of_a_shift_and_puts_them_back():
+    spec = importlib.util.spec_from_file_location("breakdown", BENCHMARKS / "shift_breakdown.py")
+    breakdown = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(breakdown)
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.model import mine
+
+    before = mine.social.sanction, mine.MineModel._observe
+    scenario = load_scenario(breakdown.CONFIG, {"mine.sections": 2, "seed": 5})
+    total, shifts, spent = breakdown.breakdown(scenario, runs=1)
+    assert shifts == 729 and total > 0
+    assert {"_observe", "social.sanction", "supply.allocate", "hire_into"} <= set(spent)
+    assert sum(spent.values()) < 2 * total  # nested calls count twice, never more
+    assert (mine.social.sanction, mine.MineModel._observe) == before

@@ -25,7 +25,8 @@ in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning a
 its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
 same amount every shift, whatever the state), any state that lasts across shifts in a state
 object (an existing one, or a new one made in ``__init__``), and one line in ``step()``; what
-it reports goes into ``observation.Shift`` and the ledger.
+it reports goes into ``observation.Shift`` (a field, and its place in ``Shift.counts``
+or ``Shift.amounts`` and in ``observation.SHIFT_INTS`` or ``SHIFT_FLOATS``).
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ class MineModel(mesa.Model):
         self.hire_into(np.arange(w.size))
         self.pre_campaign_bill = float(turnover.expected_wage(w.trade, self.params.turnover).sum())
         self.staff_agents = self._appoint_staff()
-        self.ledger: dict = {}
         self.last_shift: observation.Shift | None = None
-        self.datacollector = observation.collector()
+        self.datacollector = observation.ShiftCollector(self.dates, w)
+        self.ledger = self.datacollector.ledger  # the last shift's row of the model table
         self.sampler = observation.AgentSampler(self, self.streams.sampling)
         self.policy_actions = policy.schedule_timeline(self)
 
@@ -255,10 +256,7 @@ class MineModel(mesa.Model):
     def _observe(self, shift: observation.Shift) -> None:
         self.running = shift.number + 1 < self.n_shifts
         self.last_shift = shift
-        self.ledger = observation.fill_ledger(
-            shift, self.dates[shift.number], self.workforce, self.sections
-        )
-        self.datacollector.collect(self)
+        self.datacollector.collect(self)  # the shift's row of the model table (and ledger)
         self.sampler.maybe_sample(self)
 
     @property

@@ -1,6 +1,7 @@
 """Observation: the model table, the sampled agent table and the event log of one run.
 
-The model table is gathered by Mesa's ``DataCollector`` from the shift's ledger; agents'
+The model table is gathered by a Mesa ``DataCollector`` into columns made once for the whole
+calendar, from what the shift handed on (``Shift``) and the state after it; agents'
 state is copied from the arrays every ``output.agent_sample_every`` shifts for a fixed
 random sample of slots; events are appended as they happen. Column names are the contract
 of ``docs/ODD.md`` ("Observation") and ``experiments/results.MODEL_COLUMNS``.
@@ -9,6 +10,7 @@ of ``docs/ODD.md`` ("Observation") and ``experiments/results.MODEL_COLUMNS``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -32,32 +34,136 @@ EXTRA_COLUMNS = ["headcount", "hires", "sanctions_on_stakhanovites", "norm_raise
 KINDS = ("miner", "foreman", "engineer")  # codes 0, 1, 2 of the agent table's ``kind``
 
 
+MODEL_TABLE = [c for c in MODEL_COLUMNS if c != "replicate"] + EXTRA_COLUMNS  # the collector's
+
+# The model table's columns by where their values come from. Whole numbers and amounts are
+# kept in one 2-D array each (a row per column, a column per shift), filled a shift at a time.
+SHIFT_INTS = (  # handed on by the shift, in the order of ``Shift.counts``
+    "shift", "records_set", "sanctions", "sanctions_on_stakhanovites", "sabotage_acts",
+    "accusations", "staff_replaced", "quits", "hires", "accidents", "fatal_accidents",
+    "arrests", "accusations_from_above", "accusations_after_accidents",
+    "accusations_from_below",
+)  # fmt: skip
+SHIFT_FLOATS = (  # ... in the order of ``Shift.amounts``
+    "output_tons", "plan_tons", "supply_shortfall", "norm_raise", "reported_output_tons",
+)  # fmt: skip
+TALLY_INTS = ("n_stakhanovites", "headcount")  # counted from the state by ``_tally``
+TALLY_FLOATS = (
+    "norm_tons", "share_meeting_norm", "share_stakhanovites", "max_fulfilment",
+    "mean_wage_rubles", "mean_wage_stakhanovite", "mean_wage_other", "mean_resentment",
+    "equipment_downtime", "share_new_methods",
+)  # fmt: skip
+SUMMED_FLOATS = ("mean_wage_hewer", "mean_wage_ordinary_hewer", "wage_gini")  # see ``record``
+INTS, FLOATS = SHIFT_INTS + TALLY_INTS, SHIFT_FLOATS + TALLY_FLOATS + SUMMED_FLOATS
+
+
 def _ledger_value(model: MineModel, key: str):
     """One value of the shift's ledger (a module function, so results can be pickled)."""
     return model.ledger[key]
 
 
-class LedgerCollector(DataCollector):
-    """Mesa's ``DataCollector``, appending the shift's ledger without deep copies.
+class ShiftCollector(DataCollector):
+    """Mesa's ``DataCollector`` writing each shift's row into columns made for the calendar.
 
-    Mesa deep-copies every reported value in case it is a mutable object that changes later;
-    the ledger holds only numbers and a date, so the copies (a tenth of a small mine's shift)
-    are skipped. The table is the one Mesa's own ``collect`` would build.
+    Mesa's own ``collect`` calls a reporter per column and appends a deep copy of its value
+    to a list; for the default mine that, and the dictionary of the shift's values it read,
+    was about a tenth of a shift (benchmarks/README.md, "Round 3"). Here the shift's numbers
+    go straight into NumPy columns allocated once, the state's tallies are counted in one
+    compiled pass, and Mesa's interface reads the rows worked so far: ``model_vars`` (a
+    column's values by name), ``get_model_vars_dataframe()`` (the same table Mesa builds)
+    and, on the model, ``ledger`` (the last row by name).
     """
 
+    def __init__(self, dates: list[dt.date], w: Workforce) -> None:
+        super().__init__(
+            model_reporters={name: partial(_ledger_value, key=name) for name in MODEL_TABLE}
+        )
+        self.rows = 0
+        self.ints = np.zeros((len(INTS), len(dates)), dtype=np.int64)
+        self.floats = np.zeros((len(FLOATS), len(dates)))
+        by_name = {"date": np.array(dates, dtype=f"datetime64[{DATE_UNIT}]")}
+        by_name |= dict(zip(INTS, self.ints, strict=True))
+        by_name |= dict(zip(FLOATS, self.floats, strict=True))
+        self.columns = {name: by_name[name] for name in MODEL_TABLE}
+        self.model_vars = Rows(self)
+        self.ledger = Ledger(self)
+        self._tally_ints = np.zeros(len(TALLY_INTS), dtype=np.int64)
+        self._tally_floats = np.zeros(len(TALLY_FLOATS))
+        self._hewer_wages = np.empty(w.n_hewer_slots)  # the employed hewers' (sorted)
+        self._ordinary_wages = np.empty(w.n_hewer_slots)  # ... of those without the title
+        self._wages, self._counts = np.empty(w.size), np.empty(w.size)  # support: runs
+
     def collect(self, model: MineModel) -> None:
+        """The shift just worked (``model.last_shift``) as the table's next row."""
         self._collection_steps.append(model.time)
-        ledger = model.ledger
-        for name, column in self.model_vars.items():
-            column.append(ledger[name])
+        self.record(model.last_shift, model.workforce, model.sections)
+
+    def record(self, shift: Shift, w: Workforce, sections: Sections) -> None:
+        """Write the shift's row: what it handed on, then what the state shows after it.
+
+        The hewers' two wage means are still summed by NumPy (pairwise), and the Gini's runs
+        of support wages still ordered by NumPy's ``argsort`` (its order among equal wages
+        sets the rounding), so the table is the one of before, bit for bit
+        (tests/test_collection.py).
+        """
+        n, ints, floats = self.rows, self.ints, self.floats
+        ints[: len(SHIFT_INTS), n] = shift.counts()
+        floats[: len(SHIFT_FLOATS), n] = shift.amounts()
+        hewer_wages, ordinary_wages, wages, counts = (
+            self._hewer_wages, self._ordinary_wages, self._wages, self._counts
+        )  # fmt: skip
+        hewers, ordinary, runs = _tally(
+            w.employed, w.stakhanovite, w.adopted, w.wage_rubles, w.resentment,
+            w.hewer(w.fulfilment), w.hewers, sections.norm_tons, sections.broken,
+            self._tally_ints, self._tally_floats, hewer_wages, ordinary_wages, wages, counts,
+        )  # fmt: skip
+        ints[len(SHIFT_INTS) :, n] = self._tally_ints
+        floats[len(SHIFT_FLOATS) : -len(SUMMED_FLOATS), n] = self._tally_floats
+        floats[-3, n] = _mean_or_nan(float(w.hewer(w.wage_rubles).sum()), hewers)
+        floats[-2, n] = _mean_or_nan(float(ordinary_wages[:ordinary].sum()), ordinary)
+        wages, counts = wages[:runs], counts[:runs]
+        floats[-1, n] = _gini_merged(hewer_wages[:hewers], wages, counts, np.argsort(wages))
+        self.rows = n + 1
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """The model table so far, one row per shift (what Mesa's collector returns)."""
+        if not self.rows:  # Mesa's table of empty lists
+            return pd.DataFrame({name: [] for name in self.columns})
+        return pd.DataFrame({name: column[: self.rows] for name, column in self.columns.items()})
 
 
-def collector() -> DataCollector:
-    """Mesa's collector with one reporter per model-table column."""
-    names = [c for c in MODEL_COLUMNS if c != "replicate"] + EXTRA_COLUMNS
-    return LedgerCollector(
-        model_reporters={name: partial(_ledger_value, key=name) for name in names}
-    )
+class Rows(Mapping):
+    """The columns' values so far by name (``DataCollector.model_vars``, as NumPy views)."""
+
+    def __init__(self, table: ShiftCollector) -> None:
+        self.table = table
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.table.columns[name][: self.table.rows]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table.columns)
+
+    def __len__(self) -> int:
+        return len(self.table.columns)
+
+
+class Ledger(Mapping):
+    """The last shift's row of the model table by column name (empty before the first)."""
+
+    def __init__(self, table: ShiftCollector) -> None:
+        self.table = table
+
+    def __getitem__(self, name: str):
+        if not self.table.rows:
+            raise KeyError(name)
+        return self.table.columns[name][self.table.rows - 1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table.columns if self.table.rows else ())
+
+    def __len__(self) -> int:
+        return len(self.table.columns) if self.table.rows else 0
 
 
 NO_VALUES, NO_ORDER = np.empty(0), np.empty(0, dtype=np.intp)  # an empty part for _gini_merged
@@ -126,63 +232,22 @@ class Shift(NamedTuple):
     accused_after_accidents: int
     accused_below: int
 
+    def counts(self) -> tuple[int, ...]:
+        """The whole numbers the model table reports, in the order of ``SHIFT_INTS``."""
+        accusations = self.accusations  # every accused man is removed and replaced
+        return (
+            self.number, self.records_set, self.sanctions.count, self.sanctions.on_stakhanovites,
+            self.sabotage_acts, accusations, accusations, self.quits, self.hires, self.accidents,
+            self.fatal_accidents, self.arrests, self.accused_above, self.accused_after_accidents,
+            self.accused_below,
+        )  # fmt: skip
 
-def fill_ledger(shift: Shift, date: dt.date, w: Workforce, sections: Sections) -> dict:
-    """This shift's model-level outcomes, under the contract's names."""
-    hewer_wages, wages, counts = np.empty(w.n_hewer_slots), np.empty(w.size), np.empty(w.size)
-    (
-        headcount, hewers, stakh, meeting, max_fulfilment, wage_stakh, wage_other, resentment,
-        norm, runs,
-    ) = _tally(
-        w.employed, w.stakhanovite, w.wage_rubles, w.resentment, w.hewer(w.fulfilment),
-        w.hewers, sections.norm_tons, hewer_wages, wages, counts,
-    )  # fmt: skip
-    n_hewers = max(hewers, 1)
-    at_work = w.hewer(w.employed)
-    adopters = w.hewer(w.adopted) & at_work
-    ordinary = at_work & ~w.hewer(w.stakhanovite)
-    return {
-        "shift": shift.number,
-        "date": np.datetime64(date, DATE_UNIT),
-        "output_tons": shift.output_tons,
-        "plan_tons": shift.plan_tons,
-        "norm_tons": norm,
-        "share_meeting_norm": meeting / n_hewers,
-        "n_stakhanovites": stakh,
-        "share_stakhanovites": stakh / n_hewers,
-        "max_fulfilment": max_fulfilment,
-        "records_set": shift.records_set,
-        "mean_wage_rubles": _mean_or_nan(wage_stakh + wage_other, headcount),
-        "wage_gini": _gini_merged(
-            np.sort(hewer_wages[:hewers]), wages[:runs], counts[:runs], np.argsort(wages[:runs])
-        ),
-        "mean_wage_stakhanovite": _mean_or_nan(wage_stakh, stakh),
-        "mean_wage_other": _mean_or_nan(wage_other, headcount - stakh),
-        "mean_resentment": _mean_or_nan(resentment, headcount),
-        "sanctions": shift.sanctions.count,
-        "supply_shortfall": shift.supplies.shortfall,
-        "equipment_downtime": float(np.count_nonzero(sections.broken) / sections.broken.size),
-        "sabotage_acts": shift.sabotage_acts,
-        "accusations": shift.accusations,
-        "staff_replaced": shift.accusations,  # every accused man is removed and replaced
-        "quits": shift.quits,
-        "headcount": headcount,
-        "hires": shift.hires,
-        "sanctions_on_stakhanovites": shift.sanctions.on_stakhanovites,
-        "norm_raise": shift.norm_raise,
-        "share_new_methods": _mean_or_nan(float(np.count_nonzero(adopters)), hewers),
-        "mean_wage_hewer": _mean_or_nan(float(w.hewer(w.wage_rubles).sum()), hewers),
-        "mean_wage_ordinary_hewer": _mean_or_nan(
-            float(w.hewer(w.wage_rubles)[ordinary].sum()), int(np.count_nonzero(ordinary))
-        ),
-        "reported_output_tons": shift.reported_tons,
-        "accidents": shift.accidents,
-        "fatal_accidents": shift.fatal_accidents,
-        "arrests": shift.arrests,
-        "accusations_from_above": shift.accused_above,
-        "accusations_after_accidents": shift.accused_after_accidents,
-        "accusations_from_below": shift.accused_below,
-    }
+    def amounts(self) -> tuple[float, ...]:
+        """The amounts the model table reports, in the order of ``SHIFT_FLOATS``."""
+        return (
+            self.output_tons, self.plan_tons, self.supplies.shortfall, self.norm_raise,
+            self.reported_tons,
+        )  # fmt: skip
 
 
 def _mean_or_nan(total: float, count: int) -> float:
@@ -192,18 +257,19 @@ def _mean_or_nan(total: float, count: int) -> float:
 
 @kernel
 def _tally(
-    employed, stakhanovite, wage, resentment, fulfilment, hewers, norm_tons, hewer_wages, wages,
-    counts,
+    employed, stakhanovite, adopted, wage, resentment, fulfilment, hewers, norm_tons, broken,
+    tally_ints, tally_floats, hewer_wages, ordinary_wages, wages, counts,
 ):  # fmt: skip
-    """One pass over the slots for the ledger's counts and sums.
+    """One pass over the slots for the model table's counts, sums and means.
 
-    Returns headcount, employed hewers, Stakhanovites, hewers meeting the norm, the highest
-    fulfilment, the Stakhanovites' and the others' wage bills, summed resentment, and the mean
-    norm over employed hewers (the mean over sections when none is employed), and the number
-    of runs of equal wages among employed timbermen and haulers, whose wages and lengths it
-    writes to ``wages`` and ``counts`` (the employed hewers' wages go to ``hewer_wages``).
+    Writes the columns of ``TALLY_INTS`` and ``TALLY_FLOATS`` (in their order) to
+    ``tally_ints`` and ``tally_floats``; the employed hewers' wages, sorted, to
+    ``hewer_wages``, those of the hewers without the title to ``ordinary_wages`` (in slot
+    order), and the runs of equal wages among employed timbermen and haulers to ``wages``
+    and their lengths to ``counts``. Returns how many of each: employed hewers, ordinary
+    hewers, runs. The mean norm is over employed hewers (over sections when none is).
     """
-    headcount = n_hewers = n_stakh = meeting = runs = 0
+    n_hewers = n_stakh = meeting = runs = n_ordinary = n_adopted = 0
     max_fulfilment = -np.inf
     stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
     for s in range(norm_tons.size):  # hewers, section by section
@@ -216,11 +282,14 @@ def _tally(
             meeting += fulfilment[k] >= 1
             norm_sum += norm_tons[s]
             resentment_sum += resentment[k]
+            n_adopted += adopted[k]
             if stakhanovite[k]:
                 n_stakh += 1
                 stakh_bill += wage[k]
             else:
                 other_bill += wage[k]
+                ordinary_wages[n_ordinary] = wage[k]
+                n_ordinary += 1
     for k in range(fulfilment.size, employed.size):  # timbermen and haulers
         if not employed[k]:
             continue
@@ -232,11 +301,19 @@ def _tally(
         resentment_sum += resentment[k]
         other_bill += wage[k]
     headcount = n_hewers + int(counts[:runs].sum())
-    norm = norm_sum / n_hewers if n_hewers else norm_tons.mean()
-    return (
-        headcount, n_hewers, n_stakh, meeting, max_fulfilment, stakh_bill, other_bill,
-        resentment_sum, norm, runs,
-    )  # fmt: skip
+    hewer_wages[:n_hewers].sort()
+    tally_ints[0], tally_ints[1] = n_stakh, headcount
+    some = max(n_hewers, 1)
+    tally_floats[0] = norm_sum / n_hewers if n_hewers else norm_tons.mean()
+    tally_floats[1], tally_floats[2] = meeting / some, n_stakh / some
+    tally_floats[3] = max_fulfilment
+    tally_floats[4] = (stakh_bill + other_bill) / headcount if headcount else np.nan
+    tally_floats[5] = stakh_bill / n_stakh if n_stakh else np.nan
+    tally_floats[6] = other_bill / (headcount - n_stakh) if headcount - n_stakh else np.nan
+    tally_floats[7] = resentment_sum / headcount if headcount else np.nan
+    tally_floats[8] = np.count_nonzero(broken) / broken.size
+    tally_floats[9] = n_adopted / n_hewers if n_hewers else np.nan
+    return n_hewers, n_ordinary, runs
 
 
 class AgentSampler:
@@ -328,18 +405,12 @@ class EventLog:
         n = len(actors)
         if n == 0 or (event in self.INDIVIDUAL and not self.individual):
             return
-        targets = np.full(n, -1) if targets is None else targets
+        targets = [-1] * n if targets is None else np.asarray(targets).tolist()
         details = [detail] * n if isinstance(detail, str) else list(detail)
         self.rows.extend(
-            zip(
-                [self.shift] * n,
-                [event] * n,
-                np.asarray(actors).tolist(),
-                np.asarray(targets).tolist(),
-                details,
-                strict=True,
-            )
-        )
+            zip([self.shift] * n, [event] * n, np.asarray(actors).tolist(), targets, details,
+                strict=True)
+        )  # fmt: skip
 
     def table(self, replicate: int, dates: list) -> pd.DataFrame:
         table = pd.DataFrame(
