@@ -19,8 +19,9 @@ import pandas as pd
 import psutil
 import pytest
 
-from stakhanov_sim import load_scenario, run
+from stakhanov_sim import interrupts, load_scenario, run
 from stakhanov_sim.experiments.results import TABLES, Results, ResultsError
+from stakhanov_sim.interrupts import Terminated
 from test_bad_input import SMALL
 
 # Long enough that Ctrl-C lands mid-run: the historical calendar on a mid-sized mine.
@@ -218,3 +219,79 @@ def test_kill_9_of_the_parent_ends_workers_forkserver_and_resource_tracker(comma
     proc.communicate(timeout=30)
     gone, alive = psutil.wait_procs(family, timeout=20)
     assert not alive, [p.cmdline() for p in alive]
+
+
+# --- a signal that lands in code called from C ----------------------------------------------
+
+
+def sort_calling_back(on_first_compare) -> None:
+    """libc's ``qsort`` of three ints, whose comparisons call back into Python (ctypes), as
+    LLVM calls Numba's object-code hook while compiling; ``on_first_compare`` runs in there."""
+    import ctypes
+
+    compare_type = ctypes.CFUNCTYPE(
+        ctypes.c_int, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)
+    )
+    calls = []
+
+    def compare(a, b):
+        calls.append(1)
+        if len(calls) == 1:
+            on_first_compare()
+            for _ in range(100):  # Python instructions after the signal: its handler runs here
+                pass
+        return a[0] - b[0]
+
+    values = (ctypes.c_int * 3)(3, 1, 2)
+    ctypes.CDLL(None).qsort(values, 3, ctypes.sizeof(ctypes.c_int), compare_type(compare))
+    assert list(values) == [1, 2, 3]
+
+
+def settle(seconds: float = 5.0) -> None:
+    """Python instructions for a while: where an interruption raised again lands."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("signum", "raised"), [(signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)]
+)
+def test_a_signal_swallowed_by_a_callback_from_c_still_stops_the_command(
+    signum, raised, monkeypatch
+):
+    """A handler's exception inside a ctypes callback is printed and lost; not in a command."""
+    swallowed = []
+
+    def record(unraisable):
+        swallowed.append(unraisable.exc_type)
+
+    monkeypatch.setattr(sys, "unraisablehook", record)
+    with interrupts.unwinding(), pytest.raises(raised):
+        sort_calling_back(lambda: os.kill(os.getpid(), signum))
+        settle()
+    assert swallowed == []  # nothing printed as "Exception ignored"
+    assert sys.unraisablehook is record
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the command's handlers are gone
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_outside_a_command_the_callback_swallows_the_signal(monkeypatch):
+    """What the guard is for: with a plain handler, the same SIGTERM only reaches
+    ``sys.unraisablehook`` (which prints "Exception ignored") and the code goes on."""
+
+    class Stop(Exception):
+        pass
+
+    def plain(signum, frame):
+        raise Stop
+
+    swallowed = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_type))
+    previous = signal.signal(signal.SIGTERM, plain)
+    try:
+        sort_calling_back(lambda: os.kill(os.getpid(), signal.SIGTERM))
+        settle(0.2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert swallowed == [Stop]

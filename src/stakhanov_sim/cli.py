@@ -7,17 +7,19 @@ exit status 2 and one message, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import signal
 import sys
 import threading
 from collections.abc import Callable
 
-from stakhanov_sim import commands
+from stakhanov_sim import commands, interrupts
 from stakhanov_sim.commands import UsageError
 from stakhanov_sim.experiments.budget import MemoryBudgetError
 from stakhanov_sim.experiments.outputs import OutputError
 from stakhanov_sim.experiments.results import ResultsError
+from stakhanov_sim.interrupts import Terminated
 from stakhanov_sim.scenarios.loading import ConfigError, shipped_scenarios
 
 SHIPPED_LIST = ", ".join(shipped_scenarios())
@@ -346,9 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn expected errors into one line and status 2."""
     args = parser().parse_args(argv)
     in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
-        return args.func(args)
+        with interrupts.unwinding() if in_main_thread else contextlib.nullcontext():
+            return args.func(args)
     except (ConfigError, ResultsError, UsageError, OutputError, MemoryBudgetError) as exc:
         print(f"stakhanov-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -359,17 +361,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return status
-    finally:
-        if in_main_thread and previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-class Terminated(BaseException):
-    """SIGTERM (``kill``, a batch system's time limit): unwound like Ctrl-C, new work dropped."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated()
 
 
 if __name__ == "__main__":
