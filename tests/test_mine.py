@@ -40,3 +40,37 @@ def test_state_objects_are_the_ones_the_module_documents():
     for name in (*STATE_OBJECTS[:-1], "streams", "params"):
         assert hasattr(model, name), name
         assert f"``{name}``" in mine.__doc__, name
+
+
+def test_views_are_made_once_and_state_arrays_are_never_replaced(small_scenario):
+    """Mechanisms' records of the workforce's views are kept for the run, so they must keep
+    viewing the arrays the shift changes: replacing an array raises, changing it in place
+    shows through, and a copy of the workforce views its own arrays."""
+    import copy
+
+    import numpy as np
+    import pytest
+
+    from stakhanov_sim.model.mechanisms.production import Hewers
+    from stakhanov_sim.model.mechanisms.social import Miners
+    from stakhanov_sim.model.workforce import TIMBERMAN
+
+    model = MineModel(small_scenario(end="1935-08-10"))
+    w = model.workforce
+    hewers, miners = w.views(Hewers), w.arrays(Miners)
+    while model.running:
+        model.step()
+    assert w.views(Hewers) is hewers and w.arrays(Miners) is miners
+    assert np.shares_memory(hewers.skill, w.skill) and miners.wage_rubles is w.wage_rubles
+    assert hewers.skill.shape == (w.sections, w.hewers)
+    np.testing.assert_array_equal(hewers.fatigue.ravel(), w.hewer(w.fatigue))
+    w.harm[w.hewers + 1] = 0.25  # the second section's second hewer
+    assert hewers.harm[1, 1] == 0.25
+    timbermen = w.by_section(w.employed, TIMBERMAN)
+    assert timbermen.shape == (w.sections, w.timbermen) and np.shares_memory(timbermen, w.employed)
+    with pytest.raises(AttributeError, match="in place"):
+        w.skill = np.zeros(w.size)
+    w.earnings_rubles += 1.0  # in place: allowed
+    twin = copy.deepcopy(w)
+    twin.views(Hewers).skill[0, 0] = -1.0
+    assert twin.skill[0] == -1.0 and w.skill[0] != -1.0

@@ -9,6 +9,7 @@ job: when its miner quits, the slot stays vacant until the mine hires a newcomer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,6 +29,9 @@ INT_STATE = ("times_abused", "title_since")
 VACANT_ZERO = ("output_tons", "fulfilment", "wage_rubles", "helpers", "resentment")
 VACANT_FALSE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
 
+STATE = ("trade", "section", "agent_id", *FLOAT_STATE, *BOOL_STATE, *INT_STATE)
+Record = TypeVar("Record", bound=tuple)
+
 
 @dataclass
 class Workforce:
@@ -38,7 +42,9 @@ class Workforce:
         trade, section: each slot's trade code and section, fixed for the run.
         agent_id: the Mesa ``unique_id`` of the miner in each slot (-1 when vacant).
         blocks: each trade's slots (first, last + 1) and the shape of its section view.
-        The float, bool and int state arrays are named in ``FLOAT_STATE`` etc.
+        The float, bool and int state arrays are named in ``FLOAT_STATE`` etc. They change
+        in place and are never replaced (assigning one raises): mechanisms' records of their
+        views are made once (``views``) and kept.
     """
 
     sections: int
@@ -64,7 +70,7 @@ class Workforce:
             (int(starts[t]), int(starts[t + 1]), (self.sections, counts[t])) for t in range(3)
         )
         self.agent_id = np.full(self.size, -1, dtype=np.int64)
-        self._views: dict = {}  # by_section's views, made once (state arrays change in place)
+        self._records: dict = {}  # views' records by class and trade, made once
         for name in FLOAT_STATE:
             setattr(self, name, np.zeros(self.size))
         for name in BOOL_STATE:
@@ -72,14 +78,63 @@ class Workforce:
         for name in INT_STATE:
             setattr(self, name, np.zeros(self.size, dtype=np.int32))
         self.title_since[:] = -1
+        self._views = self._state_views()
+        self._fresh = self._arrays(FLOAT_STATE), self._arrays(BOOL_STATE)  # what ``fill`` clears
+        self._vacated = self._arrays(VACANT_ZERO), self._arrays(VACANT_FALSE)  # ... ``vacate``
+
+    def __setattr__(self, name: str, value) -> None:
+        current = self.__dict__.get(name)
+        if isinstance(current, np.ndarray) and value is not current:
+            raise AttributeError(
+                f"Workforce.{name} changes in place ({name}[...] = ...), it is never replaced: "
+                "records of its views are made once"
+            )
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict:
+        """A copy (``copy.deepcopy``, pickle) leaves the views behind: copied, they would no
+        longer view the copy's arrays."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_views", "_records")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _records={})
+        self._views = self._state_views()
+
+    def _state_views(self) -> tuple[dict, ...]:
+        """Each trade's ``(sections, slots)`` views of every state array, by the array's id
+        (an id stays the array's while the workforce holds it: arrays are never replaced)."""
+        arrays = self._arrays(STATE)
+        return tuple({id(a): self._view(a, trade) for a in arrays} for trade in range(3))
+
+    def _view(self, values: np.ndarray, trade: int) -> np.ndarray:
+        start, stop, shape = self.blocks[trade]
+        return values[start:stop].reshape(shape)
 
     def by_section(self, values: np.ndarray, trade: int = HEWER) -> np.ndarray:
-        """A ``(sections, slots)`` view of one trade's slice of a state array."""
-        view = self._views.get((id(values), trade))
-        if view is None or view.base is not values:  # (a new array can reuse a freed id)
-            start, stop, shape = self.blocks[trade]
-            view = self._views[id(values), trade] = values[start:stop].reshape(shape)
-        return view
+        """A ``(sections, slots)`` view of one trade's slice of an array over the slots
+        (a state array's view is made once)."""
+        view = self._views[trade].get(id(values))
+        return self._view(values, trade) if view is None else view
+
+    def views(self, record: type[Record], trade: int = HEWER) -> Record:
+        """``record`` (a NamedTuple class) of one trade's ``(sections, slots)`` views of the
+        state arrays its fields name, made on first use and kept.
+
+        A mechanism names what its kernel reads in a record class; making the record once
+        spares a shift's few dozen reshapes and tuples.
+        """
+        made = self._records.get((record, trade))
+        if made is None:
+            views = (self.by_section(getattr(self, name), trade) for name in record._fields)
+            made = self._records[record, trade] = record(*views)
+        return made
+
+    def arrays(self, record: type[Record]) -> Record:
+        """``record`` of the whole state arrays its fields name (every slot), made once."""
+        made = self._records.get((record, None))
+        if made is None:
+            made = self._records[record, None] = record(*self._arrays(record._fields))
+        return made
 
     def hewer(self, values: np.ndarray) -> np.ndarray:
         """The hewers' slice (flat) of a state array."""
@@ -97,7 +152,7 @@ class Workforce:
 
         ``start`` is the share of his full skill a newcomer has on his first shift.
         """
-        _clear(slots, self._arrays(FLOAT_STATE), self._arrays(BOOL_STATE))
+        _clear(slots, *self._fresh)
         _start(
             slots, skill, eager, ids, start, self.potential, self.skill, self.eager,
             self.ema_fulfilment, self.support, self.employed, self.times_abused,
@@ -107,7 +162,7 @@ class Workforce:
     def vacate(self, slots: np.ndarray) -> None:
         """Empty ``slots`` (a quit or removal): the slot earns and produces nothing."""
         self.agent_id[slots] = -1
-        _clear(slots, self._arrays(VACANT_ZERO), self._arrays(VACANT_FALSE))
+        _clear(slots, *self._vacated)
 
     def _arrays(self, names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, name) for name in names)

@@ -81,7 +81,7 @@ def happen(
     on_record = np.zeros(w.size, dtype=np.bool_)
     on_record[attempts] = True
     injured, killed = _accidents(
-        draw[0], draw[1], w.employed, w.section, condition, on_record, intensity, p
+        draw[0], draw[1], w.employed, w.section, condition, on_record, intensity, tuple(p)
     )
     w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
     return Accidents(injured, killed, w.section[killed])
@@ -98,6 +98,7 @@ def carry_out(w: Workforce, hurt: Accidents, log: EventLog) -> np.ndarray:
 @kernel
 def _accidents(draw, fatal_draw, employed, section, condition, on_record, intensity, p):
     """Slots of this shift's injured and dead (see ``happen``)."""
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     injured = np.empty(draw.size, dtype=np.intp)
     killed = np.empty(draw.size, dtype=np.intp)
     n_injured = n_killed = 0

@@ -46,13 +46,18 @@ def params(s: Scenario) -> Params:
     )
 
 
-@kernel
-def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p):
+def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p: Params) -> None:
     """Each section's norm slides back toward its pre-revision norm with its resentment.
 
     ``resentment`` is the section's mean resentment (0..1); a section whose norm is at or
     below the old one has no slack to win.
     """
+    _win_back_slack(norm_tons, revised_norm, old_norm, resentment, tuple(p))
+
+
+@kernel
+def _win_back_slack(norm_tons, revised_norm, old_norm, resentment, p):
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     for s in range(norm_tons.size):
         raise_tons = revised_norm[s] - old_norm[s]
         if raise_tons > 0 and norm_tons[s] > old_norm[s]:

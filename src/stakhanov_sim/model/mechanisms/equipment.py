@@ -57,13 +57,15 @@ def update(
     draw = stream.random(sections.condition.size)
     capacity = p.repair * (1 - p.engineer_effect * (1 - engineers.experience))
     _wear_break_repair(
-        sections.condition, sections.broken, pace, draw, sections.engineer_of_section, capacity, p
-    )
+        sections.condition, sections.broken, pace, draw, sections.engineer_of_section, capacity,
+        tuple(p),
+    )  # fmt: skip
 
 
 @kernel
 def _wear_break_repair(condition, broken, pace, draw, engineer, capacity, p):
     """Wear with pace, breakdowns with wear, then repair by each section's engineer."""
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     for s in range(condition.size):
         worn = condition[s] - p.wear * max(pace[s], 0.0) ** p.exponent
         condition[s] = min(max(worn, 0.0), 1.0)

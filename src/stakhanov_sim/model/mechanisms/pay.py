@@ -44,7 +44,7 @@ def params(s: Scenario) -> Params:
 def pay(w: Workforce, sections: Sections, p: Params) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
     _pay(
-        w.by_section(w.fulfilment), sections.norm_tons, sections.piece_rate, p,
+        w.by_section(w.fulfilment), sections.norm_tons, sections.piece_rate, tuple(p),
         w.by_section(w.employed), w.by_section(w.wage_rubles),
         w.by_section(w.employed, TIMBERMAN), w.by_section(w.wage_rubles, TIMBERMAN),
         w.by_section(w.employed, HAULER), w.by_section(w.wage_rubles, HAULER),
@@ -83,6 +83,7 @@ def _pay(
     Views are ``(sections, slots)``. Under the share rule a support worker gets
     ``support_share`` of the mean wage of his section's employed hewers.
     """
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     sections, hewers = fulfilment.shape
     edges, multipliers = p.edges, p.multipliers  # a record's arrays, read once (see compiled)
     for s in range(sections):

@@ -93,15 +93,10 @@ def intended_output(
     noise *= p.noise_sigma
     noise -= p.noise_sigma**2 / 2
     np.exp(noise, out=noise)
-    by = w.by_section
-    hewers = Hewers(
-        by(w.skill), by(w.eager), by(w.resentment), by(w.support), by(w.fatigue), by(w.harm),
-        by(w.employed), by(w.helpers),
-    )  # fmt: skip
     tons = np.empty((w.sections, w.hewers))
     _intended_output(
-        hewers, foremen.experience, noise.reshape(w.sections, w.hewers), attempts, intensity,
-        p, tons,
+        tuple(w.views(Hewers)), foremen.experience, noise.reshape(w.sections, w.hewers),
+        attempts, intensity, tuple(p), tons,
     )  # fmt: skip
     return tons
 
@@ -117,6 +112,7 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
     helpers it is an all-out shift on an ordinary face. An inexperienced foreman organises
     either worse.
     """
+    hewers, p = Hewers(*hewers), Params(*p)  # records arrive as plain tuples (see compiled)
     # A record's arrays are read into locals once: reading them from the record in a loop
     # costs a reference count each time (three times slower).
     skill, eager, resentment, support = (

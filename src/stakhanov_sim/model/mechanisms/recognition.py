@@ -50,15 +50,15 @@ def params(s: Scenario) -> Params:
 class Standing(NamedTuple):
     """Hewers' ``(sections, hewers)`` views of their record at work and their title."""
 
-    ema: np.ndarray
+    ema_fulfilment: np.ndarray
     ema_output: np.ndarray
     fulfilment: np.ndarray
-    output: np.ndarray
+    output_tons: np.ndarray
     stakhanovite: np.ndarray
     employed: np.ndarray
     adopted: np.ndarray
     title_since: np.ndarray
-    earnings: np.ndarray
+    earnings_rubles: np.ndarray
 
 
 def update_titles(
@@ -73,14 +73,10 @@ def update_titles(
 
     Returns the new titles in each section.
     """
-    by = w.by_section
-    hewers = Standing(
-        by(w.ema_fulfilment), by(w.ema_output), by(w.fulfilment), by(w.output_tons),
-        by(w.stakhanovite), by(w.employed), by(w.adopted), by(w.title_since),
-        by(w.earnings_rubles),
-    )  # fmt: skip
     campaign_on = intensity > 0  # the title did not exist before the campaign
-    new, lost, per_section = _titles(hewers, attempts, campaign_on, shift, p)
+    new, lost, per_section = _titles(
+        tuple(w.views(Standing)), attempts, campaign_on, shift, tuple(p)
+    )
     log.add_many("title", w.agent_id[new], detail="Stakhanovite title")
     log.add_many("title lost", w.agent_id[lost], detail="fell below the norm")
     return per_section
@@ -95,9 +91,11 @@ def _titles(h, attempts, campaign_on, shift, p):
     average falls below the keep threshold loses it. Returns the new and the lost slots,
     and the new titles per section.
     """
-    ema, ema_output, fulfilment, output = h.ema, h.ema_output, h.fulfilment, h.output
+    h, p = Standing(*h), Params(*p)  # records arrive as plain tuples (see compiled)
+    ema, ema_output, fulfilment = h.ema_fulfilment, h.ema_output, h.fulfilment
+    output = h.output_tons
     stakhanovite, employed, adopted = h.stakhanovite, h.employed, h.adopted
-    title_since, earnings = h.title_since, h.earnings  # arrays into locals (see production)
+    title_since, earnings = h.title_since, h.earnings_rubles  # arrays into locals (production)
     sections, hewers = ema.shape
     earned = np.zeros((sections, hewers), dtype=np.bool_)
     for s in range(sections):

@@ -82,11 +82,10 @@ def put_forward(
     """
     pressure = max(campaign.intensity, campaign.race)
     asked = stream.random(w.sections) < p.attempt_rate * pressure
-    by = w.by_section
-    hewers = Candidates(by(w.skill), by(w.eager), by(w.fatigue), by(w.harm), by(w.employed))
     attempts = _put_forward(
-        asked, sections.broken, foremen.refusing, campaign.staged_record, hewers
-    )
+        asked, sections.broken, foremen.refusing, campaign.staged_record,
+        tuple(w.views(Candidates)),
+    )  # fmt: skip
     campaign.staged_record = False
     campaign.race *= 1 - p.race_decay
     return attempts
@@ -104,6 +103,7 @@ def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
 @kernel
 def _put_forward(asked, broken, refusing, staged, hewers):
     """The slots of this shift's record attempts, by section."""
+    hewers = Candidates(*hewers)  # a record arrives as a plain tuple (see compiled)
     n_hewers = hewers.skill.shape[1]
     chosen = asked & ~broken & ~refusing
     if staged:  # only then is every section's best man needed
@@ -188,7 +188,7 @@ def assign_helpers(
     diverted = np.empty(w.sections)
     _assign_helpers(
         w.by_section(w.employed), w.by_section(w.special), w.by_section(w.employed, TIMBERMAN),
-        attempt_col, campaign.record_helpers[sections.mine_of_section], p,
+        attempt_col, campaign.record_helpers[sections.mine_of_section], tuple(p),
         w.by_section(w.helpers), w.by_section(w.support), diverted,
     )  # fmt: skip
     return diverted
@@ -203,6 +203,7 @@ def _assign_helpers(
     Arrays are ``(sections, slots)`` views; ``attempt_col`` is each section's attempt column
     (-1 for none) and ``record_need`` the timbermen its mine now gives a record.
     """
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     sections, hewers = employed.shape
     baseline = timbermen.shape[1] / hewers
     for s in range(sections):

@@ -76,19 +76,12 @@ class Miners(NamedTuple):
     resentment: np.ndarray
     employed: np.ndarray
     stakhanovite: np.ndarray
-    wage: np.ndarray
+    wage_rubles: np.ndarray
     section: np.ndarray
     harm: np.ndarray
     sanctioned: np.ndarray
     times_abused: np.ndarray
     eager: np.ndarray
-
-
-def miners(w: Workforce) -> Miners:
-    return Miners(
-        w.resentment, w.employed, w.stakhanovite, w.wage_rubles, w.section, w.harm,
-        w.sanctioned, w.times_abused, w.eager,
-    )  # fmt: skip
 
 
 class HewersAtWork(NamedTuple):
@@ -132,7 +125,10 @@ def update_resentment(
     """
     hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
     base_wage = sections.norm_tons * sections.piece_rate
-    _add_grievances(miners(w), hewers, base_wage, new_titles, norm_raise * p.norm_raise_gain, p)
+    _add_grievances(
+        tuple(w.arrays(Miners)), tuple(hewers), base_wage, new_titles,
+        norm_raise * p.norm_raise_gain, tuple(p),
+    )  # fmt: skip
     r = w.resentment
     _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
 
@@ -145,8 +141,9 @@ def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
     base norm wages (0..1); privilege is workmates' new titles; hewers (the first slots)
     also resent the timbermen and supplies they lost to the favoured, and failing the norm.
     """
+    miners, hewers, p = Miners(*miners), HewersAtWork(*hewers), Params(*p)  # (see compiled)
     r, employed, stakhanovite = miners.resentment, miners.employed, miners.stakhanovite
-    wage, section = miners.wage, miners.section  # a record's arrays into locals (production)
+    wage, section = miners.wage_rubles, miners.section  # arrays into locals (see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     n_hewers = fulfilment.size
     sections = base_wage.size
@@ -189,9 +186,9 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
     counterfactual run keeps step with it.
     """
     key = shift_key(stream)
-    by = w.by_section
-    hewers = HewersAtFace(by(w.employed), by(w.stakhanovite), by(w.fulfilment))
-    perpetrators, victims, violent, on_stakhanovites = _sanction(key, miners(w), hewers, p)
+    perpetrators, victims, violent, on_stakhanovites = _sanction(
+        key, tuple(w.arrays(Miners)), tuple(w.views(HewersAtFace)), tuple(p)
+    )
     if victims.size:
         details = np.where(violent, "violence", "verbal abuse")
         log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
@@ -259,6 +256,7 @@ def _sanction(key, miners, hewers, p):
     ``rate_buster_fulfilment``) and decide on violence. Returns perpetrators, victims
     (hewer slots), whether each act was violent, and how many victims held the title.
     """
+    miners, hewers, p = Miners(*miners), HewersAtFace(*hewers), Params(*p)  # (see compiled)
     harm, sanctioned, employed = miners.harm, miners.sanctioned, miners.employed
     stakhanovite, resentment, section = miners.stakhanovite, miners.resentment, miners.section
     times_abused, eager = miners.times_abused, miners.eager  # arrays into locals (production)

@@ -94,7 +94,7 @@ def allocate(
     )
     shortfall = _allocate(
         need, w.by_section(w.special), w.by_section(w.employed, HAULER), sections.baseline_need,
-        noise, p, out,
+        tuple(noise), tuple(p), tuple(out),
     )  # fmt: skip
     return Supplies(
         out.factor,
@@ -114,6 +114,7 @@ def _allocate(need, special, haulers, baseline_need, noise, p, out):
     as each section's haulers allow. Each foreman serves his hewers on special conditions
     first (when ``special_first``), then the others pro rata; the scarcest supply decides.
     """
+    noise, p, out = Noise(*noise), Params(*p), Allocation(*out)  # plain tuples (see compiled)
     sections, hewers = need.shape
     levels, timber_noise, air_noise = p.levels, noise.timber, noise.air  # arrays into locals
     factor, section_shortfall = out.factor, out.section_shortfall

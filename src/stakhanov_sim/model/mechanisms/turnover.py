@@ -73,8 +73,7 @@ def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLo
     numbers for the same slots, and its quits differ only where its miners' states do.
     """
     draw = stream.random(w.size)
-    expected = expected_wage(w.trade, p)
-    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, expected, p)
+    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, w.trade, tuple(p))
     if leaving.size:
         log.add_many("quit", w.agent_id[leaving], detail="left the mine")
         w.vacate(leaving)
@@ -82,13 +81,16 @@ def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLo
 
 
 @kernel
-def _leavers(draw, employed, resentment, sanctioned, remembered, expected, p):
-    """Slots whose miner leaves: a base chance, raised by resentment, abuse and low pay."""
+def _leavers(draw, employed, resentment, sanctioned, remembered, trade, p):
+    """Slots whose miner leaves: a base chance, raised by resentment, abuse and low pay
+    (his remembered wage below his trade's, ``expected_wage``)."""
+    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     leaving = np.empty(draw.size, dtype=np.intp)
     n = 0
     for k in range(draw.size):
         grievance = max(resentment[k], 1.0 if sanctioned[k] else 0.0)
-        low_pay = min(max(1.0 - remembered[k] / expected[k], 0.0), 1.0) if expected[k] > 0 else 0.0
+        expected = p.hewer_wage if trade[k] == HEWER else p.support_wage
+        low_pay = min(max(1.0 - remembered[k] / expected, 0.0), 1.0) if expected > 0 else 0.0
         chance = p.quit_rate * (1 + p.quit_resentment * grievance) * (1 + p.quit_low_pay * low_pay)
         if employed[k] and draw[k] < chance:
             leaving[n] = k
