@@ -400,10 +400,14 @@ class EventLog:
         """One event (``shift`` defaults to the current one)."""
         self.rows.append((self.shift if shift is None else shift, event, actor, target, detail))
 
+    def keeps(self, event: str) -> bool:
+        """Whether events of this kind are logged (individual ones may be switched off)."""
+        return self.individual or event not in self.INDIVIDUAL
+
     def add_many(self, event: str, actors, targets=None, detail="") -> None:
         """One event per actor (nothing for individual events when they are switched off)."""
         n = len(actors)
-        if n == 0 or (event in self.INDIVIDUAL and not self.individual):
+        if n == 0 or not self.keeps(event):
             return
         targets = [-1] * n if targets is None else np.asarray(targets).tolist()
         details = [detail] * n if isinstance(detail, str) else list(detail)

@@ -83,7 +83,8 @@ def happen(
     injured, killed = _accidents(
         draw[0], draw[1], w.employed, w.section, condition, on_record, intensity, tuple(p)
     )
-    w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
+    if injured.size:
+        w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
     return Accidents(injured, killed, w.section[killed])
 
 

@@ -23,6 +23,7 @@ from stakhanov_sim.scenarios.schema import Scenario
 
 ABOVE, ACCIDENT, BELOW = "plan", "accident", "denunciation"  # where an accusation came from
 NOBODY = np.zeros(0, dtype=np.intp)
+TRIED = "tried after a fatal accident"
 
 
 class Params(NamedTuple):
@@ -65,7 +66,8 @@ def accusable(foremen_appointed, engineers_appointed, shift: int, p: Params) -> 
 
 def from_the_plan(accused_foremen, accused_engineers, shortfall: float) -> Accused:
     """The plan review's scapegoats, as an accusation from above."""
-    why = f"plan missed by {shortfall:.0%}"
+    anyone = accused_foremen.size or accused_engineers.size  # (the words only for someone)
+    why = f"plan missed by {shortfall:.0%}" if anyone else ""
     return Accused(accused_foremen, accused_engineers, ABOVE, why)
 
 
@@ -114,10 +116,12 @@ def tried(
     One draw per engineer every shift (common random numbers).
     """
     draw = stream.random(accusable.size)
+    if fatal_sections.size == 0:  # (most shifts)
+        return Accused(NOBODY, NOBODY, ACCIDENT, TRIED)
     chance = min(p.trial_chance * scapegoating, 1.0)
     engineers = np.unique(engineer_of_section[fatal_sections])
     posts = engineers[accusable[engineers] & (draw[engineers] < chance)]
-    return Accused(NOBODY, posts, ACCIDENT, "tried after a fatal accident")
+    return Accused(NOBODY, posts, ACCIDENT, TRIED)
 
 
 def charge_of(label: str, charge: str) -> str:

@@ -215,6 +215,8 @@ def remove_accused(
     The charge is the period's (``Campaign.charge``), or the post's usual one.
     """
     removed = 0
+    if accused.foremen.size == 0 and accused.engineers.size == 0:  # (most shifts)
+        return removed
     for staff, label, posts in (
         (foremen, "foreman", accused.foremen),
         (engineers, "engineer", accused.engineers),

@@ -189,8 +189,8 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
     perpetrators, victims, violent, on_stakhanovites = _sanction(
         key, tuple(w.arrays(Miners)), tuple(w.views(HewersAtFace)), tuple(p)
     )
-    if victims.size:
-        details = np.where(violent, "violence", "verbal abuse")
+    if victims.size and log.keeps("sanction"):
+        details = ["violence" if v else "verbal abuse" for v in violent.tolist()]
         log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
     return Sanctions(int(victims.size), int(on_stakhanovites))
 
@@ -217,7 +217,8 @@ def supervisors_sanction(
         w.times_abused[victims] += 1
         w.eager[victims] *= 1 - p.fear
         w.sanctioned[victims] = True
-        details = np.where(violent, "violence by lower supervisors", "abuse by lower supervisors")
+    if victims.size and log.keeps("sanction"):
+        details = [f"{'violence' if v else 'abuse'} by lower supervisors" for v in violent.tolist()]
         log.add_many("sanction", np.full(victims.size, -1), w.agent_id[victims], details)
     return Sanctions(int(victims.size), int(victims.size))
 
