@@ -6,7 +6,7 @@ import numpy as np
 
 from handmade import FixedDraws, tiny_mine
 from stakhanov_sim.model.campaign import before_the_campaign
-from stakhanov_sim.model.mechanisms import management
+from stakhanov_sim.model.mechanisms import blame, management
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.staff import Foremen, Staff
 
@@ -46,10 +46,9 @@ def review(whom: list[float]):
     foremen.sabotage_count[2] = 1
     stream = FixedDraws(0.5, whom)
     campaign.period_reported = campaign.period_output  # an honest mine: report = output
-    everyone = np.ones(foremen.size + engineers.size, dtype=bool)  # all long enough in post
-    outcome = management.review_plan(
-        stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, everyone,
-        management.params(scenario),
+    outcome = management.review_plan(  # (everyone appointed long ago: all may be accused)
+        stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, management.params(scenario),
+        blame.params(scenario),
     )  # fmt: skip
     assert campaign.period_output == campaign.period_plan == 0.0
     assert not foremen.sabotage_count.any(), "a new plan period counts afresh"

@@ -199,17 +199,13 @@ class MineModel(mesa.Model):
             campaign.intensity, p.management, log,
         )  # fmt: skip
         management.learn(foremen, engineers, p.management)
-        stakhanovites = (w.by_section(w.stakhanovite) & w.by_section(w.employed)).sum(axis=1)
         below = blame.denounced(
-            rng.blame, foremen.refusing, stakhanovites,
-            blame.in_post_long_enough(foremen.appointed, n, p.blame), campaign.scapegoating,
-            p.blame,
-        )  # fmt: skip
+            rng.blame, foremen.refusing, w, foremen.appointed, n, campaign.scapegoating, p.blame
+        )
         below_removed = self._remove(below)
         after_accidents = blame.tried(
-            rng.blame, hurt.fatal_sections, sections.engineer_of_section,
-            blame.in_post_long_enough(engineers.appointed, n, p.blame), campaign.scapegoating,
-            p.blame,
+            rng.blame, hurt.fatal_sections, sections.engineer_of_section, engineers.appointed, n,
+            campaign.scapegoating, p.blame,
         )  # fmt: skip
         after_accidents_removed = self._remove(after_accidents)
         plan = management.plan_tons(
@@ -221,7 +217,7 @@ class MineModel(mesa.Model):
         management.close_the_year(campaign, reported, today, tomorrow)
         review = management.review_plan(
             rng.management, campaign, foremen, engineers, n, output.tons, reported, plan,
-            blame.accusable(foremen.appointed, engineers.appointed, n, p.blame), p.management,
+            p.management, p.blame,
         )  # fmt: skip
         above_removed = self._remove(
             blame.from_the_plan(review.accused_foremen, review.accused_engineers, review.shortfall)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 ABOVE, ACCIDENT, BELOW = "plan", "accident", "denunciation"  # where an accusation came from
@@ -34,6 +35,13 @@ class Params(NamedTuple):
 
 def params(s: Scenario) -> Params:
     return Params(s.blame.denunciation_rate, s.blame.grace_shifts, s.accidents.trial_chance)
+
+
+class Informers(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views: the Stakhanovites at work in each section."""
+
+    stakhanovite: np.ndarray
+    employed: np.ndarray
 
 
 class Accused(NamedTuple):
@@ -74,30 +82,40 @@ def from_the_plan(accused_foremen, accused_engineers, shortfall: float) -> Accus
 def denounced(
     stream: np.random.Generator,
     refusing: np.ndarray,
-    stakhanovites: np.ndarray,
-    accusable: np.ndarray,
+    w: Workforce,
+    appointed: np.ndarray,
+    shift: int,
     scapegoating: float,
     p: Params,
 ) -> Accused:
     """Foremen's posts denounced from below this shift.
 
-    A foreman who refuses special conditions while his section has Stakhanovites is denounced
-    with a chance that grows with their number and with the blame the period allows. One draw
-    per foreman every shift (common random numbers).
+    A foreman who refuses special conditions while his section has Stakhanovites at work is
+    denounced with a chance that grows with their number and with the blame the period
+    allows, once his grace in post (``appointed``) is over. One draw per foreman every shift
+    (common random numbers).
     """
     draw = stream.random(refusing.size)
     rate = scapegoating * p.denunciation_rate
-    posts = _denounced(draw, refusing, stakhanovites, accusable, rate)
+    latest = shift - p.grace_shifts  # the last appointment already open to accusation
+    posts = _denounced(draw, refusing, tuple(w.views(Informers)), appointed, latest, rate)
     return Accused(posts, NOBODY, BELOW, "denounced by a Stakhanovite he refused")
 
 
 @kernel
-def _denounced(draw, refusing, stakhanovites, accusable, rate):
+def _denounced(draw, refusing, informers, appointed, latest, rate):
+    """Posts of the denounced (the Stakhanovites are counted only where a foreman refuses)."""
+    informers = Informers(*informers)  # a record arrives as a plain tuple (see compiled)
+    stakhanovite, employed = informers.stakhanovite, informers.employed
     posts = np.empty(draw.size, dtype=np.intp)
     n = 0
     for s in range(draw.size):
-        chance = 1.0 - (1.0 - rate) ** stakhanovites[s]
-        if refusing[s] and accusable[s] and draw[s] < chance:
+        if not refusing[s] or appointed[s] > latest:
+            continue
+        stakhanovites = 0
+        for j in range(stakhanovite.shape[1]):
+            stakhanovites += stakhanovite[s, j] and employed[s, j]
+        if draw[s] < 1.0 - (1.0 - rate) ** stakhanovites:
             posts[n] = s
             n += 1
     return posts[:n]
@@ -107,17 +125,20 @@ def tried(
     stream: np.random.Generator,
     fatal_sections: np.ndarray,
     engineer_of_section: np.ndarray,
-    accusable: np.ndarray,
+    appointed: np.ndarray,
+    shift: int,
     scapegoating: float,
     p: Params,
 ) -> Accused:
-    """Engineers put on trial for this shift's fatal accidents (each at most once).
+    """Engineers (in post long enough, ``appointed``) put on trial for this shift's fatal
+    accidents (each at most once).
 
     One draw per engineer every shift (common random numbers).
     """
-    draw = stream.random(accusable.size)
+    draw = stream.random(appointed.size)
     if fatal_sections.size == 0:  # (most shifts)
         return Accused(NOBODY, NOBODY, ACCIDENT, TRIED)
+    accusable = in_post_long_enough(appointed, shift, p)
     chance = min(p.trial_chance * scapegoating, 1.0)
     engineers = np.unique(engineer_of_section[fatal_sections])
     posts = engineers[accusable[engineers] & (draw[engineers] < chance)]

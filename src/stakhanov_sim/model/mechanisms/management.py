@@ -156,12 +156,11 @@ def review_plan(
     output: float,
     reported: float,
     plan: float,
-    accusable: np.ndarray,
     p: Params,
+    blame_rules: blame.Params,
 ) -> Review:
-    """Every plan period, compare reported output with the plan and accuse scapegoats.
-
-    ``accusable`` marks the posts (foremen, then engineers) whose holders may be accused.
+    """Every plan period, compare reported output with the plan and accuse scapegoats
+    (among those in post long enough, ``blame_rules``).
 
     At each review the stream gives one number for how many are accused and one per post
     for whom, whether or not anyone is, so that it keeps step across runs. The number
@@ -176,6 +175,7 @@ def review_plan(
     if (shift + 1) % p.plan_check_shifts:
         return Review(0.0, nobody, nobody)
     posts = foremen.size + engineers.size
+    accusable = blame.accusable(foremen.appointed, engineers.appointed, shift, blame_rules)
     how_many, whom = stream.random(), stream.random(posts)
     period_plan = campaign.period_plan
     shortfall = 1 - campaign.period_reported / period_plan if period_plan > 0 else 0.0
