@@ -55,17 +55,20 @@ def update(
     deficit, a broken section's counting ``equipment.broken_priority`` times.
     """
     draw = stream.random(sections.condition.size)
-    capacity = p.repair * (1 - p.engineer_effect * (1 - engineers.experience))
     _wear_break_repair(
-        sections.condition, sections.broken, pace, draw, sections.engineer_of_section, capacity,
-        tuple(p),
+        sections.condition, sections.broken, pace, draw, sections.engineer_of_section,
+        engineers.experience, tuple(p),
     )  # fmt: skip
 
 
 @kernel
-def _wear_break_repair(condition, broken, pace, draw, engineer, capacity, p):
-    """Wear with pace, breakdowns with wear, then repair by each section's engineer."""
+def _wear_break_repair(condition, broken, pace, draw, engineer, experience, p):
+    """Wear with pace, breakdowns with wear, then repair by each section's engineer, who
+    repairs less the less experienced he is."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
+    capacity = np.empty(experience.size)
+    for e in range(experience.size):
+        capacity[e] = p.repair * (1 - p.engineer_effect * (1 - experience[e]))
     for s in range(condition.size):
         worn = condition[s] - p.wear * max(pace[s], 0.0) ** p.exponent
         condition[s] = min(max(worn, 0.0), 1.0)

@@ -122,8 +122,15 @@ def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, 
 
 def learn(foremen: Staff, engineers: Staff, p: Params) -> None:
     """New foremen and engineers gain experience on the job."""
-    for staff in (foremen, engineers):
-        np.minimum(staff.experience + p.learning, 1.0, out=staff.experience)
+    _gain_experience(foremen.experience, engineers.experience, p.learning)
+
+
+@kernel
+def _gain_experience(foremen, engineers, learning):
+    """Both staffs' experience up by ``learning``, at most 1 (one call, not four NumPy ones)."""
+    for experience in (foremen, engineers):
+        for i in range(experience.size):
+            experience[i] = min(experience[i] + learning, 1.0)
 
 
 def plan_tons(

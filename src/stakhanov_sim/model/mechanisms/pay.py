@@ -41,15 +41,29 @@ def params(s: Scenario) -> Params:
     )
 
 
+class Piecework(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views: what they are paid by, and what they are paid."""
+
+    fulfilment: np.ndarray
+    employed: np.ndarray
+    wage_rubles: np.ndarray
+    earnings_rubles: np.ndarray
+
+
+class Crew(NamedTuple):
+    """A support trade's ``(sections, slots)`` views (timbermen's or haulers')."""
+
+    employed: np.ndarray
+    wage_rubles: np.ndarray
+    earnings_rubles: np.ndarray
+
+
 def pay(w: Workforce, sections: Sections, p: Params) -> None:
     """Set this shift's wage of every miner and add it to his earnings."""
     _pay(
-        w.by_section(w.fulfilment), sections.norm_tons, sections.piece_rate, tuple(p),
-        w.by_section(w.employed), w.by_section(w.wage_rubles),
-        w.by_section(w.employed, TIMBERMAN), w.by_section(w.wage_rubles, TIMBERMAN),
-        w.by_section(w.employed, HAULER), w.by_section(w.wage_rubles, HAULER),
+        tuple(w.views(Piecework)), tuple(w.views(Crew, TIMBERMAN)), tuple(w.views(Crew, HAULER)),
+        sections.norm_tons, sections.piece_rate, tuple(p),
     )  # fmt: skip
-    w.earnings_rubles += w.wage_rubles
 
 
 @kernel
@@ -66,35 +80,37 @@ def norm_equivalents(fulfilment, edges, multipliers):
 
 
 @kernel
-def _pay(
-    fulfilment,
-    norm_tons,
-    rate,
-    p,
-    hewers_in,
-    hewer_wage,
-    timbermen_in,
-    timber_wage,
-    haulers_in,
-    hauler_wage,
-):
-    """Hewers by the piece; timbermen and haulers by time or by share; vacant slots nothing.
+def _pay(hewers, timbermen, haulers, norm_tons, rate, p):
+    """Hewers by the piece; timbermen and haulers by time or by share; vacant slots nothing;
+    each wage is added to the miner's earnings.
 
-    Views are ``(sections, slots)``. Under the share rule a support worker gets
-    ``support_share`` of the mean wage of his section's employed hewers.
+    Under the share rule a support worker gets ``support_share`` of the mean wage of his
+    section's employed hewers.
     """
-    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
-    sections, hewers = fulfilment.shape
-    edges, multipliers = p.edges, p.multipliers  # a record's arrays, read once (see compiled)
+    hewers, p = Piecework(*hewers), Params(*p)  # records arrive as plain tuples (see compiled)
+    timbermen, haulers = Crew(*timbermen), Crew(*haulers)
+    fulfilment, hewers_in = hewers.fulfilment, hewers.employed  # arrays into locals (compiled)
+    hewer_wage, hewer_earnings = hewers.wage_rubles, hewers.earnings_rubles
+    timbermen_in, timber_wage, timber_earnings = (
+        timbermen.employed, timbermen.wage_rubles, timbermen.earnings_rubles
+    )  # fmt: skip
+    haulers_in, hauler_wage, hauler_earnings = (
+        haulers.employed, haulers.wage_rubles, haulers.earnings_rubles
+    )  # fmt: skip
+    sections, n_hewers = fulfilment.shape
+    edges, multipliers = p.edges, p.multipliers
     for s in range(sections):
         total, working = 0.0, 0
-        for j in range(hewers):
+        for j in range(n_hewers):
             wage = norm_equivalents(fulfilment[s, j], edges, multipliers) * norm_tons[s] * rate[s]
             hewer_wage[s, j] = wage if hewers_in[s, j] else 0.0
+            hewer_earnings[s, j] += hewer_wage[s, j]
             total += wage
             working += hewers_in[s, j]
         support = p.time_rate if p.support_by_time else p.support_share * (total / max(working, 1))
         for j in range(timbermen_in.shape[1]):
             timber_wage[s, j] = support if timbermen_in[s, j] else 0.0
+            timber_earnings[s, j] += timber_wage[s, j]
         for j in range(haulers_in.shape[1]):
             hauler_wage[s, j] = support if haulers_in[s, j] else 0.0
+            hauler_earnings[s, j] += hauler_wage[s, j]

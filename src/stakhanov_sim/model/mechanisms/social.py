@@ -124,21 +124,20 @@ def update_resentment(
         norm_raise: the share norms were raised by before this shift (0 on most shifts).
     """
     hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
-    base_wage = sections.norm_tons * sections.piece_rate
     _add_grievances(
-        tuple(w.arrays(Miners)), tuple(hewers), base_wage, new_titles,
-        norm_raise * p.norm_raise_gain, tuple(p),
+        tuple(w.arrays(Miners)), tuple(hewers), sections.norm_tons, sections.piece_rate,
+        new_titles, norm_raise * p.norm_raise_gain, tuple(p),
     )  # fmt: skip
     r = w.resentment
     _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
 
 
 @kernel
-def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
+def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_raise, p):
     """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
 
     Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
-    base norm wages (0..1); privilege is workmates' new titles; hewers (the first slots)
+    base norm wages (the norm at the piece rate; 0..1); privilege is workmates' new titles; hewers (the first slots)
     also resent the timbermen and supplies they lost to the favoured, and failing the norm.
     """
     miners, hewers, p = Miners(*miners), HewersAtWork(*hewers), Params(*p)  # (see compiled)
@@ -146,7 +145,7 @@ def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
     wage, section = miners.wage_rubles, miners.section  # arrays into locals (see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     n_hewers = fulfilment.size
-    sections = base_wage.size
+    sections = norm_tons.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
     for k in range(n_hewers):  # the title is a hewer's
         if stakhanovite[k]:
@@ -160,7 +159,8 @@ def _add_grievances(miners, hewers, base_wage, new_titles, norm_raise, p):
         if employed[k] and not stakhanovite[k]:
             deprivation = 0.0
             if n_stakh[s] > 0:
-                deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage[s], 0.0), 1.0)
+                base_wage = norm_tons[s] * piece_rate[s]
+                deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage, 0.0), 1.0)
             r[k] += p.deprivation_gain * deprivation + p.privilege_gain * new_titles[s]
             if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
