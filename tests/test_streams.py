@@ -75,3 +75,18 @@ def test_streams_are_independent_children_of_the_seed():
     first = [s.random() for s in streams]
     assert first == [s.random() for s in again]
     assert len(set(first)) == len(first)
+
+
+def test_a_skipped_draw_leaves_the_stream_where_drawing_would():
+    """``skip`` jumps a stream ahead (PCG64, the streams' generator) or draws (any other):
+    either way the next numbers are those after ``random(n)``."""
+    from stakhanov_sim.model.streams import skip
+
+    model = MineModel()
+    assert all(isinstance(s.bit_generator, np.random.PCG64) for s in model.streams)
+    for make in (np.random.PCG64, np.random.PCG64DXSM, np.random.MT19937):
+        drawn, skipped = np.random.Generator(make(7)), np.random.Generator(make(7))
+        drawn.random(3), skipped.random(3)
+        drawn.random(1001)
+        skip(skipped, 1001)
+        np.testing.assert_array_equal(drawn.random(5), skipped.random(5))

@@ -49,6 +49,22 @@ class Streams(NamedTuple):
         return cls(*rng.spawn(len(cls._fields)))
 
 
+def skip(stream: np.random.Generator, draws: int) -> None:
+    """Move ``stream`` on as if ``stream.random(draws)`` had been drawn, without drawing.
+
+    A mechanism with nothing to decide this shift (no school open, no arrests ordered) still
+    keeps step with a run where it has. Each uniform number is one 64-bit output of the bit
+    generator, so PCG64 (the streams' generator) jumps ahead in a few steps instead of
+    making the numbers: at 10,000 slots, 2 µs instead of 30. A mechanism that skips draws
+    only uniform numbers from its stream (``advance`` also drops a half-used 32-bit output).
+    """
+    bits = stream.bit_generator
+    if isinstance(bits, (np.random.PCG64, np.random.PCG64DXSM)):
+        bits.advance(draws)
+    else:  # a generator without an equivalent jump: draw
+        stream.random(draws)
+
+
 def shift_key(stream: np.random.Generator) -> np.uint64:
     """This shift's key for ``slot_uniform`` (one draw from ``stream``)."""
     return np.uint64(stream.bit_generator.random_raw())

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.streams import skip
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -83,8 +84,11 @@ def school(stream: np.random.Generator, adopted, employed, schools_open: float, 
 
     One draw per hewer slot every shift, schools open or not (common random numbers).
     """
-    draw = stream.random(adopted.size)
-    return _school(adopted, employed, draw, p.school_rate * schools_open)
+    chance = p.school_rate * schools_open
+    if chance <= 0:  # no school open: nobody learns, the stream keeps step
+        skip(stream, adopted.size)
+        return 0
+    return _school(adopted, employed, stream.random(adopted.size), chance)
 
 
 @kernel

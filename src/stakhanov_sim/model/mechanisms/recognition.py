@@ -22,6 +22,7 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network, Tally
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.streams import skip
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -146,11 +147,12 @@ def spread_methods(
     """Ordinary hewers take up the new methods from the press and from their workmates.
 
     The draw is made every shift, campaign or not, so that the stream keeps step with a run
-    whose campaign starts at another time.
+    whose campaign starts at another time (without a campaign it is skipped unmade).
     """
-    draw = stream.random(w.n_hewer_slots)
     if intensity <= 0:
+        skip(stream, w.n_hewer_slots)
         return
+    draw = stream.random(w.n_hewer_slots)
     adopters_nearby.update(w.adopted)
     _adopt(
         w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), adopters_nearby.count,

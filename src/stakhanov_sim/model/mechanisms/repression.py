@@ -16,8 +16,11 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.streams import skip
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
+
+NOBODY = np.zeros(0, dtype=np.intp)
 
 
 class Params(NamedTuple):
@@ -32,8 +35,11 @@ def arrests(
     stream: np.random.Generator, employed: np.ndarray, intensity: float, p: Params
 ) -> np.ndarray:
     """Slots of the miners arrested this shift (one draw per slot every shift)."""
-    draw = stream.random(employed.size)
-    return _arrested(draw, employed, p.arrest_chance * intensity)
+    chance = p.arrest_chance * intensity
+    if chance <= 0:  # no operation under way: nobody is arrested, the stream keeps step
+        skip(stream, employed.size)
+        return NOBODY
+    return _arrested(stream.random(employed.size), employed, chance)
 
 
 def take(w: Workforce, arrested: np.ndarray, log: EventLog) -> np.ndarray:
