@@ -20,7 +20,9 @@ The Mesa agents are views onto these arrays (``model.agents``).
 How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
 history in the docstring, a ``Params`` record and ``params(scenario)``, and functions that
 take the state they read and the stream they draw from, change only the state they own and
-return what the next mechanism needs (a NamedTuple when several things). Put its parameters
+return what the next mechanism needs (a NamedTuple when several things); a kernel that reads
+many workforce arrays names them in a record class made once (``Workforce.views``) and takes
+records as plain tuples (``model.compiled`` says why). Put its parameters
 in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning and source),
 its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
 same amount every shift, whatever the state), any state that lasts across shifts in a state
