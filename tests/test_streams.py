@@ -77,16 +77,22 @@ def test_streams_are_independent_children_of_the_seed():
     assert len(set(first)) == len(first)
 
 
-def test_a_skipped_draw_leaves_the_stream_where_drawing_would():
-    """``skip`` jumps a stream ahead (PCG64, the streams' generator) or draws (any other):
-    either way the next numbers are those after ``random(n)``."""
-    from stakhanov_sim.model.streams import skip
+def test_skipped_and_picked_draws_leave_the_stream_where_drawing_would():
+    """``skip`` and ``numbers_at`` jump a stream ahead (PCG64, the streams' generator) or
+    draw (any other): the numbers picked are those ``random(n)`` makes at their offsets, and
+    the next numbers are those after ``random(n)``."""
+    from stakhanov_sim.model.streams import numbers_at, skip
 
     model = MineModel()
     assert all(isinstance(s.bit_generator, np.random.PCG64) for s in model.streams)
     for make in (np.random.PCG64, np.random.PCG64DXSM, np.random.MT19937):
-        drawn, skipped = np.random.Generator(make(7)), np.random.Generator(make(7))
-        drawn.random(3), skipped.random(3)
-        drawn.random(1001)
-        skip(skipped, 1001)
-        np.testing.assert_array_equal(drawn.random(5), skipped.random(5))
+        for offsets in ([], [0], [5, 6, 999], [1000]):
+            drawn, jumped = np.random.Generator(make(7)), np.random.Generator(make(7))
+            drawn.random(3), jumped.random(3)
+            numbers = drawn.random(1001)
+            picked = numbers_at(jumped, np.array(offsets, dtype=np.intp), 1001)
+            np.testing.assert_array_equal(picked, numbers[offsets])
+            np.testing.assert_array_equal(drawn.random(5), jumped.random(5))
+            drawn.random(1001)
+            skip(jumped, 1001)
+            np.testing.assert_array_equal(drawn.random(5), jumped.random(5))

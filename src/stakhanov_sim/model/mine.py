@@ -130,7 +130,7 @@ class MineModel(mesa.Model):
         #    and the trust, reviewing the wage fund with the plan, takes some back.
         bargain.win_back_slack(
             sections.norm_tons, sections.revised_norm, sections.old_norm,
-            w.by_section(w.resentment).mean(axis=1), p.bargain,
+            w.by_section(w.resentment), p.bargain,
         )  # fmt: skip
         bargain.watch_the_fund(
             campaign, sections, float(w.wage_rubles.sum()), self.pre_campaign_bill, years, n,

@@ -65,6 +65,23 @@ def skip(stream: np.random.Generator, draws: int) -> None:
         stream.random(draws)
 
 
+def numbers_at(stream: np.random.Generator, offsets: np.ndarray, span: int) -> np.ndarray:
+    """``stream.random(span)[offsets]`` (``offsets`` ascending), leaving ``stream`` where
+    that draw would; PCG64 jumps between the few numbers wanted instead of making them all
+    (the second draw of a handful of struck miners out of 10,000: 5 µs instead of 30)."""
+    bits = stream.bit_generator
+    if not isinstance(bits, (np.random.PCG64, np.random.PCG64DXSM)):
+        return stream.random(span)[offsets]
+    numbers, done = np.empty(offsets.size), 0
+    for i, offset in enumerate(offsets.tolist()):
+        if offset > done:
+            bits.advance(offset - done)
+        numbers[i], done = stream.random(), offset + 1
+    if span > done:
+        bits.advance(span - done)
+    return numbers
+
+
 def shift_key(stream: np.random.Generator) -> np.uint64:
     """This shift's key for ``slot_uniform`` (one draw from ``stream``)."""
     return np.uint64(stream.bit_generator.random_raw())

@@ -23,6 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.streams import numbers_at
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -74,15 +75,15 @@ def happen(
 ) -> Accidents:
     """This shift's accidents; the injured are harmed at once, the dead are handed on.
 
-    Two uniform draws per slot every shift, whatever happens: a counterfactual run with the
-    same seed meets the same luck (common random numbers).
+    Two uniform numbers per slot every shift, whatever happens: a counterfactual run with the
+    same seed meets the same luck (common random numbers). The first says whether the miner
+    is struck, the second (read only for the struck) whether he dies.
     """
-    draw = stream.random((2, w.size))
-    on_record = np.zeros(w.size, dtype=np.bool_)
-    on_record[attempts] = True
-    injured, killed = _accidents(
-        draw[0], draw[1], w.employed, w.section, condition, on_record, intensity, tuple(p)
+    struck = _struck(
+        stream.random(w.size), w.employed, w.section, condition, attempts, intensity, tuple(p)
     )
+    fatal = numbers_at(stream, struck, w.size) < p.fatal_share
+    injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
         w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
     return Accidents(injured, killed, w.section[killed])
@@ -97,12 +98,14 @@ def carry_out(w: Workforce, hurt: Accidents, log: EventLog) -> np.ndarray:
 
 
 @kernel
-def _accidents(draw, fatal_draw, employed, section, condition, on_record, intensity, p):
-    """Slots of this shift's injured and dead (see ``happen``)."""
+def _struck(draw, employed, section, condition, attempts, intensity, p):
+    """Slots (ascending) of the miners at work struck by an accident this shift."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
-    injured = np.empty(draw.size, dtype=np.intp)
-    killed = np.empty(draw.size, dtype=np.intp)
-    n_injured = n_killed = 0
+    on_record = np.zeros(draw.size, dtype=np.bool_)
+    for k in attempts:
+        on_record[k] = True
+    struck = np.empty(draw.size, dtype=np.intp)
+    n = 0
     storming = 1 + p.storming_risk * intensity
     for k in range(draw.size):
         if not employed[k]:
@@ -111,10 +114,6 @@ def _accidents(draw, fatal_draw, employed, section, condition, on_record, intens
         if on_record[k]:
             risk *= 1 + p.record_risk
         if draw[k] < risk:
-            if fatal_draw[k] < p.fatal_share:
-                killed[n_killed] = k
-                n_killed += 1
-            else:
-                injured[n_injured] = k
-                n_injured += 1
-    return injured[:n_injured], killed[:n_killed]
+            struck[n] = k
+            n += 1
+    return struck[:n]

@@ -49,10 +49,12 @@ def params(s: Scenario) -> Params:
 def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p: Params) -> None:
     """Each section's norm slides back toward its pre-revision norm with its resentment.
 
-    ``resentment`` is the section's mean resentment (0..1); a section whose norm is at or
-    below the old one has no slack to win.
+    ``resentment`` is the hewers' ``(sections, hewers)`` view (each section's mean counts,
+    0..1); a section whose norm is at or below the old one has no slack to win. Before any
+    revision (most of a run's first year) no section has: the means are not taken.
     """
-    _win_back_slack(norm_tons, revised_norm, old_norm, resentment, tuple(p))
+    if (revised_norm > old_norm).any():
+        _win_back_slack(norm_tons, revised_norm, old_norm, resentment.mean(axis=1), tuple(p))
 
 
 @kernel
