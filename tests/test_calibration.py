@@ -21,7 +21,11 @@ import pytest
 
 from stakhanov_sim.cli import main
 from stakhanov_sim.experiments import calibration as cal
-from stakhanov_sim.experiments.calibration_report import posterior, weighted_quantiles
+from stakhanov_sim.experiments.calibration_report import (
+    posterior,
+    posterior_mode,
+    weighted_quantiles,
+)
 
 TRUTH = {"a": 3.0, "b": 7.0}
 SERIAL = SimpleNamespace(map=map)
@@ -68,6 +72,9 @@ def test_a_toy_calibration_recovers_the_known_answer(tmp_path):
         low, high = weighted_quantiles(particles[key].to_numpy(), w, (0.05, 0.95))
         assert abs(mean - truth) < 0.3, (key, mean)
         assert low <= truth <= high and high - low < 2.0  # the prior spans 10
+    point = posterior_mode(particles, [SimpleNamespace(key=key) for key in TRUTH])
+    for key, truth in TRUTH.items():
+        assert abs(point[key] - truth) < 0.4, (key, point[key])
 
 
 def test_same_seed_same_sample_other_seed_another(tmp_path):
@@ -133,13 +140,17 @@ def _calibrate(tmp_path, name, *where) -> list[str]:
 def test_calibrate_end_to_end_is_the_same_on_a_pool_and_on_dask(tmp_path, capsys):
     assert main(_calibrate(tmp_path, "pool", "--workers", "2")) == 0
     out = tmp_path / "pool"
-    for name in ("posterior.parquet", "report.md", "pairs.png", "predictive.png", "predictive.csv"):
+    for name in ("posterior.parquet", "report.md", "pairs.png", "predictive.png", "predictive.csv",
+                 "point.csv"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
     report = (out / "report.md").read_text()
     assert "## Convergence" in report and "identified" in report
+    point = pd.read_csv(out / "point.csv").set_index("parameter")["value"]
+    assert set(point.index) == {p.key for p in cal.CALIBRATED}
+    particles = pd.read_parquet(out / "posterior.parquet")
+    assert (particles[point.index] == point).all(axis=1).any()  # the point is a particle
     predictive = pd.read_csv(out / "predictive.csv")
     assert {"calibration", "validation"} == set(predictive["kind"])
-    particles = pd.read_parquet(out / "posterior.parquet")
     assert math.isclose(particles["weight"].sum(), 1.0)
     assert set(p.key for p in cal.CALIBRATED) <= set(particles.columns)
     assert main(_calibrate(tmp_path, "dask", "--dask-local", "2")) == 0

@@ -69,6 +69,7 @@ CALIBRATED: list[Calibrated] = [
     Calibrated("recognition.publicity", 0.02, 0.5, "uptake from workmates: from slow to within days"),
     Calibrated("production.campaign_effort", 0.0, 0.5, "storming effort at full intensity: none to half an ordinary shift"),
     Calibrated("social.quit_rate", 0.001, 0.004, "content miners' quits per shift: about 30% to 120% a year"),
+    Calibrated("social.quit_resentment", 0.0, 3.0, "extra quitting of a fully resentful or sanctioned miner: none to four times the content rate"),
     Calibrated("records.helper_escalation", 0.5, 3.0, "timbermen added to the next record attempt: the sources give the records (102 t to 240 t in two weeks), not the crews"),
     Calibrated("methods.division_gain", 0.0, 0.6, "output gain of the division of labour without special conditions: none to more than half"),
     Calibrated("equipment.repair_per_engineer", 0.12, 0.3, "condition an engineer restores a shift: from a mine whose machines collapse under the campaign's pace to one that keeps up"),

@@ -1,7 +1,7 @@
-"""Quits and hiring: the Donbas's chronic labour turnover.
+"""Quits and hiring: the coal mines' chronic labour turnover.
 
-Donbas miners' annual turnover was 95% in 1934, 113% in 1936 and 114% in 1937, highest
-among hewers (Kuromiya 1998). A miner leaves on a shift with a small chance that rises with
+Soviet coal miners' annual turnover (all-USSR figures, not the Donbas alone) was 95% in 1934,
+113% in 1936 and 114% in 1937, highest among hewers (Kuromiya 1998). A miner leaves on a shift with a small chance that rises with
 his resentment, after he has been abused, and when his recent wage has fallen below what
 he earned before the campaign (``social.quit_low_pay``); the mine refills most vacancies at once with
 recruits from the countryside, who are less skilled and start without grievances; they
