@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim import load_scenario, run
+from stakhanov_sim.validation.targets import by_key
 
 SEEDS = 3  # replicates per arm: enough for directions, which are large and paired
 
@@ -143,11 +144,12 @@ def test_the_plan_ratchets_on_last_years_output(history):
 
 @pytest.mark.slow
 def test_the_campaign_rises_in_1936_and_falls_short_in_1937():
-    """Issue 13's headline, at 20 replicates: a real rise, then a fall short of the plan."""
+    """Issue 13's headline, at 20 replicates: a real rise, then no more growth (USSR coal
+    was roughly flat, 1936-37) and a fall short of the raised plan."""
     table, _ = _history(replicates=20)
     base, _ = _history(replicates=20, name="baseline_no_campaign")
     output = _yearly(table, "output_tons")
     assert output[1936] > 1.05 * output[1935]
     assert output[1936] > 1.05 * _yearly(base, "output_tons")[1936]
-    assert output[1937] < output[1936]
+    assert output[1937] < by_key("output_growth_1937").high * output[1936]  # no more growth
     assert output[1937] < _yearly(table, "plan_tons")[1937]

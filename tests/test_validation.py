@@ -7,12 +7,15 @@ and checks that its exit status follows the held-out validation targets alone.
 """
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from stakhanov_sim.cli import main
+from stakhanov_sim.experiments.calibration import CALIBRATED
+from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation import doc, judge
 from stakhanov_sim.validation.targets import (
     CALIBRATION,
@@ -147,3 +150,16 @@ def test_a_generated_block_is_replaced_and_the_prose_kept():
     new = doc.replace_blocks(text, {"status": "new\n"})
     assert new == text.replace("old", "new")
     assert doc.replace_blocks(text, {}) == text
+
+
+def test_the_calibrated_defaults_are_the_documented_point_of_the_posterior():
+    """docs/calibration.md shows a calibration run's point; the schema ships exactly it."""
+    block = doc.blocks(doc.FILES[0].read_text())["calibration"]
+    assert "The point for the defaults" in block, "no calibration run documented"
+    point = block.split("The point for the defaults")[1]
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| ([^|]+) \|$", point, re.M)
+    assert {key for key, _ in rows} == {p.key for p in CALIBRATED}
+    scenario = Scenario()
+    for key, shipped in rows:
+        section, name = key.split(".")
+        assert getattr(getattr(scenario, section), name) == float(shipped), key

@@ -256,6 +256,13 @@ def _add_calibrate(sub) -> None:
         metavar="N",
         help="posterior draws run for the predictive check (default: 40)",
     )
+    p.add_argument(
+        "--point-replicates",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="runs of each of the 20 densest particles when choosing the point for the defaults (default: 10)",
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
         "--workers", type=_positive, metavar="N", help="local processes (default: all cores)"

@@ -245,7 +245,9 @@ def calibrate(args: argparse.Namespace) -> int:
             outputs.locked(out, command_line()),
             open_executor(workers, args.scheduler, args.dask_local) as executor,
         ):
-            report = calibrate(setup, out, args.budget, executor, args.predictive)
+            report = calibrate(
+                setup, out, args.budget, executor, args.predictive, args.point_replicates
+            )
     except (CalibrationError, SweepError) as exc:
         raise UsageError(str(exc)) from None
     state = "converged" if report.converged else "not converged (see report.md)"

@@ -100,7 +100,7 @@ class Levers:
     def summary(self) -> str:
         """The levers in one line, as the run on screen was built."""
         conditions = (
-            f"on, record boost x{self.special_conditions_multiplier:.1f}"
+            f"on, record boost x{self.special_conditions_multiplier:.2f}"
             if self.special_conditions
             else "off"
         )

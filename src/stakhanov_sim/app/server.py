@@ -54,7 +54,7 @@ TABS = ("The mine", "Charts", "What if?", "About")
 SLIDERS = {  # lever -> (name, low, high, step, format, what it does)
     "campaign_intensity": ("Campaign push", 0.0, 2.0, 0.1, "x{:.1f}",
         "multiplies the campaign, conference and burst events (0 = no push)"),
-    "special_conditions_multiplier": ("Record boost", 1.0, 10.0, 0.1, "x{:.1f}",
+    "special_conditions_multiplier": ("Record boost", 1.0, 10.0, 0.01, "x{:.2f}",
         "output of a record shift with full special conditions"),
     "supply_level": ("Supplies", 0.5, 1.5, 0.05, "x{:.2f}",
         "pit props, compressed air and wagons, times the scenario's"),

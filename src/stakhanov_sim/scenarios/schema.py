@@ -182,10 +182,10 @@ class Calendar(Section):
 
 class Production(Section):
     base_output_tons: float = param(
-        7.6,
+        6.39,
         "tons per shift",
         "Output of a median hewer on an ordinary shift with normal support and supplies",
-        "about 5-6 t with a pick (TIME, Sept 1935) against a 7 t norm; set so that before the campaign norms are on average just met",
+        "calibrated (docs/calibration.md) to 5-6 t per hewer-shift with a pick before the campaign (TIME, 30 Sep 1935) and the other targets",
         gt=0,
         le=1000,
     )
@@ -220,10 +220,10 @@ class Production(Section):
         0.5, "share of output", "Output lost at full fatigue", ASSUMPTION, ge=0, le=1
     )
     campaign_effort: float = param(
-        0.15,
+        0.36,
         "share of output",
         "Extra effort of an eager hewer at full campaign intensity (storming)",
-        "Siegelbaum 1988 on storming; size assumed",
+        "Siegelbaum 1988 on storming; calibrated (docs/calibration.md) to output and wages in 1936",
         ge=0,
         le=5,
     )
@@ -263,10 +263,10 @@ class Records(Section):
         le=1,
     )
     special_conditions_multiplier: float = param(
-        5.7,
+        7.18,
         "x output",
         "Output multiplier of a record shift with full special conditions (two timbermen behind him, prepared and lit face, checked picks and air, organised haulage)",
-        "calibrated: Stakhanov 102 t against a 7 t norm (about 14 norms)",
+        "calibrated (docs/calibration.md) to Stakhanov's 102 t against a 7 t norm, about 14.5 norms (Siegelbaum 1988)",
         ge=1,
         le=100,
     )
@@ -295,10 +295,10 @@ class Records(Section):
         le=200,
     )
     helper_escalation: float = param(
-        1.5,
+        1.2,
         "timbermen per record",
         "Timbermen added to the next attempt after each attempt in the mine (recordmania)",
-        "record race of Sept 1935: 102 t, 115 t, 125 t, 151 t, 175 t, 240 t within two weeks (Annales 1936; GSE 'Izotov'); size assumed",
+        "record race of Sept 1935: 102 t, 115 t, 125 t, 151 t, 175 t, 240 t within two weeks (Annales 1936; GSE 'Izotov'); calibrated (docs/calibration.md) to 240 t / 102 t",
         ge=0,
         le=20,
     )
@@ -406,10 +406,10 @@ class Equipment(Section):
         le=1,
     )
     repair_per_engineer: float = param(
-        0.18,
+        0.231,
         "condition per shift",
         "Condition an experienced engineer restores per shift across his sections",
-        ASSUMPTION,
+        "calibrated (docs/calibration.md) to flat output in 1937 and the 1937 plan missed (Davies and Khlevnyuk 2002, unconfirmed)",
         ge=0,
         le=10,
     )
@@ -570,10 +570,10 @@ class Norms(Section):
 
 class Recognition(Section):
     title_threshold: float = param(
-        1.2,
+        1.07,
         "norms",
         "Mean fulfilment over the recent window that earns the Stakhanovite title",
-        ASSUMPTION,
+        "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
         ge=0,
         le=100,
     )
@@ -602,18 +602,18 @@ class Recognition(Section):
         le=100_000,
     )
     publicity: float = param(
-        0.15,
+        0.309,
         "probability per shift",
         "Chance per shift that an ordinary hewer takes up the new methods at full campaign intensity when all his workmates have",
-        "4.7x growth Oct-Dec 1935; calibrated",
+        "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
         ge=0,
         le=1,
     )
     broadcast: float = param(
-        0.002,
+        0.00633,
         "probability per shift",
         "Chance per shift that a hewer takes up the new methods from the press and meetings alone",
-        "calibrated to 'upward of 40%' by Aug 1936",
+        "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
         ge=0,
         le=1,
     )
@@ -726,18 +726,18 @@ class Social(Section):
         0.1, "share per shift", "Share of harm that heals each shift", ASSUMPTION, ge=0, le=1
     )
     quit_rate: float = param(
-        0.0022,
+        0.00198,
         "probability per shift",
         "Chance a miner leaves on a shift when content (about 100% turnover a year)",
-        "Kuromiya 1998: 95-114% a year",
+        "calibrated (docs/calibration.md) to coal miners' turnover of 95% (1934) and 113% (1936), all-USSR (Kuromiya 1998)",
         ge=0,
         le=1,
     )
     quit_resentment: float = param(
-        1.5,
+        1.22,
         "x quit rate",
         "Extra quitting of a fully resentful or sanctioned miner",
-        ASSUMPTION,
+        "calibrated (docs/calibration.md) to coal miners' turnover of 95% (1934) and 113% (1936), all-USSR (Kuromiya 1998)",
         ge=0,
         le=100,
     )
@@ -884,10 +884,10 @@ class Methods(Section):
     """The rise of 1936: the new methods beyond the favoured, schools, concentration of mining."""
 
     division_gain: float = param(
-        0.3,
+        0.403,
         "share of output",
         "Output gain of a hewer who works the new way (he hews, the timbermen prop) without special conditions, with his section's ordinary timbermen behind him",
-        "Siegelbaum 1988, ch. 2 (division of labour between hewer and timberman); size assumed",
+        "Siegelbaum 1988, ch. 2 (division of labour between hewer and timberman); calibrated (docs/calibration.md) to output in 1936",
         ge=0,
         le=5,
     )
@@ -961,10 +961,10 @@ class Accidents(Section):
         le=100,
     )
     wear_risk: float = param(
-        0.3,
+        0.714,
         "x risk",
         "Extra risk in a section whose equipment is worn out (none when it is new)",
-        ASSUMPTION,
+        "calibrated (docs/calibration.md) to 2.45-2.84 deaths per 1,000 coal miners a year (Kuromiya 1998)",
         ge=0,
         le=100,
     )

@@ -120,12 +120,6 @@ def revision_meeting_norm_change(runs: dict[str, Results], rep: int) -> float:
     return float(after["share_meeting_norm"].mean() - before["share_meeting_norm"].mean())
 
 
-def revision_wage_other_change(runs: dict[str, Results], rep: int) -> float:
-    """Relative change in non-Stakhanovites' mean wage across the revision."""
-    before, after = _before_after(model_of(runs["history"], rep), _revision_date(runs, rep))
-    return float(after["mean_wage_other"].mean() / before["mean_wage_other"].mean() - 1)
-
-
 def sanction_risk_ratio(runs: dict[str, Results], rep: int) -> float:
     """Sanctions per Stakhanovite-shift over sanctions per other-miner-shift."""
     model = model_of(runs["history"], rep)
