@@ -134,7 +134,7 @@ def _calibrate(tmp_path, name, *where) -> list[str]:
     config = tmp_path / "tiny.yaml"
     config.write_text(TINY)
     return ["calibrate", str(config), "--budget", "16", "--population", "5", "--predictive",
-            "3", "--point-replicates", "2", "--seed", "5", "-o", str(tmp_path / name),
+            "3", "--point-replicates", "1", "--seed", "5", "-o", str(tmp_path / name),
             *where]  # fmt: skip
 
 
