@@ -50,3 +50,15 @@ def shortened(path=HISTORY, end="1936-06-30", overrides=None):
 def small_scenario():
     """``small_scenario(path, end, overrides)``: a small, short scenario (see ``shortened``)."""
     return shortened
+
+
+LONG_POLE = "test_readme.py"  # about four minutes alone: every README command, in order
+
+
+def pytest_collection_modifyitems(items):
+    """Run the longest file first, so the other worker gets through the rest meanwhile.
+
+    ``--dist loadfile`` hands out whole files in collection order; collected last, the README
+    test ran alone for its last minutes while the other worker sat idle.
+    """
+    items.sort(key=lambda item: item.path.name != LONG_POLE)  # stable: the rest keep order

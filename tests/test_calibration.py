@@ -2,15 +2,13 @@
 
 The toy problem goes through the very machinery the mine's calibration uses (its History,
 seeding, sampler and generation loop), with a model whose answer is known: two parameters
-observed directly with a little noise. The slow tests run ``stakhanov-sim calibrate`` end to
-end on a tiny mine.
+observed directly with a little noise. ``test_calibration_end_to_end.py`` runs
+``stakhanov-sim calibrate`` end to end on a tiny mine.
 """
 
 import hashlib
 import json
 import math
-import subprocess
-import sys
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -27,6 +25,11 @@ from stakhanov_sim.experiments.calibration_report import (
     weighted_quantiles,
 )
 
+TINY = """extends: history_1935_37
+mine:
+  sections: 2
+  hewers_per_section: 5
+"""
 TRUTH = {"a": 3.0, "b": 7.0}
 SERIAL = SimpleNamespace(map=map)
 
@@ -123,71 +126,6 @@ def test_calibrated_ranges_lie_inside_the_schema_ranges():
     assert math.isinf(cal.schema_range("calendar.start")[0])
 
 
-TINY = """extends: history_1935_37
-mine:
-  sections: 2
-  hewers_per_section: 5
-"""
-
-
-def _calibrate(tmp_path, name, *where) -> list[str]:
-    config = tmp_path / "tiny.yaml"
-    config.write_text(TINY)
-    return ["calibrate", str(config), "--budget", "16", "--population", "5", "--predictive",
-            "3", "--point-replicates", "1", "--seed", "5", "-o", str(tmp_path / name),
-            *where]  # fmt: skip
-
-
-@pytest.mark.slow
-def test_calibrate_end_to_end_is_the_same_on_a_pool_and_on_dask(tmp_path, capsys):
-    assert main(_calibrate(tmp_path, "pool", "--workers", "2")) == 0
-    out = tmp_path / "pool"
-    for name in ("posterior.parquet", "report.md", "pairs.png", "predictive.png", "predictive.csv",
-                 "point.csv"):  # fmt: skip
-        assert (out / name).stat().st_size > 0, name
-    report = (out / "report.md").read_text()
-    assert "## Convergence" in report and "identified" in report
-    point = pd.read_csv(out / "point.csv").set_index("parameter")["value"]
-    assert set(point.index) == {p.key for p in cal.CALIBRATED}
-    particles = pd.read_parquet(out / "posterior.parquet")
-    assert (particles[point.index] == point).all(axis=1).any()  # the point is a particle
-    predictive = pd.read_csv(out / "predictive.csv")
-    assert {"calibration", "validation"} == set(predictive["kind"])
-    assert math.isclose(particles["weight"].sum(), 1.0)
-    assert set(p.key for p in cal.CALIBRATED) <= set(particles.columns)
-    assert main(_calibrate(tmp_path, "dask", "--dask-local", "2")) == 0
-    pd.testing.assert_frame_equal(
-        particles, pd.read_parquet(tmp_path / "dask" / "posterior.parquet")
-    )
-    assert "generation 0" in capsys.readouterr().out
-
-
-@pytest.mark.slow
-def test_calibrate_killed_half_way_resumes_to_the_same_sample(tmp_path):
-    assert main(_calibrate(tmp_path, "straight", "--workers", "1")) == 0
-    args = [
-        sys.executable,
-        "-m",
-        "stakhanov_sim",
-        *_calibrate(tmp_path, "killed", "--workers", "1"),
-    ]
-    with subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as process:
-        for line in process.stdout:  # kill it as soon as the first generation is stored
-            if line.startswith("generation 0"):
-                process.kill()
-                break
-        process.wait(timeout=60)
-    history = pyabc.History(f"sqlite:///{tmp_path / 'killed' / cal.DB_FILE}", _id=1)
-    assert 0 <= history.max_t < 3
-    assert main(_calibrate(tmp_path, "killed", "--workers", "1")) == 0
-    pd.testing.assert_frame_equal(
-        pd.read_parquet(tmp_path / "straight" / "posterior.parquet"),
-        pd.read_parquet(tmp_path / "killed" / "posterior.parquet"),
-    )
-
-
 def _fake_calibration(directory) -> None:
     """A calibration directory holding two particles, one with nine times the other's weight."""
     directory.mkdir()
@@ -255,3 +193,11 @@ def test_calibrate_refuses_bad_input_with_one_message(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["calibrate", "--budget", "0"])
     assert exit_.value.code == 2
+
+
+def test_the_command_line_default_of_point_replicates_is_the_reports():
+    from stakhanov_sim.cli import parser
+    from stakhanov_sim.experiments.calibration_report import POINT_REPLICATES
+
+    args = parser().parse_args(["calibrate", "--budget", "10"])
+    assert args.point_replicates == POINT_REPLICATES

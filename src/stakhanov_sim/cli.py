@@ -261,7 +261,7 @@ def _add_calibrate(sub) -> None:
         type=_positive,
         default=10,
         metavar="N",
-        help="runs of each of the 20 densest particles when choosing the point for the defaults (default: 10)",
+        help="runs of each of the densest particles tried for the point for the defaults (default: %(default)s)",
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
