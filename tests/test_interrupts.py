@@ -295,3 +295,32 @@ def test_outside_a_command_the_callback_swallows_the_signal(monkeypatch):
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert swallowed == [Stop]
+
+
+def _raises_from_c(interruption):
+    """A command whose interruption came back wrapped, as from Numba's callback into Python."""
+
+    def command(args):
+        try:
+            raise interruption
+        except BaseException as exc:
+            raise SystemError(
+                "<function _numba_unpickle> returned a result with an exception set"
+            ) from exc
+
+    return command
+
+
+@pytest.mark.parametrize(("interruption", "status"), [(KeyboardInterrupt, 130), (Terminated, 143)])
+def test_an_interruption_wrapped_by_code_called_from_c_still_ends_quietly(
+    interruption, status, monkeypatch, tmp_path, capsys
+):
+    from stakhanov_sim import commands
+    from stakhanov_sim.cli import main
+
+    monkeypatch.setattr(commands, "run", _raises_from_c(interruption))
+    assert main(["run", "history_1935_37", "-o", str(tmp_path / "out")]) == status
+    assert "interrupted" in capsys.readouterr().err
+    monkeypatch.setattr(commands, "run", _raises_from_c(ValueError))  # not an interruption
+    with pytest.raises(SystemError):
+        main(["run", "history_1935_37", "-o", str(tmp_path / "out")])

@@ -362,12 +362,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stakhanov-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except (KeyboardInterrupt, Terminated) as exc:
-        status = 130 if isinstance(exc, KeyboardInterrupt) else 128 + signal.SIGTERM
-        print(
-            "stakhanov-sim: interrupted; earlier results are untouched (a sweep resumes where it stopped)",
-            file=sys.stderr,
-        )
-        return status
+        return _interrupted(exc)
+    except SystemError as exc:  # an interruption raised in Python code called from C
+        interruption = _interruption_behind(exc)
+        if interruption is None:
+            raise
+        return _interrupted(interruption)
+
+
+def _interrupted(exc: BaseException) -> int:
+    """Say so, and the shell's status for the signal (130 for Ctrl-C, 143 for SIGTERM)."""
+    print(
+        "stakhanov-sim: interrupted; earlier results are untouched (a sweep resumes where it stopped)",
+        file=sys.stderr,
+    )
+    return 130 if isinstance(exc, KeyboardInterrupt) else 128 + signal.SIGTERM
+
+
+def _interruption_behind(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or SIGTERM that caused ``exc``, if one did.
+
+    Numba's compiled code calls back into Python (to unpickle a constant, for one); an
+    interruption landing there comes back wrapped in ``SystemError: ... returned a result
+    with an exception set``.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 if __name__ == "__main__":

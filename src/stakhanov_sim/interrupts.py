@@ -10,7 +10,9 @@ callback (Mesa's agent sets drop removed agents through one), a ``__del__``. The
 exception is printed as "Exception ignored" and the command went on as if nothing had
 happened (``tests/test_output_safety.py::test_sigterm_unwinds_like_ctrl_c`` failed so on a
 busy machine). While a command runs, an interruption lost that way is raised again once the
-code called from C has returned.
+code called from C has returned. Where C hands it back wrapped instead (Numba's compiled code
+unpickling a constant: ``SystemError: ... returned a result with an exception set``),
+``cli.main`` finds the interruption behind it.
 """
 
 from __future__ import annotations
