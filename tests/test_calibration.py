@@ -195,9 +195,53 @@ def test_calibrate_refuses_bad_input_with_one_message(tmp_path, capsys):
     assert exit_.value.code == 2
 
 
-def test_the_command_line_default_of_point_replicates_is_the_reports():
+def test_the_command_lines_defaults_are_the_calibrations(capsys):
     from stakhanov_sim.cli import parser
     from stakhanov_sim.experiments.calibration_report import POINT_REPLICATES
 
     args = parser().parse_args(["calibrate", "--budget", "10"])
     assert args.point_replicates == POINT_REPLICATES
+    assert args.noise_replicates == cal.NOISE_REPLICATES
+    with pytest.raises(SystemExit) as exit_:  # one run has no spread
+        main(["calibrate", "--budget", "10", "--noise-replicates", "1"])
+    assert exit_.value.code == 2
+    assert "--noise-replicates" in capsys.readouterr().err
+
+
+def test_a_targets_uncertainty_adds_the_band_and_the_spread_of_a_mean():
+    target = SimpleNamespace(low=1.0, high=2.0)  # half-width 0.5
+    assert cal.uncertainty(target) == 0.5
+    assert math.isclose(cal.uncertainty(target, 1.2), 1.3)  # 0.5, 1.2, 1.3: a 5-12-13 triangle
+    assert math.isclose(cal.uncertainty(target, 1.2, runs=4), math.sqrt(0.25 + 0.36))
+
+
+def test_the_distance_counts_each_target_in_its_whole_uncertainty():
+    targets = [t for t in cal.of_kind(cal.CALIBRATION)][:2]
+    spread = {targets[0].key: 3.0}
+    weights = cal.weights(targets, spread)
+    assert math.isclose(weights[targets[0].key], 1 / cal.uncertainty(targets[0], 3.0))
+    assert math.isclose(weights[targets[1].key], 2 / (targets[1].high - targets[1].low))
+    assert isinstance(cal.distance(targets, spread), pyabc.PNormDistance)
+
+
+def test_the_spread_is_measured_once_and_kept_for_a_resumed_calibration(tmp_path):
+    base = _tiny_setup()
+    measured = cal.with_spread(base, tmp_path / "new", SERIAL)
+    assert {key for key, _ in measured.spread} == set(base.targets)
+    assert all(sd >= 0 for _, sd in measured.spread)
+    again = cal.with_spread(base, tmp_path / "again", SERIAL)
+    assert again.spread == measured.spread  # seeded from the calibration's seed
+    (tmp_path / "kept").mkdir()
+    stored = [["staged_record", 1.5], ["fatal_accidents", 0.25]]
+    (tmp_path / "kept" / cal.RECORD_FILE).write_text(json.dumps({"spread": stored}))
+    kept = cal.with_spread(base, tmp_path / "kept", SERIAL)
+    assert kept.spread == (("staged_record", 1.5), ("fatal_accidents", 0.25))
+
+
+def _tiny_setup() -> cal.Setup:
+    """A tiny, short history with two targets and three noise runs."""
+    from stakhanov_sim.scenarios.loading import load_scenario
+
+    scenario = load_scenario("history_1935_37", {"mine.sections": 2, "mine.hewers_per_section": 4})
+    return cal.Setup("tiny", scenario.model_dump(mode="json"), 7, 5,
+                     targets=("staged_record", "record_escalation"), noise_replicates=3)  # fmt: skip

@@ -27,7 +27,7 @@ def _calibrate(folder, name, *where) -> list[str]:
     config = folder / "tiny.yaml"
     config.write_text(TINY)
     return ["calibrate", str(config), "--budget", "16", "--population", "5", "--predictive",
-            "3", "--point-replicates", "1", "--seed", "5", "-o", str(folder / name),
+            "3", "--point-replicates", "1", "--noise-replicates", "3", "--seed", "5", "-o", str(folder / name),
             *where]  # fmt: skip
 
 

@@ -257,6 +257,13 @@ def _add_calibrate(sub) -> None:
         help="posterior draws run for the predictive check (default: 40)",
     )
     p.add_argument(
+        "--noise-replicates",
+        type=_two_or_more,
+        default=20,
+        metavar="N",
+        help="runs of the scenario as given that measure each target's run-to-run spread (default: %(default)s)",
+    )
+    p.add_argument(
         "--point-replicates",
         type=_positive,
         default=10,
@@ -310,6 +317,17 @@ def _positive(text: str) -> int:
 
 SEED_MAX = 2**63 - 1
 SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]*[A-Za-z0-9\]]:\d{1,5}")
+
+
+def _two_or_more(text: str) -> int:
+    """A whole number of at least 2 (a standard deviation needs two runs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}; allowed: a whole number, at least 2") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least 2")
+    return value
 
 
 def _seed(text: str) -> int:

@@ -233,7 +233,10 @@ def calibrate(args: argparse.Namespace) -> int:
     overrides = dict(parse_assignment(text) for text in args.set)
     scenario = load(args.config, overrides).scenario
     seed = scenario.seed if args.seed is None else args.seed
-    setup = Setup(str(args.config), scenario.model_dump(mode="json"), seed, args.population)
+    setup = Setup(
+        str(args.config), scenario.model_dump(mode="json"), seed, args.population,
+        noise_replicates=args.noise_replicates,
+    )  # fmt: skip
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out}: exists and is not a directory")

@@ -4,7 +4,12 @@ The calibrated parameters are one table (``CALIBRATED``), each with a uniform pr
 range inside the schema's allowed range; the data are the calibration targets of
 ``validation/targets.py`` (held-out validation targets are never used here). A particle's
 distance is the Euclidean norm of its distances from the targets' band centres, each in
-units of the band's half-width, so a target with a wide band weighs less.
+units of the target's whole uncertainty: the band's half-width (what the sources leave open)
+and the run-to-run spread of one run (what chance leaves open), measured before the first
+generation by running the scenario as given ``noise_replicates`` times. This is history
+matching's implausibility (Andrianakis et al. 2015): without the spread, a target one run
+measures badly (a mine's few fatal accidents, one record shift) dominated the distance with
+noise, and the calibration's acceptance became a lottery.
 
 Reproducible: every generation starts from NumPy's global stream seeded by (seed,
 generation), and ``SeededMappingSampler`` hands each mapped task a seed drawn from it, so the
@@ -25,7 +30,7 @@ import math
 import random
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +48,8 @@ RECORD_FILE = "calibration.json"
 POSTERIOR_FILE = "posterior.parquet"
 MISSING = 1e6  # stands for an outcome a run could not measure: never accepted
 MIN_ACCEPTANCE_RATE = 0.01  # a generation that would need more draws per particle stops
+NOISE_REPLICATES = 20  # runs of the scenario as given that measure each target's spread
+NOISE_STREAM = 3_000_017  # spawn key of the noise runs' seeds (apart from the others)
 SEED_BITS = 2**32 - 1
 
 
@@ -110,9 +117,44 @@ def observed(targets: list[Target]) -> dict[str, float]:
     return {t.key: (t.low + t.high) / 2 for t in targets}
 
 
-def distance(targets: list[Target]) -> pyabc.PNormDistance:
-    """Euclidean distance with each target in units of its band's half-width."""
-    return pyabc.PNormDistance(p=2, fixed_weights={t.key: 2 / (t.high - t.low) for t in targets})
+def uncertainty(target: Target, spread: float = 0.0, runs: int = 1) -> float:
+    """A target's whole uncertainty for a mean of ``runs`` runs: band half-width and chance.
+
+    ``spread`` is the standard deviation of one run's value; the two add in quadrature.
+    """
+    half_width = (target.high - target.low) / 2
+    return math.sqrt(half_width**2 + spread**2 / runs)
+
+
+def weights(targets: list[Target], spread: dict[str, float] | None = None) -> dict[str, float]:
+    """Each target's weight in the distance: one over its whole uncertainty for one run."""
+    spread = spread or {}
+    return {t.key: 1 / uncertainty(t, spread.get(t.key, 0.0)) for t in targets}
+
+
+def distance(targets: list[Target], spread: dict[str, float] | None = None) -> pyabc.PNormDistance:
+    """Euclidean distance with each target in units of its whole uncertainty (one run)."""
+    return pyabc.PNormDistance(p=2, fixed_weights=weights(targets, spread))
+
+
+def measure_spread(
+    base: dict, keys: tuple[str, ...], seed: int, replicates: int, executor: Executor
+) -> dict[str, float]:
+    """Each target's run-to-run standard deviation over ``replicates`` runs of ``base`` as given.
+
+    For the historical scenario, the scenario as given is the shipped defaults. The seeds come
+    from the calibration's seed, so a calibration measures the same spread on any executor.
+    """
+    seeds = np.random.SeedSequence([seed, NOISE_STREAM]).generate_state(replicates)
+    scenario = validate(copy.deepcopy(base), source="calibration")
+    runs = list(
+        executor.map(functools.partial(measure_run, scenario, keys=keys), [int(s) for s in seeds])
+    )
+    values = {key: np.array([r[key] for r in runs], dtype=float) for key in keys}
+    return {
+        key: float(np.std(v[v != MISSING], ddof=1)) if (v != MISSING).sum() > 1 else 0.0
+        for key, v in values.items()
+    }
 
 
 def scenario_at(base: dict, values: dict[str, float]) -> Scenario:
@@ -195,6 +237,8 @@ class Setup:
     population: int
     parameters: tuple[Calibrated, ...] = tuple(CALIBRATED)
     targets: tuple[str, ...] = tuple(t.key for t in of_kind(CALIBRATION))
+    noise_replicates: int = NOISE_REPLICATES
+    spread: tuple[tuple[str, float], ...] = ()  # measured by ``with_spread``
 
     def _targets(self) -> list[Target]:
         return [t for t in of_kind(CALIBRATION) if t.key in self.targets]
@@ -208,8 +252,8 @@ class Setup:
         return prior(list(self.parameters))
 
     def abc_distance(self) -> pyabc.PNormDistance:
-        """Distance from the band centres in band half-widths."""
-        return distance(self._targets())
+        """Distance from the band centres in units of each target's whole uncertainty."""
+        return distance(self._targets(), dict(self.spread))
 
     def abc_observed(self) -> dict[str, float]:
         """The band centres."""
@@ -222,6 +266,20 @@ class Setup:
         }
         text = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def with_spread(setup: Setup, out: Path, executor: Executor) -> Setup:
+    """``setup`` with each target's run-to-run spread: as stored by the calibration in ``out``
+    (a resumed one), or measured now."""
+    record = out / RECORD_FILE
+    if record.exists():
+        stored = json.loads(record.read_text()).get("spread")
+        if stored:
+            return replace(setup, spread=tuple((key, float(sd)) for key, sd in stored))
+    elif out.exists() and any(out.iterdir()):  # refused by ``start`` anyway: say so before the runs
+        raise CalibrationError(f"output {out}: already holds files; choose a new or empty -o DIR")
+    spread = measure_spread(setup.base, setup.targets, setup.seed, setup.noise_replicates, executor)
+    return replace(setup, spread=tuple(spread.items()))
 
 
 def _abc(problem: Setup, executor: Executor) -> pyabc.ABCSMC:

@@ -59,6 +59,7 @@ def calibrate(
     point_replicates: int = POINT_REPLICATES,
 ) -> CalibrationReport:
     """Run (or resume) the calibration up to ``budget`` simulations and write its report."""
+    setup = cal.with_spread(setup, out, executor)
     history = cal.run_generations(setup, out, executor, budget, _say_generation)
     if history.max_t < 0:
         raise cal.CalibrationError(f"{out}: no generation finished within the budget of {budget}")
@@ -161,8 +162,9 @@ def choose_point(
     rest on a handful of particles, so the mode alone is a fragile choice. The ``candidates``
     particles of highest posterior density are each run ``replicates`` times (seeds from the
     calibration's seed), and the point is the one whose replicate means lie closest to the
-    calibration targets' band centres, by the calibration's own distance. Only calibration
-    targets are used: the held-out ones play no part in the choice.
+    calibration targets' band centres, by the calibration's own distance (with the spread of
+    a mean of ``replicates`` runs). Only calibration targets are used: the held-out ones play
+    no part in the choice.
     """
     keys = [p.key for p in setup.parameters]
     density = posterior_density(particles, setup.parameters)
@@ -174,7 +176,9 @@ def choose_point(
     values["candidate"] = np.repeat(order, replicates)
     means = values.groupby("candidate", sort=False).mean()
     targets = [t for t in TARGETS if t.key in setup.targets]
-    scaled = [(means[t.key] - (t.low + t.high) / 2) / ((t.high - t.low) / 2) for t in targets]
+    spread = dict(setup.spread)
+    scaled = [(means[t.key] - (t.low + t.high) / 2) / cal.uncertainty(t, spread.get(t.key, 0.0), replicates)
+              for t in targets]  # fmt: skip
     distance = np.sqrt(sum(d**2 for d in scaled)).fillna(np.inf)
     table = particles.loc[order, keys].assign(density=density[order], distance=distance.to_numpy())
     table = table.join(means.add_prefix("mean_"))
@@ -342,6 +346,29 @@ def plot_predictive(predictive: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def _weights_lines(setup) -> list[str]:
+    """How each target weighs in the distance: its band and one run's spread."""
+    spread = dict(setup.spread)
+    lines = [
+        "## The distance",
+        "",
+        "Each target's distance from its band's centre is counted in units of its whole "
+        "uncertainty, the band's half-width and one run's standard deviation added in quadrature "
+        f"(the spread measured over {setup.noise_replicates} runs of the scenario as given, "
+        "before the first generation).",
+        "",
+        "| target | band half-width | one run's standard deviation | uncertainty |",
+        "|---|---|---|---|",
+    ]
+    for t in TARGETS:
+        if t.key in setup.targets:
+            sd = spread.get(t.key, 0.0)
+            lines.append(
+                f"| {t.key} | {(t.high - t.low) / 2:.3g} | {sd:.3g} | {cal.uncertainty(t, sd):.3g} |"
+            )
+    return [*lines, ""]
+
+
 def report_markdown(
     setup, budget, used, generations, parameters, predictive, how, point, point_replicates
 ) -> str:
@@ -355,6 +382,7 @@ def report_markdown(
         f"first epsilon) in {len(generations)} generations.",
         f"Calibration targets: {', '.join(setup.targets)}. Held-out validation targets were not used.",
         "",
+        *_weights_lines(setup),
         "## Parameters",
         "",
         f"Posterior mean and {INTERVAL[1] - INTERVAL[0]:.0%} interval (weighted quantiles of the last generation). "
@@ -376,7 +404,7 @@ def report_markdown(
               f"Of the {POINT_CANDIDATES} particles of the last generation where the posterior's "
               f"kernel density estimate is highest, each run {point_replicates} times, the one "
               "whose replicate means lie closest to the calibration targets' band centres (the "
-              "calibration's own distance; held-out targets play no part): `point.csv`, with the "
+              "calibration's own distance, with the spread of a mean; held-out targets play no part): `point.csv`, with the "
               "candidates in `point_candidates.csv`. One run per particle is too noisy, and the "
               "weights too uneven, for the mode alone. The shipped defaults of the calibrated "
               "parameters are this point, rounded to three significant figures.", "",
