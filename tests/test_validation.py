@@ -163,3 +163,26 @@ def test_the_calibrated_defaults_are_the_documented_point_of_the_posterior():
     for key, shipped in rows:
         section, name = key.split(".")
         assert getattr(getattr(scenario, section), name) == float(shipped), key
+
+
+def test_what_the_docs_say_of_the_latest_calibration_is_its_report():
+    """The prose above the generated calibration block quotes its tables; they must agree."""
+    text = doc.FILES[0].read_text()
+    prose = text.split("## The latest calibration")[1].split(
+        "<!-- BEGIN GENERATED: calibration -->"
+    )[0]
+    prose = " ".join(prose.split())  # one line, as read
+    block = doc.blocks(text)["calibration"]
+    rows = re.findall(r"^\| (\d+) \| [\d.]+ \| \d+ \| [\d.]+% \| (\d+) \|", block, re.M)
+    ess = [int(e) for g, e in rows if int(g) >= 2]
+    assert f"effective sample size was {min(ess)}-{max(ess)} of 120 from the second" in prose
+    widths = [
+        float(w)
+        for w in re.findall(r"^\| `[a-z_.]+` \| [^|]+ \| [^|]+ \| [^|]+ \| (\d+)% \|", block, re.M)
+    ]
+    assert f"{round(sum(widths) / len(widths))}% of the prior ranges on average" in prose
+    identified = len(re.findall(r"^\| `[a-z_.]+` \|.*\| identified \|", block, re.M))
+    assert f"and {identified} parameters count as identified" in prose
+    status = doc.blocks(text)["status"]
+    passed = re.search(r"calibration: (\d+) of (\d+) pass", status)
+    assert f"its point passes {passed[1]} of the {passed[2]} calibration targets" in prose

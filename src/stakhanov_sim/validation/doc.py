@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[3]
 FILES = (ROOT / "docs" / "calibration.md", ROOT / "README.md")
 FIGURE_DIR = ROOT / "docs" / "figures"
 FIGURES = ("pairs.png", "predictive.png")
+VALIDATION_FIGURE = "validation.png"  # the validation report's figure, shown in calibration.md
 BLOCK = re.compile(
     r"(<!-- BEGIN GENERATED: (?P<name>[a-z]+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)",
     re.DOTALL,
@@ -176,7 +177,7 @@ def replace_blocks(text: str, new: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the generated blocks of docs/calibration.md and README.md."""
+    """Rewrite the generated blocks of docs/calibration.md and README.md; copy the figures."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--validation", type=Path, help="a 'stakhanov-sim validate' output directory")
     p.add_argument("--calibration", type=Path, help="a 'stakhanov-sim calibrate' output directory")
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     new = {"targets": targets_block()}
     if args.validation:
         new["status"] = status_block(args.validation)
+        shutil.copyfile(args.validation / VALIDATION_FIGURE, FIGURE_DIR / VALIDATION_FIGURE)
     if args.calibration:
         new["calibration"] = calibration_block(args.calibration)
     for path in FILES:

@@ -8,7 +8,8 @@ Three things did it here, each a lever:
   hewed while timbermen propped the roof behind him. A hewer who has taken up the new methods
   gains ``methods.division_gain`` even without special conditions, as long as his section's
   ordinary timbermen are there to prop for him; timbermen diverted to records and to the
-  favoured take the gain away again.
+  favoured take the gain away again. It grows as the methods spread, so at the calibrated
+  defaults it adds most in 1937 (``tests/test_history.py``).
 - **Stakhanovite schools** (Siegelbaum 1988, ch. 4): while they run, hewers who have not
   taken up the methods learn them at ``methods.school_rate`` a shift, whatever the press says.
 - **Concentration of mining** (Vestnik DonNU 2509): fewer, better-equipped faces raise every
