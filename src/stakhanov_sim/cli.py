@@ -305,29 +305,29 @@ SUBCOMMANDS: list[Callable] = [
 ]
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}; allowed: a whole number, at least 1") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least 1")
-    return value
+def _whole_number(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}; allowed: a whole number, at least {least}"
+            ) from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least {least}")
+        return value
+
+    return parse
+
+
+_positive = _whole_number(1)
+_two_or_more = _whole_number(2)  # a standard deviation needs two runs
 
 
 SEED_MAX = 2**63 - 1
 SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]*[A-Za-z0-9\]]:\d{1,5}")
-
-
-def _two_or_more(text: str) -> int:
-    """A whole number of at least 2 (a standard deviation needs two runs)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}; allowed: a whole number, at least 2") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least 2")
-    return value
 
 
 def _seed(text: str) -> int:
