@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.results import atomic_write
@@ -38,6 +39,7 @@ SETTLED = 0.05  # a posterior mean moving less than this share of its prior rang
 PREDICTIVE_DRAWS = 40
 EDGE = 0.05  # a posterior interval within this share of its prior's end presses on that end
 POINT_CANDIDATES, POINT_REPLICATES = 20, 10  # particles tried for the defaults, runs of each
+PAIR_TICKS = 3  # at most this many ticks on each axis of the pairwise plot
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,8 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
             if i == k - 1:
                 ax.set_xlabel(_axis_label(kj), fontsize=8)
             ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(PAIR_TICKS))  # long labels (0.0025) must
+            ax.yaxis.set_major_locator(MaxNLocator(PAIR_TICKS))  # not run into each other
     handles = [*axes[0, 0].get_legend_handles_labels()]
     if k > 1:
         extra = axes[1, 0].get_legend_handles_labels()
