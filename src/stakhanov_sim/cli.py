@@ -305,41 +305,31 @@ SUBCOMMANDS: list[Callable] = [
 ]
 
 
-def _whole_number(least: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``least``."""
+def _whole_number(least: int, most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least`` (and at most ``most``)."""
+    allowed = (
+        f"a whole number, at least {least}"
+        if most is None
+        else f"a whole number from {least} to {most}"
+    )
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r}; allowed: a whole number, at least {least}"
-            ) from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number, at least {least}")
+            raise argparse.ArgumentTypeError(f"{text!r}; allowed: {allowed}") from None
+        if value < least or (most is not None and value > most):
+            raise argparse.ArgumentTypeError(f"{value}; allowed: {allowed}")
         return value
 
     return parse
 
 
-_positive = _whole_number(1)
-_two_or_more = _whole_number(2)  # a standard deviation needs two runs
-
-
 SEED_MAX = 2**63 - 1
 SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]*[A-Za-z0-9\]]:\d{1,5}")
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}; allowed: a whole number from 0 to {SEED_MAX}"
-        ) from None
-    if not 0 <= value <= SEED_MAX:
-        raise argparse.ArgumentTypeError(f"{value}; allowed: a whole number from 0 to {SEED_MAX}")
-    return value
+_positive = _whole_number(1)
+_two_or_more = _whole_number(2)  # a standard deviation needs two runs
+_seed = _whole_number(0, SEED_MAX)
 
 
 def _scheduler(text: str) -> str:

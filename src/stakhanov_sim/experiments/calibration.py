@@ -49,7 +49,9 @@ POSTERIOR_FILE = "posterior.parquet"
 MISSING = 1e6  # stands for an outcome a run could not measure: never accepted
 MIN_ACCEPTANCE_RATE = 0.01  # a generation that would need more draws per particle stops
 NOISE_REPLICATES = 20  # runs of the scenario as given that measure each target's spread
-NOISE_STREAM = 3_000_017  # spawn key of the noise runs' seeds (apart from the others)
+# Spawn keys of the seeds of the runs outside the generations (which use generation + 1):
+# the predictive draws, the point's candidates and the spread's runs, each its own stream.
+PREDICTIVE_STREAM, POINT_STREAM, NOISE_STREAM = 1_000_003, 2_000_003, 3_000_017
 SEED_BITS = 2**32 - 1
 
 
@@ -276,10 +278,16 @@ def with_spread(setup: Setup, out: Path, executor: Executor) -> Setup:
         stored = json.loads(record.read_text()).get("spread")
         if stored:
             return replace(setup, spread=tuple((key, float(sd)) for key, sd in stored))
-    elif out.exists() and any(out.iterdir()):  # refused by ``start`` anyway: say so before the runs
-        raise CalibrationError(f"output {out}: already holds files; choose a new or empty -o DIR")
+    else:  # ``start`` would refuse it: say so before the runs
+        refuse_occupied(out)
     spread = measure_spread(setup.base, setup.targets, setup.seed, setup.noise_replicates, executor)
     return replace(setup, spread=tuple(spread.items()))
+
+
+def refuse_occupied(out: Path) -> None:
+    """Refuse an output directory that holds files but no calibration."""
+    if out.exists() and any(out.iterdir()):
+        raise CalibrationError(f"output {out}: already holds files; choose a new or empty -o DIR")
 
 
 def _abc(problem: Setup, executor: Executor) -> pyabc.ABCSMC:
@@ -309,8 +317,7 @@ def start(problem: Setup, out: Path) -> int:
                 f"output {out}: holds a different calibration (scenario, seed, population, parameters or targets changed); choose another -o DIR"
             )
         return int(stored["abc_id"])
-    if out.exists() and any(out.iterdir()):
-        raise CalibrationError(f"output {out}: already holds files; choose a new or empty -o DIR")
+    refuse_occupied(out)
     out.mkdir(parents=True, exist_ok=True)
     history = pyabc.ABCSMC(
         problem.abc_model(),

@@ -171,7 +171,7 @@ def choose_point(
     keys = [p.key for p in setup.parameters]
     density = posterior_density(particles, setup.parameters)
     order = np.argsort(-density, kind="stable")[: min(candidates, len(particles))]
-    seeds = np.random.SeedSequence([setup.seed, 2_000_003]).generate_state(replicates)
+    seeds = np.random.SeedSequence([setup.seed, cal.POINT_STREAM]).generate_state(replicates)
     jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), int(seed), setup.targets)
             for r in order for seed in seeds]  # fmt: skip
     values = pd.DataFrame(list(executor.map(_predict_one, jobs))).replace(cal.MISSING, np.nan)
@@ -253,7 +253,7 @@ def predictive_table(
     """
     targets = [t for t in TARGETS if t.kind in (CALIBRATION, VALIDATION)]
     modelled = [t for t in targets if t.modelled]
-    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, 1_000_003]))
+    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, cal.PREDICTIVE_STREAM]))
     rows = rng.choice(len(particles), size=draws, p=particles["weight"].to_numpy())
     keys = [p.key for p in setup.parameters]
     seeds = rng.integers(cal.SEED_BITS, size=draws)
