@@ -63,7 +63,7 @@ from stakhanov_sim.model.mechanisms import (
 from stakhanov_sim.model.sections import lay_out
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Streams
-from stakhanov_sim.model.workforce import HEWER, draw_eagerness, draw_skill, layout
+from stakhanov_sim.model.workforce import draw_eagerness, draw_skill, layout
 from stakhanov_sim.scenarios.schema import Scenario
 
 DAYS_A_YEAR = 365.25
@@ -272,16 +272,15 @@ class MineModel(mesa.Model):
         if slots.size == 0:
             return
         w, m, stream = self.workforce, self.config.mine, self.streams.recruits
-        skill = draw_skill(stream, slots.size, m.skill_sigma)
-        skill[w.trade[slots] != HEWER] = 1.0  # support trades: skill is the hewers' concern
+        skill = draw_skill(stream, slots.size, m.skill_sigma)  # (read for hewers only)
         eager = draw_eagerness(stream, slots.size, m.eagerness_a, m.eagerness_b)
         ids = np.empty(slots.size, dtype=np.int64)
         for k, slot in enumerate(slots.tolist()):
             agent = Miner(self, slot)
             self.miner_in_slot[slot] = agent
             ids[k] = agent.unique_id
-        w.fill(slots, skill, eager, ids, start=start)
-        w.ema_wage[slots] = turnover.expected_wage(w.trade[slots], self.params.turnover)
+        wages = turnover.expected_wages(self.params.turnover)
+        w.fill(slots, skill, eager, ids, wages, start=start)
 
     def retire_miners(self, slots: np.ndarray) -> None:
         """The miners in ``slots`` leave the mine (and the model's agent sets)."""

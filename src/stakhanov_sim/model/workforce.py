@@ -146,17 +146,20 @@ class Workforce:
         skill: np.ndarray,
         eager: np.ndarray,
         ids: np.ndarray,
+        wages: tuple[float, float],
         start: float = 1.0,
     ) -> None:
         """Put new miners into ``slots``: fresh state, their full skill and eagerness.
 
-        ``start`` is the share of his full skill a newcomer has on his first shift.
+        ``skill`` counts for hewers only (a timberman's or hauler's is 1: skill is the hewers'
+        concern); ``wages`` is the wage a newcomer remembers (``ema_wage``), a hewer's and a
+        support trade's; ``start`` is the share of his full skill he has on his first shift.
         """
         _clear(slots, *self._fresh)
         _start(
-            slots, skill, eager, ids, start, self.potential, self.skill, self.eager,
-            self.ema_fulfilment, self.support, self.employed, self.times_abused,
-            self.title_since, self.agent_id,
+            slots, skill, eager, ids, start, wages, self.trade, self.potential, self.skill,
+            self.eager, self.ema_fulfilment, self.support, self.employed, self.times_abused,
+            self.title_since, self.agent_id, self.ema_wage,
         )  # fmt: skip
 
     def vacate(self, slots: np.ndarray) -> None:
@@ -170,14 +173,18 @@ class Workforce:
 
 @kernel
 def _start(
-    slots, skill, eager, ids, start, potential, skill_now, eagerness, ema_fulfilment, support,
-    employed, times_abused, title_since, agent_id,
+    slots, skill, eager, ids, start, wages, trade, potential, skill_now, eagerness,
+    ema_fulfilment, support, employed, times_abused, title_since, agent_id, ema_wage,
 ):  # fmt: skip
-    """A newcomer's first state: his skill to grow into, meeting the norm, full support."""
+    """A newcomer's first state: his skill to grow into, meeting the norm, full support, the
+    wage he expects."""
     for i in range(slots.size):
         k = slots[i]
-        potential[k] = skill[i]
-        skill_now[k] = start * skill[i]
+        hewer = trade[k] == HEWER
+        full = skill[i] if hewer else 1.0
+        potential[k] = full
+        skill_now[k] = start * full
+        ema_wage[k] = wages[0] if hewer else wages[1]
         eagerness[k] = eager[i]
         ema_fulfilment[k] = 1.0
         support[k] = 1.0

@@ -83,6 +83,8 @@ def happen(
         stream.random(w.size), w.employed, w.section, condition, attempts, intensity, tuple(p)
     )
     fatal = numbers_at(stream, struck, w.size) < p.fatal_share
+    if not struck.size:  # (most shifts)
+        return Accidents(struck, struck, struck)
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
         w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)

@@ -51,10 +51,12 @@ def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p: Params) -> 
 
     ``resentment`` is the hewers' ``(sections, hewers)`` view (each section's mean counts,
     0..1); a section whose norm is at or below the old one has no slack to win. Before any
-    revision (most of a run's first year) no section has: the means are not taken.
+    revision (most of a run's first year) no section has: the means are not taken. Each mean
+    is ``resentment.mean(axis=1)``'s sum and division without its Python wrapper.
     """
     if (revised_norm > old_norm).any():
-        _win_back_slack(norm_tons, revised_norm, old_norm, resentment.mean(axis=1), tuple(p))
+        means = np.add.reduce(resentment, axis=1) / resentment.shape[1]
+        _win_back_slack(norm_tons, revised_norm, old_norm, means, tuple(p))
 
 
 @kernel

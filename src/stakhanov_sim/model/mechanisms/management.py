@@ -97,7 +97,8 @@ def drag_feet(
         diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate, intensity > 0,
         foremen.refusing, foremen.sabotage_count,
     )  # fmt: skip
-    log.add_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
+    if acts.size:
+        log.add_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
     return int(acts.size)
 
 
@@ -178,9 +179,8 @@ def review_plan(
     campaign.period_output += output
     campaign.period_reported += reported
     campaign.period_plan += plan
-    nobody = np.zeros(0, dtype=np.intp)
     if (shift + 1) % p.plan_check_shifts:
-        return Review(0.0, nobody, nobody)
+        return Review(0.0, blame.NOBODY, blame.NOBODY)
     posts = foremen.size + engineers.size
     accusable = blame.accusable(foremen.appointed, engineers.appointed, shift, blame_rules)
     how_many, whom = stream.random(), stream.random(posts)

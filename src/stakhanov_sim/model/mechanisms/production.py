@@ -170,7 +170,7 @@ def realise(
     """
     pace = np.empty(w.sections)
     tons = _realise(
-        intended * technique, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
+        intended, technique, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
         sections.baseline_need, w.by_section(w.output_tons), w.by_section(w.fulfilment), pace,
     )  # fmt: skip
     return Output(tons, pace)
@@ -179,6 +179,7 @@ def realise(
 @kernel
 def _realise(
     intended,
+    technique,
     supply_factor,
     broken,
     broken_share,
@@ -198,7 +199,7 @@ def _realise(
         equipment = broken_share if broken[s] else 1.0
         total = 0.0
         for j in range(hewers):
-            output[s, j] = intended[s, j] * supply_factor[s, j] * equipment
+            output[s, j] = intended[s, j] * technique * supply_factor[s, j] * equipment
             fulfilment[s, j] = output[s, j] / norm_tons[s]
             total += output[s, j]
         pace[s] = total / baseline_need[s]

@@ -78,8 +78,10 @@ def update_titles(
     new, lost, per_section = _titles(
         tuple(w.views(Standing)), attempts, campaign_on, shift, tuple(p)
     )
-    log.add_many("title", w.agent_id[new], detail="Stakhanovite title")
-    log.add_many("title lost", w.agent_id[lost], detail="fell below the norm")
+    if new.size:
+        log.add_many("title", w.agent_id[new], detail="Stakhanovite title")
+    if lost.size:
+        log.add_many("title lost", w.agent_id[lost], detail="fell below the norm")
     return per_section
 
 

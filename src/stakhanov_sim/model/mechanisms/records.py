@@ -81,10 +81,9 @@ def put_forward(
     organiser picks the best man in the whole mine (and the staged record is then done).
     """
     pressure = max(campaign.intensity, campaign.race)
-    asked = stream.random(w.sections) < p.attempt_rate * pressure
     attempts = _put_forward(
-        asked, sections.broken, foremen.refusing, campaign.staged_record,
-        tuple(w.views(Candidates)),
+        stream.random(w.sections), p.attempt_rate * pressure, sections.broken, foremen.refusing,
+        campaign.staged_record, tuple(w.views(Candidates)),
     )  # fmt: skip
     campaign.staged_record = False
     campaign.race *= 1 - p.race_decay
@@ -101,19 +100,19 @@ def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
 
 
 @kernel
-def _put_forward(asked, broken, refusing, staged, hewers):
-    """The slots of this shift's record attempts, by section."""
+def _put_forward(draw, chance, broken, refusing, staged, hewers):
+    """The slots of this shift's record attempts, by section (asked when ``draw < chance``)."""
     hewers = Candidates(*hewers)  # a record arrives as a plain tuple (see compiled)
     n_hewers = hewers.skill.shape[1]
-    chosen = asked & ~broken & ~refusing
+    chosen = (draw < chance) & ~broken & ~refusing
     if staged:  # only then is every section's best man needed
         best_score, best_section = -np.inf, 0
-        for s in range(asked.size):
+        for s in range(draw.size):
             _, score = _fittest(s, hewers)
             if score > best_score:
                 best_score, best_section = score, s
         chosen[best_section] = True
-    attempts = np.empty(asked.size, dtype=np.intp)
+    attempts = np.empty(draw.size, dtype=np.intp)
     n = 0
     for s in np.flatnonzero(chosen):
         j, score = _fittest(s, hewers)
@@ -142,17 +141,16 @@ def grant_special_conditions(w: Workforce, foremen: Staff, attempts: np.ndarray,
     At most ``records.special_conditions_cap`` of a section's hewers can be favoured; a
     foreman dragging his feet favours nobody. Record attempts always get special conditions.
     """
-    special = w.by_section(w.special)
     _favour(
         w.by_section(w.adopted), w.by_section(w.employed), w.by_section(w.ema_fulfilment),
-        foremen.refusing, p.cap, special,
+        foremen.refusing, p.cap, attempts, w.by_section(w.special),
     )  # fmt: skip
-    w.hewer(w.special)[attempts] = True
 
 
 @kernel
-def _favour(adopted, employed, merit, refusing, cap, special):
-    """Per section, the ``cap`` employed adopters with the best recent fulfilment.
+def _favour(adopted, employed, merit, refusing, cap, attempts, special):
+    """Per section, the ``cap`` employed adopters with the best recent fulfilment, and every
+    record attempt (hewer slots).
 
     Ties go to the lower slot, so the choice does not depend on how a sort breaks them.
     """
@@ -169,6 +167,8 @@ def _favour(adopted, employed, merit, refusing, cap, special):
                     worst = j
             special[s, worst] = False
             wanted -= 1
+    for slot in attempts:
+        special[slot // hewers, slot % hewers] = True
 
 
 def assign_helpers(
@@ -183,12 +183,10 @@ def assign_helpers(
     Returns:
         per section, the share of its timbermen diverted to records and special conditions.
     """
-    attempt_col = np.full(w.sections, -1)  # the hewer column of each section's attempt, if any
-    attempt_col[attempts // w.hewers] = attempts % w.hewers
     diverted = np.empty(w.sections)
     _assign_helpers(
         w.by_section(w.employed), w.by_section(w.special), w.by_section(w.employed, TIMBERMAN),
-        attempt_col, campaign.record_helpers[sections.mine_of_section], tuple(p),
+        attempts, campaign.record_helpers, sections.mine_of_section, tuple(p),
         w.by_section(w.helpers), w.by_section(w.support), diverted,
     )  # fmt: skip
     return diverted
@@ -196,22 +194,27 @@ def assign_helpers(
 
 @kernel
 def _assign_helpers(
-    employed, special, timbermen, attempt_col, record_need, p, helpers, support, diverted
-):
+    employed, special, timbermen, attempts, record_helpers, mine_of_section, p, helpers,
+    support, diverted,
+):  # fmt: skip
     """Per section: the record's timbermen, the favoured hewers', what is left for the rest.
 
-    Arrays are ``(sections, slots)`` views; ``attempt_col`` is each section's attempt column
-    (-1 for none) and ``record_need`` the timbermen its mine now gives a record.
+    Arrays are ``(sections, slots)`` views; ``attempts`` are the record attempts' hewer slots
+    and ``record_helpers`` the timbermen each mine now gives a record.
     """
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     sections, hewers = employed.shape
     baseline = timbermen.shape[1] / hewers
+    attempt_col = np.full(sections, -1)  # the hewer column of each section's attempt, if any
+    for slot in attempts:
+        attempt_col[slot // hewers] = slot % hewers
     for s in range(sections):
+        record_need = record_helpers[mine_of_section[s]]
         available = 0.0
         for j in range(timbermen.shape[1]):
             available += timbermen[s, j]
         record_col = attempt_col[s]
-        record_got = min(record_need[s], available) if record_col >= 0 else 0.0
+        record_got = min(record_need, available) if record_col >= 0 else 0.0
         left = available - record_got
         n_special = n_ordinary = 0
         for j in range(hewers):

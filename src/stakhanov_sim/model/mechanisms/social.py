@@ -209,7 +209,7 @@ def supervisors_sanction(
     draw = stream.random((3, w.sections))
     by = w.by_section
     victims, violent = _supervisors(
-        draw, refusing, by(w.stakhanovite) & by(w.employed), p.supervisor_rate, p.violence_share
+        draw, refusing, by(w.stakhanovite), by(w.employed), p.supervisor_rate, p.violence_share
     )
     if victims.size:
         harm = p.harm * np.where(violent, p.violence_harm, 1.0)
@@ -224,22 +224,23 @@ def supervisors_sanction(
 
 
 @kernel
-def _supervisors(draw, refusing, stakhanovites, rate, violence_share):
-    """Victims (hewer slots) of supervisors' abuse this shift, and whether it was violent."""
-    sections, hewers = stakhanovites.shape
+def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share):
+    """Victims (hewer slots) of supervisors' abuse this shift, and whether it was violent:
+    employed Stakhanovites of a refusing foreman's section."""
+    sections, hewers = stakhanovite.shape
     victims = np.empty(sections, dtype=np.intp)
     violent = np.empty(sections, dtype=np.bool_)
     n = 0
     for s in range(sections):
         count = 0
         for j in range(hewers):
-            count += stakhanovites[s, j]
+            count += stakhanovite[s, j] and employed[s, j]
         if not refusing[s] or count == 0 or not draw[0, s] < rate:
             continue
         pick = min(int(draw[1, s] * count), count - 1)
         j = 0
-        while not stakhanovites[s, j] or pick > 0:
-            pick -= stakhanovites[s, j]
+        while not (stakhanovite[s, j] and employed[s, j]) or pick > 0:
+            pick -= stakhanovite[s, j] and employed[s, j]
             j += 1
         victims[n] = s * hewers + j
         violent[n] = draw[2, s] < violence_share

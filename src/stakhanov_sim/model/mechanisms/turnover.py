@@ -54,6 +54,11 @@ def expected_wage(trade: np.ndarray, p: Params) -> np.ndarray:
     return np.where(trade == HEWER, p.hewer_wage, p.support_wage)
 
 
+def expected_wages(p: Params) -> tuple[float, float]:
+    """``expected_wage`` of a hewer and of a timberman or hauler (what a recruit remembers)."""
+    return p.hewer_wage, p.support_wage
+
+
 def remember_wages(w: Workforce, p: Params) -> None:
     """Each miner's remembered wage moves toward this shift's (a moving average)."""
     _remember(w.ema_wage, w.wage_rubles, w.employed, p.wage_memory)
