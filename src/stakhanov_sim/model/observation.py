@@ -55,6 +55,7 @@ TALLY_FLOATS = (
 )  # fmt: skip
 SUMMED_FLOATS = ("mean_wage_hewer", "mean_wage_ordinary_hewer", "wage_gini")  # see ``record``
 INTS, FLOATS = SHIFT_INTS + TALLY_INTS, SHIFT_FLOATS + TALLY_FLOATS + SUMMED_FLOATS
+N_SHIFT_INTS, N_SHIFT_FLOATS = len(SHIFT_INTS), len(SHIFT_FLOATS)  # where the tallies start
 
 
 def _ledger_value(model: MineModel, key: str):
@@ -87,8 +88,6 @@ class ShiftCollector(DataCollector):
         self.columns = {name: by_name[name] for name in MODEL_TABLE}
         self.model_vars = Rows(self)
         self.ledger = Ledger(self)
-        self._tally_ints = np.zeros(len(TALLY_INTS), dtype=np.int64)
-        self._tally_floats = np.zeros(len(TALLY_FLOATS))
         self._hewer_wages = np.empty(w.n_hewer_slots)  # the employed hewers' (sorted)
         self._ordinary_wages = np.empty(w.n_hewer_slots)  # ... of those without the title
         self._wages, self._counts = np.empty(w.size), np.empty(w.size)  # support: runs
@@ -115,12 +114,11 @@ class ShiftCollector(DataCollector):
         hewers, ordinary, runs = _tally(
             w.employed, w.stakhanovite, w.adopted, w.wage_rubles, w.resentment,
             w.hewer(w.fulfilment), w.hewers, sections.norm_tons, sections.broken,
-            self._tally_ints, self._tally_floats, hewer_wages, ordinary_wages, wages, counts,
+            ints, floats, n, hewer_wages, ordinary_wages, wages, counts,
         )  # fmt: skip
-        ints[len(SHIFT_INTS) :, n] = self._tally_ints
-        floats[len(SHIFT_FLOATS) : -len(SUMMED_FLOATS), n] = self._tally_floats
-        floats[-3, n] = _mean_or_nan(float(w.hewer(w.wage_rubles).sum()), hewers)
-        floats[-2, n] = _mean_or_nan(float(ordinary_wages[:ordinary].sum()), ordinary)
+        total = np.add.reduce  # ``ndarray.sum``'s pairwise sum without its Python wrapper
+        floats[-3, n] = _mean_or_nan(float(total(w.hewer(w.wage_rubles))), hewers)
+        floats[-2, n] = _mean_or_nan(float(total(ordinary_wages[:ordinary])), ordinary)
         wages, counts, hewer_wages = wages[:runs], counts[:runs], hewer_wages[:hewers]
         hewer_wages.sort()  # NumPy's sort: a compiled kernel's is ten times slower at 5,000
         floats[-1, n] = _gini_merged(hewer_wages, wages, counts, wages.argsort())  # np.argsort's
@@ -259,12 +257,12 @@ def _mean_or_nan(total: float, count: int) -> float:
 @kernel
 def _tally(
     employed, stakhanovite, adopted, wage, resentment, fulfilment, hewers, norm_tons, broken,
-    tally_ints, tally_floats, hewer_wages, ordinary_wages, wages, counts,
+    ints, floats, row, hewer_wages, ordinary_wages, wages, counts,
 ):  # fmt: skip
     """One pass over the slots for the model table's counts, sums and means.
 
-    Writes the columns of ``TALLY_INTS`` and ``TALLY_FLOATS`` (in their order) to
-    ``tally_ints`` and ``tally_floats``; the employed hewers' wages to
+    Writes the columns of ``TALLY_INTS`` and ``TALLY_FLOATS`` (in their order, after the
+    shift's) at ``row`` of the tables ``ints`` and ``floats``; the employed hewers' wages to
     ``hewer_wages``, those of the hewers without the title to ``ordinary_wages`` (in slot
     order), and the runs of equal wages among employed timbermen and haulers to ``wages``
     and their lengths to ``counts``. Returns how many of each: employed hewers, ordinary
@@ -302,6 +300,7 @@ def _tally(
         resentment_sum += resentment[k]
         other_bill += wage[k]
     headcount = n_hewers + int(counts[:runs].sum())
+    tally_ints, tally_floats = ints[N_SHIFT_INTS:, row], floats[N_SHIFT_FLOATS:, row]
     tally_ints[0], tally_ints[1] = n_stakh, headcount
     some = max(n_hewers, 1)
     tally_floats[0] = norm_sum / n_hewers if n_hewers else norm_tons.mean()

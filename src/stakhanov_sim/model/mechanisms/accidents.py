@@ -23,7 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import numbers_at
+from stakhanov_sim.model.streams import numbers_at, skip
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -82,9 +82,10 @@ def happen(
     struck = _struck(
         stream.random(w.size), w.employed, w.section, condition, attempts, intensity, tuple(p)
     )
-    fatal = numbers_at(stream, struck, w.size) < p.fatal_share
-    if not struck.size:  # (most shifts)
+    if not struck.size:  # (most shifts): no second number is read
+        skip(stream, w.size)
         return Accidents(struck, struck, struck)
+    fatal = numbers_at(stream, struck, w.size) < p.fatal_share
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
         w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
