@@ -44,7 +44,8 @@ def params(s: Scenario) -> Params:
 
 
 class Noise(NamedTuple):
-    """This shift's luck of the deliveries (lognormal, mean 1)."""
+    """This shift's luck of the deliveries (lognormal, mean 1), named by ``_allocate`` from
+    one draw: timber per mine, then air per mine, then the basin's wagons."""
 
     timber: np.ndarray  # per mine
     air: np.ndarray  # per mine
@@ -85,7 +86,6 @@ def allocate(
     """
     sigma = p.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
     luck = np.exp(sigma * stream.standard_normal(2 * p.mines + 1) - sigma**2 / 2)
-    noise = Noise(timber=luck[: p.mines], air=luck[p.mines : -1], wagons=float(luck[-1]))
     out = Allocation(
         factor=np.empty((w.sections, w.hewers)),
         section_shortfall=np.empty(w.sections),
@@ -94,7 +94,7 @@ def allocate(
     )
     shortfall = _allocate(
         need, w.by_section(w.special), w.by_section(w.employed, HAULER), sections.baseline_need,
-        tuple(noise), tuple(p), tuple(out),
+        luck, tuple(p), tuple(out),
     )  # fmt: skip
     return Supplies(
         out.factor,
@@ -106,7 +106,7 @@ def allocate(
 
 
 @kernel
-def _allocate(need, special, haulers, baseline_need, noise, p, out):
+def _allocate(need, special, haulers, baseline_need, luck, p, out):
     """Each section's deliveries, shares and shortfall, in one pass (see ``allocate``).
 
     Timber and air come to each mine (``level`` x its sections' ordinary need x the mine's
@@ -114,7 +114,8 @@ def _allocate(need, special, haulers, baseline_need, noise, p, out):
     as each section's haulers allow. Each foreman serves his hewers on special conditions
     first (when ``special_first``), then the others pro rata; the scarcest supply decides.
     """
-    noise, p, out = Noise(*noise), Params(*p), Allocation(*out)  # plain tuples (see compiled)
+    p, out = Params(*p), Allocation(*out)  # plain tuples (see compiled)
+    noise = Noise(luck[: p.mines], luck[p.mines : -1], luck[-1])
     sections, hewers = need.shape
     levels, timber_noise, air_noise = p.levels, noise.timber, noise.air  # arrays into locals
     factor, section_shortfall = out.factor, out.section_shortfall
