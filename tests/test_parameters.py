@@ -25,6 +25,7 @@ NOT_BEHAVIOUR = {
     "stakhanov_sim.model.mine": {"DAYS_A_YEAR"},  # the calendar's, for years since the start
     "stakhanov_sim.model.staff": {"LONG_AGO"},  # the first holders' appointment: a sentinel
     "stakhanov_sim.model.mechanisms.accidents": {"PER_THOUSAND"},  # the source's unit
+    "stakhanov_sim.model.observation": {"N_SHIFT_INTS", "N_SHIFT_FLOATS"},  # a row's layout
 }
 FORMER_CONSTANTS = [
     "social.contagion", "social.violence_harm", "equipment.broken_priority",
