@@ -21,6 +21,7 @@ import pytest
 
 from stakhanov_sim.cli import main
 from stakhanov_sim.experiments.sweep import (
+    LOOPBACK_ANY_PORT,
     load_runs,
     load_sweep,
     open_executor,
@@ -71,7 +72,7 @@ def test_dask_worker_killed_mid_sweep_loses_no_run(tmp_path):
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=LOOPBACK_ANY_PORT,  # as sweep --dask-local: no clash on 8787
         ) as cluster,
         distributed.Client(cluster) as observer,
         ThreadPoolExecutor(1) as background,

@@ -216,6 +216,9 @@ def open_executor(
     pool.shutdown(wait=True)
 
 
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
+
+
 @contextmanager
 def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Executor]:
     try:
@@ -231,7 +234,9 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # Any free port on loopback: with None the scheduler still tries 8787 for its
+            # HTTP routes and, with another cluster there, leaks the socket it tried.
+            dashboard_address=LOOPBACK_ANY_PORT,
         )
     try:
         client = _connect(Client, cluster if cluster is not None else scheduler)
