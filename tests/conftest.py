@@ -52,13 +52,17 @@ def small_scenario():
     return shortened
 
 
-LONG_POLE = "test_readme.py"  # about four minutes alone: every README command, in order
+LONG_FIRST = "test_readme.py"  # its chains of commands are the longest tests: six minutes in all
 
 
 def pytest_collection_modifyitems(items):
-    """Run the longest file first, so the other worker gets through the rest meanwhile.
+    """Hand out the long work first, so the short files fill in at the end.
 
-    ``--dist loadfile`` hands out whole files in collection order; collected last, the README
-    test ran alone for its last minutes while the other worker sat idle.
+    ``--dist loadscope`` gives each module's tests to one worker (its module fixtures are made
+    once), and each class's: the README's chains of commands are classes
+    (tests/test_readme.py), so both workers share them. ``--no-loadscope-reorder`` keeps this
+    order; xdist would otherwise sort the scopes by their number of tests and hand the
+    README's few, long tests out last.
     """
-    items.sort(key=lambda item: item.path.name != LONG_POLE)  # stable: the rest keep order
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path.name != LONG_FIRST, item.path not in slow_files))
