@@ -427,8 +427,9 @@ def _draw_panel(
     """Draw the curves, policy event lines, axis labels with units and (maybe) a legend."""
     for curve in curves:
         _draw_curve(ax, curve)
-    for date in policy["date"]:
-        ax.axvline(date, color=POLICY_COLOUR, linewidth=POLICY_LINE_WIDTH, zorder=1)
+    if len(policy):  # one collection for all events' lines: a line each cost a tenth of a figure
+        ax.vlines(policy["date"].to_numpy(), 0, 1, transform=ax.get_xaxis_transform(),
+                  colors=POLICY_COLOUR, linewidth=POLICY_LINE_WIDTH, zorder=1)  # fmt: skip
     ax.set_title(panel.title, loc="left", fontsize="medium")
     smoothed = panel.rolling and window > 1
     ax.set_ylabel(
