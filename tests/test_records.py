@@ -31,6 +31,32 @@ def test_favouring_under_the_cap_keeps_the_best_and_the_lower_slot_of_equals():
     np.testing.assert_array_equal(favoured(refusing=False), [False, True, True, False])
 
 
+def drop_the_worst(candidate: np.ndarray, merit: np.ndarray, cap: int) -> np.ndarray:
+    """The rule as first written: drop the worst (the last of equals) until ``cap`` are left."""
+    kept = candidate.copy()
+    while kept.sum() > cap:
+        worst = max(np.flatnonzero(kept), key=lambda j: (-merit[j], j))
+        kept[worst] = False
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_favouring_picks_the_same_hewers_as_dropping_the_worst(seed):
+    """Many sections with ties (merit in quarters), some refusing, caps 0 to 5 of 8."""
+    rng = np.random.default_rng(seed)
+    sections, hewers = 40, 8
+    adopted = rng.random((sections, hewers)) < 0.7
+    employed = rng.random((sections, hewers)) < 0.9
+    merit = np.round(rng.uniform(0, 2, (sections, hewers)) * 4) / 4
+    refusing = rng.random(sections) < 0.2
+    for cap in range(6):
+        special = np.zeros((sections, hewers), dtype=bool)
+        records._favour(adopted, employed, merit, refusing, cap, np.zeros(0, np.intp), special)
+        for s in range(sections):
+            candidate = adopted[s] & employed[s] & ~refusing[s]
+            np.testing.assert_array_equal(special[s], drop_the_worst(candidate, merit[s], cap))
+
+
 def test_a_foreman_dragging_his_feet_favours_nobody():
     assert not favoured(refusing=True).any()
 

@@ -152,21 +152,30 @@ def _favour(adopted, employed, merit, refusing, cap, attempts, special):
     """Per section, the ``cap`` employed adopters with the best recent fulfilment, and every
     record attempt (hewer slots).
 
-    Ties go to the lower slot, so the choice does not depend on how a sort breaks them.
+    Ties go to the lower slot, so the choice does not depend on how a sort breaks them. The
+    ``cap`` best are picked one by one (``cap`` passes over the section) rather than the
+    others dropped one by one (a pass per adopter over the cap: four times the work at the
+    default cap, and a tenth of a large mine's shift).
     """
     sections, hewers = adopted.shape
+    best = np.empty(max(cap, 1), dtype=np.intp)
     for s in range(sections):
         wanted = 0
         for j in range(hewers):
             special[s, j] = adopted[s, j] and employed[s, j] and not refusing[s]
             wanted += special[s, j]
-        while wanted > cap:  # drop the worst (the last of equals) until the cap is met
-            worst = -1
+        if wanted <= cap:
+            continue
+        for k in range(cap):  # the best left (the first of equals), taken out of the running
+            pick = -1
             for j in range(hewers):
-                if special[s, j] and (worst < 0 or merit[s, j] <= merit[s, worst]):
-                    worst = j
-            special[s, worst] = False
-            wanted -= 1
+                if special[s, j] and (pick < 0 or merit[s, j] > merit[s, pick]):
+                    pick = j
+            best[k] = pick
+            special[s, pick] = False
+        special[s, :] = False
+        for k in range(cap):
+            special[s, best[k]] = True
     for slot in attempts:
         special[slot // hewers, slot % hewers] = True
 
