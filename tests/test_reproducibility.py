@@ -56,3 +56,24 @@ def test_ensemble_is_the_same_on_one_or_two_worker_processes(scenario):
     assert_same_results(
         run(scenario, replicates=2, workers=1), run(scenario, replicates=2, workers=2)
     )
+
+
+@pytest.mark.parametrize("config", ["history_1935_37.yaml", "harsh_scapegoating.yaml"])
+def test_a_model_without_mesa_agents_gives_the_same_tables(small_scenario, config):
+    """Ensembles run without Mesa agents (``runner.run_replicate``): hires, departures and
+    removed foremen and engineers take the same ids from Mesa's counter, so nothing differs."""
+    import numpy as np
+
+    from conftest import CONFIGS
+    from stakhanov_sim import MineModel
+
+    scenario = small_scenario(CONFIGS / config, end="1937-12-31")
+    tables = {}
+    for agents in (True, False):
+        model = MineModel(scenario, rng=np.random.default_rng(3), mesa_agents=agents)
+        while model.running:
+            model.step()
+        tables[agents] = model.results()
+        assert (len(model.agents) > 0) is agents
+    assert {"quit", "removal"} <= set(tables[True].events["event"])  # people came and went
+    assert_same_results(tables[True], tables[False])

@@ -35,8 +35,14 @@ def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
 def run_replicate(
     scenario: Scenario, seed_seq: np.random.SeedSequence, replicate: int, progress: bool = False
 ) -> Results:
-    """Run one replicate to the end of the calendar and return its tables."""
-    model = MineModel(scenario, rng=np.random.default_rng(seed_seq), replicate=replicate)
+    """Run one replicate to the end of the calendar and return its tables.
+
+    Only the tables leave this function, so the model makes no Mesa agents (``mesa_agents``:
+    the same tables, without Mesa's bookkeeping for every hire and departure).
+    """
+    model = MineModel(
+        scenario, rng=np.random.default_rng(seed_seq), replicate=replicate, mesa_agents=False
+    )
     # No tqdm at all without a bar: even a disabled one makes a process-shared lock, which
     # a worker ended by Ctrl-C leaves behind ("leaked semaphore objects" at exit).
     bar = (

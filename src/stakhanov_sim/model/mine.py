@@ -15,7 +15,8 @@ made in ``__init__``, each documented by the module that defines it:
 - ``streams`` (``model.streams.Streams``): one random generator per mechanism;
 - ``params`` (``model.mechanisms.Parameters``): one parameter record per mechanism.
 
-The Mesa agents are views onto these arrays (``model.agents``).
+The Mesa agents are views onto these arrays (``model.agents``); a run that keeps only its
+tables (``runner.run_replicate``) makes none (``mesa_agents=False``).
 
 How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
 history in the docstring, a ``Params`` record and ``params(scenario)``, and functions that
@@ -77,12 +78,25 @@ class MineModel(mesa.Model):
         rng: seed or ``numpy.random.Generator`` from which the mechanisms' streams are
             spawned; ``None`` uses ``scenario.seed``.
         replicate: number written in the ``replicate`` column of the results.
+        mesa_agents: make a Mesa agent for every miner, foreman and engineer (for a model
+            stepped by hand, the app and the notebooks). Without them (ensembles, sweeps,
+            calibration: only the tables are kept) the people are the arrays alone and their
+            ids come from the same counter, so the tables are the same; a large mine's
+            hiring and leaving cost a fifth of its shift in Mesa's bookkeeping.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng=None, replicate: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng=None,
+        replicate: int = 0,
+        mesa_agents: bool = True,
+    ) -> None:
         scenario = scenario if scenario is not None else Scenario()
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.config, self.replicate = scenario, replicate
+        self.mesa_agents = mesa_agents
         self.dates = working_days(scenario.calendar)
         self.n_shifts = len(self.dates)
         self.shift = 0
@@ -264,7 +278,7 @@ class MineModel(mesa.Model):
 
     # ----------------------------------------------------------------- people
     def hire_into(self, slots: np.ndarray, start: float = 1.0) -> None:
-        """New miners in ``slots``: drawn skill and eagerness, fresh state, Mesa agents.
+        """New miners in ``slots``: drawn skill and eagerness, fresh state (and Mesa agents).
 
         Args:
             start: share of his full skill a newcomer brings (1 for the first workforce).
@@ -274,16 +288,21 @@ class MineModel(mesa.Model):
         w, m, stream = self.workforce, self.config.mine, self.streams.recruits
         skill = draw_skill(stream, slots.size, m.skill_sigma)  # (read for hewers only)
         eager = draw_eagerness(stream, slots.size, m.eagerness_a, m.eagerness_b)
-        ids = np.empty(slots.size, dtype=np.int64)
-        for k, slot in enumerate(slots.tolist()):
-            agent = Miner(self, slot)
-            self.miner_in_slot[slot] = agent
-            ids[k] = agent.unique_id
+        if self.mesa_agents:
+            ids = np.empty(slots.size, dtype=np.int64)
+            for k, slot in enumerate(slots.tolist()):
+                agent = Miner(self, slot)
+                self.miner_in_slot[slot] = agent
+                ids[k] = agent.unique_id
+        else:
+            ids = self._take_ids(slots.size)
         wages = turnover.expected_wages(self.params.turnover)
         w.fill(slots, skill, eager, ids, wages, start=start)
 
     def retire_miners(self, slots: np.ndarray) -> None:
         """The miners in ``slots`` leave the mine (and the model's agent sets)."""
+        if not self.mesa_agents:
+            return  # the arrays say who is gone (``Workforce.employed``)
         for slot in slots.tolist():
             agent = self.miner_in_slot[slot]
             if agent is not None:
@@ -293,22 +312,35 @@ class MineModel(mesa.Model):
 
     def _appoint_staff(self) -> dict[int, StaffMember]:
         for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
+            if not self.mesa_agents:
+                staff.agent_id[:] = self._take_ids(staff.size)
+                continue
             for i in range(staff.size):
                 staff.agent_id[i] = cls(self, i).unique_id
         return {a.unique_id: a for a in self.agents if isinstance(a, StaffMember)}
 
+    def _take_ids(self, n: int) -> np.ndarray:
+        """The next ``n`` ids of Mesa's counter, for people without a Mesa agent."""
+        first = self.agent_id_counter
+        self.agent_id_counter += n
+        return np.arange(first, first + n, dtype=np.int64)
+
     def appoint(self, staff: Staff, index: int, experience: float) -> tuple[int, int]:
         """Remove the foreman or engineer in post ``index``; appoint a newcomer; both ids."""
-        old = self.staff_agents.pop(int(staff.agent_id[index]))
-        old.remove()
-        new = type(old)(self, index)
-        self.staff_agents[new.unique_id] = new
-        staff.agent_id[index] = new.unique_id
+        old_id = int(staff.agent_id[index])
+        if self.mesa_agents:
+            old = self.staff_agents.pop(old_id)
+            old.remove()
+            new = type(old)(self, index)
+            self.staff_agents[new.unique_id] = new
+            staff.agent_id[index] = new.unique_id
+        else:
+            staff.agent_id[index] = self._take_ids(1)[0]
         staff.experience[index] = experience
         staff.appointed[index] = self.shift
         if isinstance(staff, Foremen):
             staff.sabotage_count[index] = 0
-        return old.unique_id, new.unique_id
+        return old_id, int(staff.agent_id[index])
 
     # ----------------------------------------------------------------- results
     def results(self) -> Results:
