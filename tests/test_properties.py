@@ -70,7 +70,7 @@ def scenarios(draw):
         "recognition.title_threshold": draw(unit(0.5, 3.0)),
         "social.sanction_rate": draw(unit()),
         "social.sanction_threshold": draw(unit()),
-        # realistic turnover: an empty mine has no mean wage to report
+        # realistic turnover (a one-hewer mine still empties now and then: no mean wage then)
         "social.quit_rate": draw(unit(0.0, 0.05)),
         "social.hire_rate": draw(unit(0.5, 1.0)),
         "management.plan_factor": draw(unit(0.0, 3.0)),
@@ -100,13 +100,14 @@ def test_shares_stay_in_0_1_and_nothing_is_negative_or_undefined(scenario):
     for column in SHARES:
         defined = table[column][~nobody] if column == "mean_resentment" else table[column]
         assert defined.between(0.0, 1.0).all(), column
-    assert table["mean_resentment"].isna().eq(nobody).all()  # undefined exactly when empty
+    for column in ("mean_resentment", "mean_wage_rubles"):  # undefined exactly when empty
+        assert table[column].isna().eq(nobody).all(), column
     numbers = table.drop(columns=["date"]).select_dtypes("number")
     assert (numbers.fillna(0) >= 0).all().all(), numbers.min()[numbers.min() < 0]
     undefined = {c for c in numbers if numbers[c].isna().any()}
     assert undefined <= {
         "mean_wage_stakhanovite", "mean_wage_other", "mean_wage_ordinary_hewer",
-        "mean_wage_hewer", "share_new_methods", "mean_resentment",
+        "mean_wage_hewer", "share_new_methods", "mean_resentment", "mean_wage_rubles",
     }  # fmt: skip
     no_stakhanovites = table["n_stakhanovites"] == 0
     assert table["mean_wage_stakhanovite"].isna().eq(no_stakhanovites).all()
