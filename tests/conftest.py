@@ -52,7 +52,7 @@ def small_scenario():
     return shortened
 
 
-LONG_FIRST = "test_readme.py"  # its chains of commands are the longest tests: six minutes in all
+LONG_FIRST = "test_readme.py"  # its chains of commands are the longest tests: five minutes in all
 
 
 def pytest_collection_modifyitems(items):

@@ -40,6 +40,10 @@ PREDICTIVE_DRAWS = 40
 EDGE = 0.05  # a posterior interval within this share of its prior's end presses on that end
 POINT_CANDIDATES, POINT_REPLICATES = 20, 10  # particles tried for the defaults, runs of each
 PAIR_TICKS = 3  # at most this many ticks on each axis of the pairwise plot
+PAIR_PANEL_IN = 2.1  # side of one panel of the pairwise plot, inches
+# Its margins in inches (left: two-line axis labels; top: the title; bottom: two-line labels)
+# and the gaps between panels (a share of a panel): fixed, as the labels are 8 pt, two lines.
+PAIR_LEFT_IN, PAIR_BOTTOM_IN, PAIR_RIGHT_IN, PAIR_TOP_IN, PAIR_GAP = 1.0, 0.9, 0.15, 0.75, 0.45
 
 
 @dataclass(frozen=True)
@@ -282,12 +286,13 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
     """Pairwise posterior: weighted histograms on the diagonal, particles below it."""
     keys = [p.key for p in parameters]
     k = len(keys)
-    side = 2.1 * k + 1
+    side = PAIR_PANEL_IN * k + 1
     fig = Figure(figsize=(side, side))
     # Fixed margins, not the constrained layout: measuring 144 panels' labels cost most of
-    # the figure's time; the labels are as wide whatever the posterior (two lines, 8 pt).
-    fig.subplots_adjust(left=1.0 / side, bottom=0.9 / side, right=1 - 0.15 / side,
-                        top=1 - 0.75 / side, wspace=0.45, hspace=0.45)  # fmt: skip
+    # the figure's time, and the labels are as wide whatever the posterior.
+    fig.subplots_adjust(left=PAIR_LEFT_IN / side, bottom=PAIR_BOTTOM_IN / side,
+                        right=1 - PAIR_RIGHT_IN / side, top=1 - PAIR_TOP_IN / side,
+                        wspace=PAIR_GAP, hspace=PAIR_GAP)  # fmt: skip
     axes = fig.subplots(k, k, squeeze=False)
     w = particles["weight"].to_numpy()
     size = 6 + 60 * w / w.max()

@@ -155,7 +155,7 @@ def _favour(adopted, employed, merit, refusing, cap, attempts, special):
     Ties go to the lower slot, so the choice does not depend on how a sort breaks them. The
     ``cap`` best are picked one by one (``cap`` passes over the section) rather than the
     others dropped one by one (a pass per adopter over the cap: four times the work at the
-    default cap, and a tenth of a large mine's shift).
+    default cap, and an eighth of a large mine's shift).
     """
     sections, hewers = adopted.shape
     best = np.empty(max(cap, 1), dtype=np.intp)

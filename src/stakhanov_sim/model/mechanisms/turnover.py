@@ -51,11 +51,11 @@ def params(s: Scenario) -> Params:
 
 def expected_wage(trade: np.ndarray, p: Params) -> np.ndarray:
     """What a miner of each trade earned a shift before the campaign (his yardstick)."""
-    return np.where(trade == HEWER, p.hewer_wage, p.support_wage)
+    return np.where(trade == HEWER, *expected_wages(p))
 
 
 def expected_wages(p: Params) -> tuple[float, float]:
-    """``expected_wage`` of a hewer and of a timberman or hauler (what a recruit remembers)."""
+    """The wage a hewer, and a timberman or hauler, expects (what a recruit remembers)."""
     return p.hewer_wage, p.support_wage
 
 
