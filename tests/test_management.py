@@ -25,10 +25,10 @@ def test_only_disrupted_foremen_during_the_campaign_drag_their_feet():
         foremen = Foremen(3)
         acts = management.drag_feet(
             FixedDraws([0.01, 0.01, 0.9]), foremen, np.array([0.6, 0.1, 0.6]), np.zeros(3),
-            np.zeros(3, dtype=bool), intensity, p, EventLog(),
+            np.zeros(3, dtype=bool), np.array([intensity]), p, EventLog(),
         )  # fmt: skip
         np.testing.assert_array_equal(foremen.refusing, refusing)
-        assert acts == sum(refusing) == foremen.sabotage_count.sum()
+        assert acts.tolist() == [sum(refusing)] == [foremen.sabotage_count.sum()]
 
 
 def review(whom: list[float]):
@@ -40,14 +40,14 @@ def review(whom: list[float]):
     """
     scenario, _, _ = tiny_mine(management=SETTINGS)
     campaign = before_the_campaign(scenario)
-    campaign.scapegoating = 1.0
-    campaign.period_output, campaign.period_plan = 70.0, 90.0
+    campaign.scapegoating[:] = 1.0
+    campaign.period_output[:], campaign.period_plan[:] = 70.0, 90.0
     foremen, engineers = Foremen(10), Staff(3)
     foremen.sabotage_count[2] = 1
     stream = FixedDraws(0.5, whom)
-    campaign.period_reported = campaign.period_output  # an honest mine: report = output
+    campaign.period_reported[:] = campaign.period_output  # an honest mine: report = output
     outcome = management.review_plan(  # (everyone appointed long ago: all may be accused)
-        stream, campaign, foremen, engineers, 24, 10.0, 10.0, 10.0, management.params(scenario),
+        stream, campaign, foremen, engineers, 24, *np.full((3, 1), 10.0), management.params(scenario),
         blame.params(scenario),
     )  # fmt: skip
     assert campaign.period_output == campaign.period_plan == 0.0
@@ -60,7 +60,7 @@ def test_the_foreman_who_dragged_his_feet_is_likelier_accused():
     whom = [0.5] * 13
     whom[5] = 0.8
     outcome = review(whom)
-    assert abs(outcome.shortfall - 0.2) < 1e-12
+    assert abs(outcome.shortfall[0] - 0.2) < 1e-12
     np.testing.assert_array_equal(outcome.accused_foremen, [2])
     assert outcome.accused_engineers.size == 0
 

@@ -140,9 +140,9 @@ def test_hewers_are_paid_by_the_piece_rate_schedule(scenario):
 @given(scenarios())
 def test_supplies_allocated_never_exceed_supplies_delivered(scenario):
     def within_delivery(model: MineModel) -> None:
-        for kind in KINDS:
-            delivered = model.last_shift.supplies.delivered[kind]
-            allocated = model.last_shift.supplies.allocated[kind]
+        for kind in range(len(KINDS)):
+            delivered = model.last_shift.supplies.delivered[0, kind]
+            allocated = model.last_shift.supplies.allocated[0, kind]
             assert 0 <= allocated <= delivered * (1 + 1e-9) + 1e-9, (kind, allocated, delivered)
 
     run_checking(scenario, within_delivery)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from handmade import tiny_mine
-from stakhanov_sim.model import network
+from handmade import streams_of, tiny_mine
+from stakhanov_sim.model import network, runs
 from stakhanov_sim.model.mechanisms import social
 from stakhanov_sim.model.observation import EventLog
 
@@ -34,11 +34,11 @@ def test_grievances_of_one_shift():
     w.wage_rubles[:] = [60.0, 20.0, 20.0]
     w.support[:2] = 1.0
     w.fulfilment[:2] = [3.0, 0.8]
-    links = network.build(w, 0, 0, np.random.default_rng(0))
+    links = network.build(w, runs.of(w, 1, 1), 0, 0, streams_of(w))
     supply_factor = np.array([[1.0, 0.5]])
     new_titles = np.array([1])
     social.update_resentment(
-        w, sections, links, supply_factor, new_titles, 0.3, social.params(scenario)
+        w, sections, links, supply_factor, new_titles, np.array([0.3]), social.params(scenario)
     )
     raise_ = 0.3 * 0.5
     hewer = 0.1 * 1.0 + 0.02 * 1 + 0.04 * 0.5 + 0.03 + raise_
@@ -56,7 +56,7 @@ def test_resentment_spreads_toward_workmates_and_fades():
     links = network.Network(np.array([0]), np.array([1]), 2)  # the two are workmates
     w.resentment[:] = [0.8, 0.2]
     social.update_resentment(
-        w, sections, links, np.ones((1, 2)), np.zeros(1, dtype=np.int64), 0.0,
+        w, sections, links, np.ones((1, 2)), np.zeros(1, dtype=np.int64), np.zeros(1),
         social.params(scenario),
     )  # fmt: skip
     expected = [(0.8 + 0.1 * (0.2 - 0.8)) * 0.95, (0.2 + 0.1 * (0.8 - 0.2)) * 0.95]
@@ -76,8 +76,8 @@ def test_an_angry_miner_sanctions_a_rate_buster_of_his_section():
     w.resentment[:] = [0.0, 1.0, 0.1]
     w.eager[:] = 0.6
     log = EventLog()
-    done = social.sanction(np.random.default_rng(5), w, social.params(scenario), log)
-    assert done == social.Sanctions(count=1, on_stakhanovites=1)
+    done = social.sanction(streams_of(w, 5), w, social.params(scenario), log)
+    assert (done.count.tolist(), done.on_stakhanovites.tolist()) == ([1], [1])
     assert w.harm[0] == pytest.approx(0.2) and w.eager[0] == pytest.approx(0.3)
     assert w.sanctioned[0] and w.times_abused[0] == 1
     assert [row[1] for row in log.rows] == ["sanction"]

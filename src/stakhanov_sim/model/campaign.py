@@ -7,6 +7,10 @@ plan review (``mechanisms.management``) sums output and plan over the plan perio
 year; the second edition's mechanisms keep the record race's publicity (``records``), the
 schools, the concentration of mining (``methods``), the mass operations (``repression``),
 the period's charge (``blame``) and the wage fund (``bargain``).
+
+Every field is an array with one element per run of the batch (``model.runs``; per mine of
+every run for the records' fields): the runs of a batch live through the same timeline, but
+each its own campaign.
 """
 
 from __future__ import annotations
@@ -43,38 +47,42 @@ class Campaign:
         charge: what the accused are charged with in this period ("" = the post's usual).
     """
 
-    intensity: float
-    scapegoating: float
-    staged_record: bool
-    norm_raise: float
+    intensity: np.ndarray
+    scapegoating: np.ndarray
+    staged_record: np.ndarray
+    norm_raise: np.ndarray
     best_fulfilment: np.ndarray
     record_helpers: np.ndarray
-    period_output: float
-    period_plan: float
-    period_reported: float = 0.0
-    period_bill: float = 0.0
-    period_fund: float = 0.0
-    year_reported: float = 0.0
-    year_shifts: int = 0
-    last_year_reported: float = 0.0
-    race: float = 0.0
-    schools: float = 0.0
-    concentration: float = 0.0
-    concentration_target: float = 0.0
-    mass_operation: float = 0.0
-    charge: str = ""
+    period_output: np.ndarray
+    period_plan: np.ndarray
+    period_reported: np.ndarray
+    period_bill: np.ndarray
+    period_fund: np.ndarray
+    year_reported: np.ndarray
+    year_shifts: np.ndarray
+    last_year_reported: np.ndarray
+    race: np.ndarray
+    schools: np.ndarray
+    concentration: np.ndarray
+    concentration_target: np.ndarray
+    mass_operation: np.ndarray
+    charge: str  # the same in every run: the timeline's
 
 
-def before_the_campaign(scenario: Scenario) -> Campaign:
-    """The campaign's state before its first event: nothing demanded, no records yet."""
-    mines = scenario.mine.mines
+def before_the_campaign(scenario: Scenario, runs: int = 1) -> Campaign:
+    """The campaign's state before its first event, in each of ``runs`` runs: nothing
+    demanded, no records yet."""
+    mines = scenario.mine.mines * runs
+    zero = dict.fromkeys(
+        ("intensity", "scapegoating", "norm_raise", "period_output", "period_plan",
+         "period_reported", "period_bill", "period_fund", "year_reported", "last_year_reported",
+         "race", "schools", "concentration", "concentration_target", "mass_operation"),
+    )  # fmt: skip
     return Campaign(
-        intensity=0.0,
-        scapegoating=0.0,
-        staged_record=False,
-        norm_raise=0.0,
+        **{name: np.zeros(runs) for name in zero},
+        staged_record=np.zeros(runs, dtype=bool),
+        year_shifts=np.zeros(runs, dtype=np.int64),
         best_fulfilment=np.zeros(mines),
         record_helpers=np.full(mines, float(scenario.records.helpers_per_record)),
-        period_output=0.0,
-        period_plan=0.0,
+        charge="",
     )

@@ -38,7 +38,7 @@ import mesa
 import numpy as np
 
 from stakhanov_sim.experiments.results import Results
-from stakhanov_sim.model import network, observation
+from stakhanov_sim.model import network, observation, runs
 from stakhanov_sim.model.agents import Engineer, Foreman, Miner, StaffMember
 from stakhanov_sim.model.calendar import working_days
 from stakhanov_sim.model.campaign import before_the_campaign
@@ -71,18 +71,22 @@ DAYS_A_YEAR = 365.25
 
 
 class MineModel(mesa.Model):
-    """A coal mine under the Stakhanovite campaign.
+    """A coal mine under the Stakhanovite campaign (or a batch of independent runs of one).
 
     Args:
         scenario: the whole experiment (defaults: the mine without any campaign events).
         rng: seed or ``numpy.random.Generator`` from which the mechanisms' streams are
-            spawned; ``None`` uses ``scenario.seed``.
-        replicate: number written in the ``replicate`` column of the results.
+            spawned; ``None`` uses ``scenario.seed``. A list of seeds (or ``SeedSequence``s)
+            makes a batch: one run per seed, stepped together (``model.runs``), each with the
+            tables it would have alone.
+        replicate: number written in the ``replicate`` column of the results (a list, one
+            per run, for a batch).
         mesa_agents: make a Mesa agent for every miner, foreman and engineer (for a model
-            stepped by hand, the app and the notebooks). Without them (ensembles, sweeps,
-            calibration: only the tables are kept) the people are the arrays alone and their
-            ids come from the same counter, so the tables are the same; a large mine's
-            hiring and leaving cost a fifth of its shift in Mesa's bookkeeping.
+            stepped by hand, the app and the notebooks; a single run only). Without them
+            (ensembles, sweeps, calibration: only the tables are kept) the people are the
+            arrays alone and their ids come from the same counter, so the tables are the
+            same; a large mine's hiring and leaving cost a fifth of its shift in Mesa's
+            bookkeeping.
     """
 
     def __init__(
@@ -90,33 +94,42 @@ class MineModel(mesa.Model):
         scenario: Scenario | None = None,
         *,
         rng=None,
-        replicate: int = 0,
+        replicate: int | list[int] = 0,
         mesa_agents: bool = True,
     ) -> None:
         scenario = scenario if scenario is not None else Scenario()
-        super().__init__(rng=scenario.seed if rng is None else rng)
-        self.config, self.replicate = scenario, replicate
-        self.mesa_agents = mesa_agents
+        seeds = rng if isinstance(rng, list) else None
+        super().__init__(rng=scenario.seed if rng is None else (seeds[0] if seeds else rng))
+        generators = [self.rng] if seeds is None else [np.random.default_rng(s) for s in seeds]
+        count = len(generators)
+        if mesa_agents and count > 1:
+            raise ValueError("Mesa agents are made for a single run, not a batch")
+        self.config, self.mesa_agents = scenario, mesa_agents
+        self.replicates = [replicate] if isinstance(replicate, int) else list(replicate)
+        self.replicate = self.replicates[0]
         self.dates = working_days(scenario.calendar)
         self.n_shifts = len(self.dates)
         self.shift = 0
         self.running = self.n_shifts > 0
-        self.streams = Streams.spawn(self.rng)
-        self.params = parameters(scenario)
-        self.events = observation.EventLog(scenario.output.log_individual_events)
-        self.campaign = before_the_campaign(scenario)
-        self.workforce = w = layout(scenario)
+        self.workforce = w = layout(scenario, count)
         self.sections = lay_out(scenario, w)
+        self.runs = runs.of(w, scenario.mine.mines, self.sections.n_engineers)
+        self.streams = Streams.spawn(generators, self.runs)
+        self.params = parameters(scenario)
+        self.events = observation.EventLog(scenario.output.log_individual_events, count)
+        self.campaign = before_the_campaign(scenario, count)
         self.foremen = Foremen(w.sections)
         self.engineers = Staff(self.sections.n_engineers)
         self.network = network.build(
-            w, scenario.mine.within_section_links, scenario.mine.cross_section_links,
+            w, self.runs, scenario.mine.within_section_links, scenario.mine.cross_section_links,
             self.streams.network,
         )  # fmt: skip
         self.adopters_nearby = network.Tally(self.network, w.adopted)
         self.miner_in_slot: list[Miner | None] = [None] * w.size
+        self.next_id = np.full(count, self.agent_id_counter, dtype=np.int64)  # each run's ids
         self.hire_into(np.arange(w.size))
-        self.pre_campaign_bill = float(turnover.expected_wage(w.trade, self.params.turnover).sum())
+        alone = np.repeat(np.arange(3), self.runs.trade_slots)  # a run's trades, slot by slot
+        self.pre_campaign_bill = float(turnover.expected_wage(alone, self.params.turnover).sum())
         self.staff_agents = self._appoint_staff()
         self.last_shift: observation.Shift | None = None
         self.datacollector = observation.ShiftCollector(self.dates, w)
@@ -135,7 +148,7 @@ class MineModel(mesa.Model):
         w, sections, campaign, foremen, engineers = (
             self.workforce, self.sections, self.campaign, self.foremen, self.engineers
         )  # fmt: skip
-        rng, p, log = self.streams, self.params, self.events
+        rng, p, log, runs = self.streams, self.params, self.events, self.runs
 
         today, tomorrow = self.dates[n], self.dates[min(n + 1, self.n_shifts - 1)]
         years = (today - self.dates[0]).days / DAYS_A_YEAR
@@ -147,8 +160,8 @@ class MineModel(mesa.Model):
             w.by_section(w.resentment), p.bargain,
         )  # fmt: skip
         bargain.watch_the_fund(
-            campaign, sections, float(w.wage_rubles.sum()), self.pre_campaign_bill, years, n,
-            p.bargain, log,
+            campaign, sections, runs, runs.slot_sums(w.wage_rubles), self.pre_campaign_bill,
+            years, n, p.bargain, log,
         )  # fmt: skip
         # 1. Foremen put hewers forward for records and favour their Stakhanovites; those who
         #    work the new way without special conditions divide the labour with the timbermen.
@@ -166,7 +179,7 @@ class MineModel(mesa.Model):
         )
         supplies = supply.allocate(rng.supply, w, sections, intended, p.supply)
         records.stock_the_attempts(supplies.factor, attempts)
-        campaign.concentration = methods.concentrate(
+        campaign.concentration[:] = methods.concentrate(
             campaign.concentration, campaign.concentration_target, p.methods
         )
         technique = methods.technique(campaign.concentration, p.methods)
@@ -177,7 +190,7 @@ class MineModel(mesa.Model):
             rng.accidents, w, sections.condition, attempts, campaign.intensity, p.accidents
         )
         # 3. Equipment wears and breaks; everyone is paid.
-        wear = output.pace * methods.wear_factor(campaign.concentration, p.methods)
+        wear = output.pace * methods.wear_factor(campaign.concentration, p.methods)[w.run_of_section]
         equipment.update(rng.equipment, sections, engineers, wear, p.equipment)
         pay.pay(w, sections, p.pay)
         turnover.remember_wages(w, p.turnover)
@@ -200,7 +213,7 @@ class MineModel(mesa.Model):
         )
         # 5. The dead are carried out, the arrested taken; miners quit, recruits arrive.
         self.retire_miners(accidents.carry_out(w, hurt, log))
-        arrested = repression.arrests(rng.repression, w.employed, campaign.mass_operation, p.repression)  # fmt: skip
+        arrested = repression.arrests(rng.repression, w, campaign.mass_operation, p.repression)
         self.retire_miners(repression.take(w, arrested, log))
         leavers = turnover.quit_mine(rng.turnover, w, p.turnover, log)
         self.retire_miners(leavers)
@@ -225,7 +238,7 @@ class MineModel(mesa.Model):
         )  # fmt: skip
         after_accidents_removed = self._remove(after_accidents)
         plan = management.plan_tons(
-            self.dates[0], today, w.n_hewer_slots, campaign.last_year_reported, p.management
+            self.dates[0], today, runs.hewer_slots, campaign.last_year_reported, p.management
         )
         reported = reporting.report(
             output.tons, campaign.period_reported, campaign.period_plan, p.reporting
@@ -239,6 +252,7 @@ class MineModel(mesa.Model):
             blame.from_the_plan(review.accused_foremen, review.accused_engineers, review.shortfall)
         )
         # 7. Observation.
+        per_run = runs.count_by_run  # how many of the slots given fall in each run
         self._observe(
             observation.Shift(
                 number=n, output_tons=output.tons, plan_tons=plan, supplies=supplies,
@@ -249,20 +263,21 @@ class MineModel(mesa.Model):
                 ),
                 sabotage_acts=sabotage,
                 accusations=above_removed + after_accidents_removed + below_removed,
-                quits=leavers.size, hires=recruits.size, norm_raise=campaign.norm_raise,
-                reported_tons=reported, accidents=hurt.count,
-                fatal_accidents=hurt.killed.size, arrests=arrested.size,
+                quits=per_run(w, leavers), hires=per_run(w, recruits),
+                norm_raise=campaign.norm_raise.copy(), reported_tons=reported,
+                accidents=per_run(w, hurt.injured) + per_run(w, hurt.killed),
+                fatal_accidents=per_run(w, hurt.killed), arrests=per_run(w, arrested),
                 accused_above=above_removed, accused_after_accidents=after_accidents_removed,
                 accused_below=below_removed,
             )
         )  # fmt: skip
-        campaign.norm_raise = 0.0  # a revision's raise weighs on the one shift that follows it
+        campaign.norm_raise[:] = 0.0  # a revision's raise weighs on the one shift after it
 
-    def _remove(self, accused: blame.Accused) -> int:
-        """Remove the accused from their posts (the period's charge); how many."""
+    def _remove(self, accused: blame.Accused) -> np.ndarray:
+        """Remove the accused from their posts (the period's charge); how many in each run."""
         return management.remove_accused(
-            accused, self.foremen, self.engineers, self.campaign.charge, self.appoint,
-            self.params.management, self.events,
+            accused, self.foremen, self.engineers, self.campaign.charge, self.runs.count,
+            self.appoint, self.params.management, self.events,
         )  # fmt: skip
 
     def _observe(self, shift: observation.Shift) -> None:
@@ -273,12 +288,14 @@ class MineModel(mesa.Model):
 
     @property
     def intensity(self) -> float:
-        """The campaign's intensity now (``campaign.intensity``; kept for the app)."""
-        return self.campaign.intensity
+        """The campaign's intensity now (the first run's ``campaign.intensity``; for the app)."""
+        return float(self.campaign.intensity[0])
 
     # ----------------------------------------------------------------- people
     def hire_into(self, slots: np.ndarray, start: float = 1.0) -> None:
         """New miners in ``slots``: drawn skill and eagerness, fresh state (and Mesa agents).
+
+        Each run's recruits draw from its own stream, in slot order, and take its next ids.
 
         Args:
             start: share of his full skill a newcomer brings (1 for the first workforce).
@@ -286,18 +303,31 @@ class MineModel(mesa.Model):
         if slots.size == 0:
             return
         w, m, stream = self.workforce, self.config.mine, self.streams.recruits
-        skill = draw_skill(stream, slots.size, m.skill_sigma)  # (read for hewers only)
-        eager = draw_eagerness(stream, slots.size, m.eagerness_a, m.eagerness_b)
-        if self.mesa_agents:
-            ids = np.empty(slots.size, dtype=np.int64)
-            for k, slot in enumerate(slots.tolist()):
-                agent = Miner(self, slot)
-                self.miner_in_slot[slot] = agent
-                ids[k] = agent.unique_id
+        if self.runs.count == 1:
+            skill = draw_skill(stream[0], slots.size, m.skill_sigma)  # (read for hewers only)
+            eager = draw_eagerness(stream[0], slots.size, m.eagerness_a, m.eagerness_b)
+            ids = self._new_miners(slots) if self.mesa_agents else self._take_ids(0, slots.size)
         else:
-            ids = self._take_ids(slots.size)
+            skill, eager = np.empty(slots.size), np.empty(slots.size)
+            ids = np.empty(slots.size, dtype=np.int64)
+            run_of = w.run[slots]
+            for run in np.unique(run_of).tolist():
+                theirs = run_of == run
+                k = int(np.count_nonzero(theirs))
+                skill[theirs] = draw_skill(stream[run], k, m.skill_sigma)
+                eager[theirs] = draw_eagerness(stream[run], k, m.eagerness_a, m.eagerness_b)
+                ids[theirs] = self._take_ids(run, k)
         wages = turnover.expected_wages(self.params.turnover)
         w.fill(slots, skill, eager, ids, wages, start=start)
+
+    def _new_miners(self, slots: np.ndarray) -> np.ndarray:
+        """Mesa agents for new miners in ``slots`` (a single run); their ids."""
+        ids = np.empty(slots.size, dtype=np.int64)
+        for k, slot in enumerate(slots.tolist()):
+            agent = Miner(self, slot)
+            self.miner_in_slot[slot] = agent
+            ids[k] = agent.unique_id
+        return ids
 
     def retire_miners(self, slots: np.ndarray) -> None:
         """The miners in ``slots`` leave the mine (and the model's agent sets)."""
@@ -313,20 +343,26 @@ class MineModel(mesa.Model):
     def _appoint_staff(self) -> dict[int, StaffMember]:
         for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
             if not self.mesa_agents:
-                staff.agent_id[:] = self._take_ids(staff.size)
+                per_run = staff.size // self.runs.count
+                for run in range(self.runs.count):
+                    posts = slice(run * per_run, (run + 1) * per_run)
+                    staff.agent_id[posts] = self._take_ids(run, per_run)
                 continue
             for i in range(staff.size):
                 staff.agent_id[i] = cls(self, i).unique_id
         return {a.unique_id: a for a in self.agents if isinstance(a, StaffMember)}
 
-    def _take_ids(self, n: int) -> np.ndarray:
-        """The next ``n`` ids of Mesa's counter, for people without a Mesa agent."""
-        first = self.agent_id_counter
-        self.agent_id_counter += n
+    def _take_ids(self, run: int, n: int) -> np.ndarray:
+        """Run ``run``'s next ``n`` ids, for people without a Mesa agent (each run counts as
+        Mesa's counter would in a model of its own)."""
+        first = int(self.next_id[run])
+        self.next_id[run] += n
         return np.arange(first, first + n, dtype=np.int64)
 
-    def appoint(self, staff: Staff, index: int, experience: float) -> tuple[int, int]:
-        """Remove the foreman or engineer in post ``index``; appoint a newcomer; both ids."""
+    def appoint(self, staff: Staff, index: int, experience: float) -> tuple[int, int, int]:
+        """Remove the foreman or engineer in post ``index``; appoint a newcomer; the post's
+        run and both ids."""
+        run = index // (staff.size // self.runs.count)
         old_id = int(staff.agent_id[index])
         if self.mesa_agents:
             old = self.staff_agents.pop(old_id)
@@ -335,20 +371,24 @@ class MineModel(mesa.Model):
             self.staff_agents[new.unique_id] = new
             staff.agent_id[index] = new.unique_id
         else:
-            staff.agent_id[index] = self._take_ids(1)[0]
+            staff.agent_id[index] = self._take_ids(run, 1)[0]
         staff.experience[index] = experience
         staff.appointed[index] = self.shift
         if isinstance(staff, Foremen):
             staff.sabotage_count[index] = 0
-        return old_id, int(staff.agent_id[index])
+        return run, old_id, int(staff.agent_id[index])
 
     # ----------------------------------------------------------------- results
     def results(self) -> Results:
-        """The run's three tables (the manifest is added by ``stakhanov_sim.run``)."""
-        table = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        table.insert(0, "replicate", self.replicate)
+        """The run's three tables (the manifest is added by ``stakhanov_sim.run``); for a
+        batch, every run's, one after another, each numbered with its replicate."""
+        if self.runs.count == 1:
+            table = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+            table.insert(0, "replicate", self.replicate)
+        else:
+            table = self.datacollector.table(self.replicates)
         return Results(
             model=table,
-            agents=self.sampler.table(self.replicate),
-            events=self.events.table(self.replicate, self.dates),
+            agents=self.sampler.table(self.replicates),
+            events=self.events.table(self.replicates, self.dates),
         )

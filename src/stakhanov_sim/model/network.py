@@ -11,6 +11,8 @@ import numpy as np
 from scipy import sparse
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import Runs
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 
 
@@ -98,13 +100,25 @@ def _recount(indptr, indices, flags, last, count):
                 count[indices[k]] += delta
 
 
-def build(workforce: Workforce, within: int, across: int, rng: np.random.Generator) -> Network:
-    """Random links: ``within`` to workmates in the same section, ``across`` to anyone."""
-    w = workforce
+def build(workforce: Workforce, runs: Runs, within: int, across: int, stream: Stream) -> Network:
+    """Random links: ``within`` to workmates in the same section, ``across`` to anyone in the
+    same run's mine, each run's drawn from its own stream as if it were alone."""
+    if runs.count == 1:
+        return Network(*_links(workforce, within, across, stream[0]), workforce.size)
+    alone = Workforce(runs.sections, *(n // runs.sections for n in runs.trade_slots))
+    ends = []
+    for run in range(runs.count):
+        links = _links(alone, within, across, stream[run])
+        ends.append([runs.batch_slots(run, end) for end in links])
+    return Network(*(np.concatenate(end) for end in zip(*ends, strict=True)), workforce.size)
+
+
+def _links(w: Workforce, within: int, across: int, rng: np.random.Generator):
+    """Both ends of one run's links, in its own slot numbers."""
     slots = np.arange(w.size)
     members = np.hstack([w.by_section(slots, trade) for trade in range(3)])
     frm = np.repeat(slots, within)
     to = members[w.section[frm], rng.integers(0, members.shape[1], frm.size)]
     frm_x = np.repeat(slots, across)
     to_x = rng.integers(0, w.size, frm_x.size)
-    return Network(np.concatenate([frm, frm_x]), np.concatenate([to, to_x]), w.size)
+    return np.concatenate([frm, frm_x]), np.concatenate([to, to_x])

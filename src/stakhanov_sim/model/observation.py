@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from stakhanov_sim.model.mechanisms.social import Sanctions
     from stakhanov_sim.model.mechanisms.supply import Supplies
     from stakhanov_sim.model.mine import MineModel
+    from stakhanov_sim.model.streams import Stream
 
 DATE_UNIT = "ms"  # what Parquet stores, so a saved and reloaded run equals the one in memory
 EXTRA_COLUMNS = ["headcount", "hires", "sanctions_on_stakhanovites", "norm_raise"]
@@ -72,7 +73,8 @@ class ShiftCollector(DataCollector):
     go straight into NumPy columns allocated once, the state's tallies are counted in one
     compiled pass, and Mesa's interface reads the rows worked so far: ``model_vars`` (a
     column's values by name), ``get_model_vars_dataframe()`` (the same table Mesa builds)
-    and, on the model, ``ledger`` (the last row by name).
+    and, on the model, ``ledger`` (the last row by name). In a batch of several runs
+    (``model.runs``) each run has its own table; Mesa's interface shows the first run's.
     """
 
     def __init__(self, dates: list[dt.date], w: Workforce) -> None:
@@ -80,17 +82,30 @@ class ShiftCollector(DataCollector):
             model_reporters={name: partial(_ledger_value, key=name) for name in MODEL_TABLE}
         )
         self.rows = 0
-        self.ints = np.zeros((len(INTS), len(dates)), dtype=np.int64)
-        self.floats = np.zeros((len(FLOATS), len(dates)))
-        by_name = {"date": np.array(dates, dtype=f"datetime64[{DATE_UNIT}]")}
-        by_name |= dict(zip(INTS, self.ints, strict=True))
-        by_name |= dict(zip(FLOATS, self.floats, strict=True))
-        self.columns = {name: by_name[name] for name in MODEL_TABLE}
+        runs = w.runs
+        self.ints = np.zeros((runs, len(INTS), len(dates)), dtype=np.int64)
+        self.floats = np.zeros((runs, len(FLOATS), len(dates)))
+        self.dates = np.array(dates, dtype=f"datetime64[{DATE_UNIT}]")
+        self.columns = self.columns_of(0)
         self.model_vars = Rows(self)
         self.ledger = Ledger(self)
-        self._hewer_wages = np.empty(w.n_hewer_slots)  # the employed hewers' (sorted)
-        self._ordinary_wages = np.empty(w.n_hewer_slots)  # ... of those without the title
-        self._wages, self._counts = np.empty(w.size), np.empty(w.size)  # support: runs
+        per_run = w.n_hewer_slots // runs
+        self._hewer_wages = np.empty((runs, per_run))  # the employed hewers' (sorted)
+        self._ordinary_wages = np.empty((runs, per_run))  # ... of those without the title
+        support = (w.size - w.n_hewer_slots) // runs
+        self._wages, self._counts = np.empty((runs, support)), np.empty((runs, support))
+        (t0, _, (_, t)), (h0, _, (_, h)) = w.blocks[1], w.blocks[2]
+        per_run_sections = w.sections // runs
+        self._support_blocks = np.array(  # timbermen's first slot, a run's; the haulers' too
+            [t0, per_run_sections * t, h0, per_run_sections * h], dtype=np.int64
+        )
+
+    def columns_of(self, run: int) -> dict[str, np.ndarray]:
+        """Run ``run``'s columns by name (the whole calendar; ``rows`` of them are written)."""
+        by_name = {"date": self.dates}
+        by_name |= dict(zip(INTS, self.ints[run], strict=True))
+        by_name |= dict(zip(FLOATS, self.floats[run], strict=True))
+        return {name: by_name[name] for name in MODEL_TABLE}
 
     def collect(self, model: MineModel) -> None:
         """The shift just worked (``model.last_shift``) as the table's next row."""
@@ -98,7 +113,7 @@ class ShiftCollector(DataCollector):
         self.record(model.last_shift, model.workforce, model.sections)
 
     def record(self, shift: Shift, w: Workforce, sections: Sections) -> None:
-        """Write the shift's row: what it handed on, then what the state shows after it.
+        """Write the shift's row of every run: what it handed on, then what the state shows.
 
         The hewers' two wage means are still summed by NumPy (pairwise), and the Gini's runs
         of support wages still ordered by NumPy's ``argsort`` (its order among equal wages
@@ -106,29 +121,47 @@ class ShiftCollector(DataCollector):
         (tests/test_collection.py).
         """
         n, ints, floats = self.rows, self.ints, self.floats
-        ints[: len(SHIFT_INTS), n] = shift.counts()
-        floats[: len(SHIFT_FLOATS), n] = shift.amounts()
+        ints[:, : len(SHIFT_INTS), n] = np.transpose(shift.counts())
+        floats[:, : len(SHIFT_FLOATS), n] = np.transpose(shift.amounts())
         hewer_wages, ordinary_wages, wages, counts = (
             self._hewer_wages, self._ordinary_wages, self._wages, self._counts
         )  # fmt: skip
         hewers, ordinary, runs = _tally(
             w.employed, w.stakhanovite, w.adopted, w.wage_rubles, w.resentment,
             w.hewer(w.fulfilment), w.hewers, sections.norm_tons, sections.broken,
-            ints, floats, n, hewer_wages, ordinary_wages, wages, counts,
+            self._support_blocks, ints, floats, n, hewer_wages, ordinary_wages, wages, counts,
         )  # fmt: skip
         total = np.add.reduce  # ``ndarray.sum``'s pairwise sum without its Python wrapper
-        floats[-3, n] = _mean_or_nan(float(total(w.hewer(w.wage_rubles))), hewers)
-        floats[-2, n] = _mean_or_nan(float(total(ordinary_wages[:ordinary])), ordinary)
-        wages, counts, hewer_wages = wages[:runs], counts[:runs], hewer_wages[:hewers]
-        hewer_wages.sort()  # NumPy's sort: a compiled kernel's is ten times slower at 5,000
-        floats[-1, n] = _gini_merged(hewer_wages, wages, counts, wages.argsort())  # np.argsort's
+        hewer_bills = total(w.hewer(w.wage_rubles).reshape(w.runs, -1), axis=1)
+        for run in range(w.runs):
+            h, o, r = int(hewers[run]), int(ordinary[run]), int(runs[run])
+            floats[run, -3, n] = _mean_or_nan(float(hewer_bills[run]), h)
+            floats[run, -2, n] = _mean_or_nan(float(total(ordinary_wages[run, :o])), o)
+            run_wages, run_counts, run_hewers = wages[run, :r], counts[run, :r], hewer_wages[run, :h]
+            run_hewers.sort()  # NumPy's sort: a compiled kernel's is ten times slower at 5,000
+            floats[run, -1, n] = _gini_merged(
+                run_hewers, run_wages, run_counts, run_wages.argsort()  # np.argsort's order
+            )
         self.rows = n + 1
 
-    def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """The model table so far, one row per shift (what Mesa's collector returns)."""
+    def table(self, replicates: list[int]) -> pd.DataFrame:
+        """Every run's model table, one after another, with its ``replicate`` number first
+        (each run's rows as ``get_model_vars_dataframe(run)`` gives them)."""
+        runs, n = len(replicates), self.rows
+        columns = {"replicate": np.repeat(np.asarray(replicates, dtype=np.int64), n)}
+        ints, floats = self.ints[:, :, :n], self.floats[:, :, :n]
+        by_name = {"date": np.tile(self.dates[:n], runs)}
+        by_name |= {name: ints[:, i].ravel() for i, name in enumerate(INTS)}
+        by_name |= {name: floats[:, i].ravel() for i, name in enumerate(FLOATS)}
+        return pd.DataFrame(columns | {name: by_name[name] for name in MODEL_TABLE})
+
+    def get_model_vars_dataframe(self, run: int = 0) -> pd.DataFrame:
+        """The model table so far, one row per shift (what Mesa's collector returns); in a
+        batch, run ``run``'s."""
+        columns = self.columns if run == 0 else self.columns_of(run)
         if not self.rows:  # Mesa's table of empty lists
-            return pd.DataFrame({name: [] for name in self.columns})
-        return pd.DataFrame({name: column[: self.rows] for name, column in self.columns.items()})
+            return pd.DataFrame({name: [] for name in columns})
+        return pd.DataFrame({name: column[: self.rows] for name, column in columns.items()})
 
 
 class Rows(Mapping):
@@ -210,39 +243,41 @@ def _gini_merged(singles, values, counts, order):
 
 
 class Shift(NamedTuple):
-    """What one shift handed on that the ledger reports (the rest it reads from the state)."""
+    """What one shift handed on that the ledger reports (the rest it reads from the state):
+    each field, but the shift's number, has one value per run of the batch."""
 
     number: int
-    output_tons: float
-    plan_tons: float
+    output_tons: np.ndarray
+    plan_tons: np.ndarray
     supplies: Supplies
-    records_set: int
+    records_set: np.ndarray
     sanctions: Sanctions
-    sabotage_acts: int
-    accusations: int
-    quits: int
-    hires: int
-    norm_raise: float
-    reported_tons: float
-    accidents: int
-    fatal_accidents: int
-    arrests: int
-    accused_above: int
-    accused_after_accidents: int
-    accused_below: int
+    sabotage_acts: np.ndarray
+    accusations: np.ndarray
+    quits: np.ndarray
+    hires: np.ndarray
+    norm_raise: np.ndarray
+    reported_tons: np.ndarray
+    accidents: np.ndarray
+    fatal_accidents: np.ndarray
+    arrests: np.ndarray
+    accused_above: np.ndarray
+    accused_after_accidents: np.ndarray
+    accused_below: np.ndarray
 
-    def counts(self) -> tuple[int, ...]:
-        """The whole numbers the model table reports, in the order of ``SHIFT_INTS``."""
+    def counts(self) -> list:
+        """The whole numbers the model table reports, in the order of ``SHIFT_INTS`` (each
+        per run)."""
         accusations = self.accusations  # every accused man is removed and replaced
-        return (
+        return np.broadcast_arrays(
             self.number, self.records_set, self.sanctions.count, self.sanctions.on_stakhanovites,
             self.sabotage_acts, accusations, accusations, self.quits, self.hires, self.accidents,
             self.fatal_accidents, self.arrests, self.accused_above, self.accused_after_accidents,
             self.accused_below,
         )  # fmt: skip
 
-    def amounts(self) -> tuple[float, ...]:
-        """The amounts the model table reports, in the order of ``SHIFT_FLOATS``."""
+    def amounts(self) -> tuple:
+        """The amounts the model table reports, in the order of ``SHIFT_FLOATS`` (each per run)."""
         return (
             self.output_tons, self.plan_tons, self.supplies.shortfall, self.norm_raise,
             self.reported_tons,
@@ -257,73 +292,91 @@ def _mean_or_nan(total: float, count: int) -> float:
 @kernel
 def _tally(
     employed, stakhanovite, adopted, wage, resentment, fulfilment, hewers, norm_tons, broken,
-    ints, floats, row, hewer_wages, ordinary_wages, wages, counts,
+    support_blocks, ints, floats, row, hewer_wages, ordinary_wages, wages, counts,
 ):  # fmt: skip
-    """One pass over the slots for the model table's counts, sums and means.
+    """One pass over each run's slots for its model table's counts, sums and means.
 
     Writes the columns of ``TALLY_INTS`` and ``TALLY_FLOATS`` (in their order, after the
-    shift's) at ``row`` of the tables ``ints`` and ``floats``; the employed hewers' wages to
-    ``hewer_wages``, those of the hewers without the title to ``ordinary_wages`` (in slot
-    order), and the runs of equal wages among employed timbermen and haulers to ``wages``
-    and their lengths to ``counts``. Returns how many of each: employed hewers, ordinary
-    hewers, runs. The mean norm is over employed hewers (over sections when none is).
+    shift's) at ``row`` of each run's tables ``ints[run]`` and ``floats[run]``; the employed
+    hewers' wages to ``hewer_wages[run]``, those of the hewers without the title to
+    ``ordinary_wages[run]`` (in slot order), and the runs of equal wages among employed
+    timbermen and haulers to ``wages[run]`` and their lengths to ``counts[run]``. Returns how
+    many of each, per run: employed hewers, ordinary hewers, runs of wages. The mean norm is
+    over employed hewers (over sections when none is). ``support_blocks`` holds where the
+    timbermen's and the haulers' slots start, and how many each run has of each.
     """
-    n_hewers = n_stakh = meeting = runs = n_ordinary = n_adopted = 0
-    max_fulfilment = -np.inf
-    stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
-    for s in range(norm_tons.size):  # hewers, section by section
-        for k in range(s * hewers, (s + 1) * hewers):
-            max_fulfilment = max(max_fulfilment, fulfilment[k])
-            if not employed[k]:
-                continue
-            hewer_wages[n_hewers] = wage[k]
-            n_hewers += 1
-            meeting += fulfilment[k] >= 1
-            norm_sum += norm_tons[s]
-            resentment_sum += resentment[k]
-            n_adopted += adopted[k]
-            if stakhanovite[k]:
-                n_stakh += 1
-                stakh_bill += wage[k]
-            else:
+    n_runs = ints.shape[0]
+    sections = norm_tons.size // n_runs  # each run's
+    out_hewers = np.zeros(n_runs, dtype=np.int64)
+    out_ordinary = np.zeros(n_runs, dtype=np.int64)
+    out_runs = np.zeros(n_runs, dtype=np.int64)
+    for run in range(n_runs):
+        n_hewers = n_stakh = meeting = runs = n_ordinary = n_adopted = 0
+        max_fulfilment = -np.inf
+        stakh_bill = other_bill = resentment_sum = norm_sum = 0.0
+        run_hewer_wages, run_ordinary = hewer_wages[run], ordinary_wages[run]
+        run_wages, run_counts = wages[run], counts[run]
+        for s in range(run * sections, (run + 1) * sections):  # hewers, section by section
+            for k in range(s * hewers, (s + 1) * hewers):
+                max_fulfilment = max(max_fulfilment, fulfilment[k])
+                if not employed[k]:
+                    continue
+                run_hewer_wages[n_hewers] = wage[k]
+                n_hewers += 1
+                meeting += fulfilment[k] >= 1
+                norm_sum += norm_tons[s]
+                resentment_sum += resentment[k]
+                n_adopted += adopted[k]
+                if stakhanovite[k]:
+                    n_stakh += 1
+                    stakh_bill += wage[k]
+                else:
+                    other_bill += wage[k]
+                    run_ordinary[n_ordinary] = wage[k]
+                    n_ordinary += 1
+        for block in range(2):  # timbermen, then haulers: each a block of every run's
+            block_start, per_run = support_blocks[2 * block], support_blocks[2 * block + 1]
+            for k in range(block_start + run * per_run, block_start + (run + 1) * per_run):
+                if not employed[k]:
+                    continue
+                if runs > 0 and wage[k] == run_wages[runs - 1]:
+                    run_counts[runs - 1] += 1
+                else:
+                    run_wages[runs], run_counts[runs] = wage[k], 1.0
+                    runs += 1
+                resentment_sum += resentment[k]
                 other_bill += wage[k]
-                ordinary_wages[n_ordinary] = wage[k]
-                n_ordinary += 1
-    for k in range(fulfilment.size, employed.size):  # timbermen and haulers
-        if not employed[k]:
-            continue
-        if runs > 0 and wage[k] == wages[runs - 1]:
-            counts[runs - 1] += 1
-        else:
-            wages[runs], counts[runs] = wage[k], 1.0
-            runs += 1
-        resentment_sum += resentment[k]
-        other_bill += wage[k]
-    headcount = n_hewers + int(counts[:runs].sum())
-    tally_ints, tally_floats = ints[N_SHIFT_INTS:, row], floats[N_SHIFT_FLOATS:, row]
-    tally_ints[0], tally_ints[1] = n_stakh, headcount
-    some = max(n_hewers, 1)
-    tally_floats[0] = norm_sum / n_hewers if n_hewers else norm_tons.mean()
-    tally_floats[1], tally_floats[2] = meeting / some, n_stakh / some
-    tally_floats[3] = max_fulfilment
-    tally_floats[4] = (stakh_bill + other_bill) / headcount if headcount else np.nan
-    tally_floats[5] = stakh_bill / n_stakh if n_stakh else np.nan
-    tally_floats[6] = other_bill / (headcount - n_stakh) if headcount - n_stakh else np.nan
-    tally_floats[7] = resentment_sum / headcount if headcount else np.nan
-    tally_floats[8] = np.count_nonzero(broken) / broken.size
-    tally_floats[9] = n_adopted / n_hewers if n_hewers else np.nan
-    return n_hewers, n_ordinary, runs
+        headcount = n_hewers + int(run_counts[:runs].sum())
+        tally_ints, tally_floats = ints[run, N_SHIFT_INTS:, row], floats[run, N_SHIFT_FLOATS:, row]
+        tally_ints[0], tally_ints[1] = n_stakh, headcount
+        some = max(n_hewers, 1)
+        run_norms = norm_tons[run * sections : (run + 1) * sections]
+        tally_floats[0] = norm_sum / n_hewers if n_hewers else run_norms.mean()
+        tally_floats[1], tally_floats[2] = meeting / some, n_stakh / some
+        tally_floats[3] = max_fulfilment
+        tally_floats[4] = (stakh_bill + other_bill) / headcount if headcount else np.nan
+        tally_floats[5] = stakh_bill / n_stakh if n_stakh else np.nan
+        tally_floats[6] = other_bill / (headcount - n_stakh) if headcount - n_stakh else np.nan
+        tally_floats[7] = resentment_sum / headcount if headcount else np.nan
+        run_broken = broken[run * sections : (run + 1) * sections]
+        tally_floats[8] = np.count_nonzero(run_broken) / run_broken.size
+        tally_floats[9] = n_adopted / n_hewers if n_hewers else np.nan
+        out_hewers[run], out_ordinary[run], out_runs[run] = n_hewers, n_ordinary, runs
+    return out_hewers, out_ordinary, out_runs
 
 
 class AgentSampler:
-    """Copies a fixed random sample of slots, and all foremen and engineers, every k shifts."""
+    """Copies a fixed random sample of slots, and all foremen and engineers, every k shifts;
+    in a batch, each run's sample is drawn from its own stream as if it were alone."""
 
-    def __init__(self, model: MineModel, stream: np.random.Generator) -> None:
-        cfg = model.config.output
-        size = model.workforce.size
+    def __init__(self, model: MineModel, stream: Stream) -> None:
+        cfg, runs = model.config.output, model.runs
+        size = runs.slots
         n = min(cfg.agent_sample_max, size)
         self.every = cfg.agent_sample_every
-        self.slots = np.sort(stream.choice(size, n, replace=False)) if n < size else np.arange(size)
+        local = [np.sort(stream[r].choice(size, n, replace=False)) if n < size
+                 else np.arange(size) for r in range(runs.count)]  # fmt: skip
+        self.slots = np.concatenate([runs.batch_slots(r, k) for r, k in enumerate(local)])
         self.snapshots: list[dict[str, np.ndarray]] = []
 
     def maybe_sample(self, model: MineModel) -> None:
@@ -331,7 +384,8 @@ class AgentSampler:
             self.snapshots.append(self._snapshot(model))
 
     def _snapshot(self, model: MineModel) -> dict[str, np.ndarray]:
-        """Raw columns of one snapshot: miners in the sample, then foremen, then engineers.
+        """Raw columns of one snapshot: miners in the sample, then foremen, then engineers
+        (each with their run; sections numbered within the run).
 
         Kinds and trades are kept as codes and turned into labels once, in ``table``: building
         a DataFrame per snapshot cost more than a whole shift of a small mine.
@@ -342,14 +396,21 @@ class AgentSampler:
         no_value = np.full(n_staff, np.nan)
         no_flag = np.zeros(n_staff, dtype=bool)
         hewer = w.trade[s] == HEWER
+        runs = model.runs
+        foreman_run = np.arange(foremen.size) // runs.sections
+        engineer_first = model.sections.engineer_first_section
+        engineer_run = engineer_first // runs.sections
         return {
+            "run": np.concatenate([w.run[s], foreman_run, engineer_run]),
             "shift": np.full(s.size + n_staff, model.shift, dtype=np.int64),
             "agent_id": np.concatenate([w.agent_id[s], foremen.agent_id, engineers.agent_id]),
             "kind": np.repeat(np.arange(3, dtype=np.int8), [s.size, foremen.size, engineers.size]),
             "trade": np.concatenate([w.trade[s], np.full(n_staff, len(TRADES), dtype=np.int8)]),
             "section": np.concatenate(
-                [w.section[s], np.arange(foremen.size), model.sections.engineer_first_section]
-            ).astype(np.int64),
+                [w.section[s] - w.run[s] * runs.sections,
+                 np.arange(foremen.size) - foreman_run * runs.sections,
+                 engineer_first - engineer_run * runs.sections]
+            ).astype(np.int64),  # fmt: skip
             "output_tons": np.concatenate([w.output_tons[s], no_value]),
             "fulfilment": np.concatenate([np.where(hewer, w.fulfilment[s], np.nan), no_value]),
             "wage_rubles": np.concatenate([w.wage_rubles[s], no_value]),
@@ -358,24 +419,32 @@ class AgentSampler:
             "resentment": np.concatenate([w.resentment[s], no_value]),
         }
 
-    def table(self, replicate: int) -> pd.DataFrame:
+    def table(self, replicates: list[int]) -> pd.DataFrame:
+        """Every run's sampled agents, run after run, each numbered with its replicate."""
         if not self.snapshots:
             return pd.DataFrame(columns=AGENT_COLUMNS)
         columns = {
             name: np.concatenate([snap[name] for snap in self.snapshots])
             for name in self.snapshots[0]
         }
+        run = columns.pop("run")
+        if len(replicates) > 1:  # each run's rows together, in the order they were taken
+            order = np.argsort(run, kind="stable")
+            columns, run = {name: values[order] for name, values in columns.items()}, run[order]
         columns["kind"] = np.array(KINDS, dtype=object)[columns["kind"]]
         columns["trade"] = np.array((*TRADES, ""), dtype=object)[columns["trade"]]
         table = pd.DataFrame(columns)
-        table.insert(0, "replicate", replicate)
+        table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
         return table[AGENT_COLUMNS]
 
 
 class EventLog:
-    """The run's event log, appended as events happen (records, titles, sanctions, ...).
+    """The event log of every run of the batch, appended as events happen (records, titles,
+    sanctions, ...).
 
     Attributes:
+        rows: ``(shift, event, actor, target, detail)`` tuples, in the order they happened.
+        run_of_row: the run each row belongs to (kept only in a batch of several runs).
         shift: the shift events are logged under unless told otherwise (the model sets it
             at the start of each shift).
         individual: whether each miner's title, sanction and quit is logged (off for big runs).
@@ -383,8 +452,10 @@ class EventLog:
 
     INDIVIDUAL = frozenset({"title", "title lost", "sanction", "quit"})
 
-    def __init__(self, individual: bool = True) -> None:
+    def __init__(self, individual: bool = True, runs: int = 1) -> None:
         self.rows: list[tuple] = []
+        self.run_of_row: list[int] = []
+        self.batch = runs > 1
         self.shift = 0
         self.individual = individual
 
@@ -395,16 +466,20 @@ class EventLog:
         target: int = -1,
         detail: str = "",
         shift: int | None = None,
+        run: int = 0,
     ) -> None:
-        """One event (``shift`` defaults to the current one)."""
+        """One event of run ``run`` (``shift`` defaults to the current one)."""
         self.rows.append((self.shift if shift is None else shift, event, actor, target, detail))
+        if self.batch:
+            self.run_of_row.append(run)
 
     def keeps(self, event: str) -> bool:
         """Whether events of this kind are logged (individual ones may be switched off)."""
         return self.individual or event not in self.INDIVIDUAL
 
-    def add_many(self, event: str, actors, targets=None, detail="") -> None:
-        """One event per actor (nothing for individual events when they are switched off)."""
+    def add_many(self, event: str, actors, targets=None, detail="", runs=None) -> None:
+        """One event per actor (nothing for individual events when they are switched off);
+        ``runs``: each event's run (in a batch of several)."""
         n = len(actors)
         if n == 0 or not self.keeps(event):
             return
@@ -414,14 +489,23 @@ class EventLog:
             zip([self.shift] * n, [event] * n, np.asarray(actors).tolist(), targets, details,
                 strict=True)
         )  # fmt: skip
+        if self.batch:
+            self.run_of_row.extend(np.asarray(runs).tolist())
 
-    def table(self, replicate: int, dates: list) -> pd.DataFrame:
+    def table(self, replicates: list[int], dates: list) -> pd.DataFrame:
+        """Every run's events, run after run (each in the order they happened), each numbered
+        with its replicate."""
         table = pd.DataFrame(
             self.rows, columns=["shift", "event", "actor_id", "target_id", "detail"]
         )
         table["actor_id"] = table["actor_id"].astype("int64")
         table["target_id"] = table["target_id"].astype("int64")
-        table.insert(0, "replicate", replicate)
+        run = np.zeros(len(table), dtype=np.intp)
+        if self.batch:
+            run = np.asarray(self.run_of_row, dtype=np.intp)
+            order = np.argsort(run, kind="stable")
+            table, run = table.iloc[order].reset_index(drop=True), run[order]
+        table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
         stamps = pd.to_datetime(pd.Series(dates)).astype(f"datetime64[{DATE_UNIT}]")
         table.insert(
             2,

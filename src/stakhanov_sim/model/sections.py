@@ -53,16 +53,21 @@ class Sections:
 
 
 def lay_out(scenario: Scenario, workforce: Workforce) -> Sections:
-    """Fresh sections for a scenario: initial norms and rates, equipment in order."""
+    """Fresh sections for a scenario: initial norms and rates, equipment in order.
+
+    ``workforce`` may hold several runs (``model.runs``); each run's sections, mines and
+    engineers follow the last run's, numbered as in a run alone plus the run's offset.
+    """
     m, n = scenario.mine, workforce.sections
-    mine_of_section = np.arange(n) // m.sections
+    per_run = m.mines * m.sections
+    run, local = np.arange(n) // per_run, np.arange(n) % per_run
+    local_mine = local // m.sections
     per_mine = math.ceil(m.sections / m.sections_per_engineer)
-    local = (np.arange(n) % m.sections) // m.sections_per_engineer
-    engineer_of_section = mine_of_section * per_mine + local
-    first = np.array(
-        [np.flatnonzero(engineer_of_section == e)[0] for e in range(per_mine * m.mines)],
-        dtype=np.int64,
-    )
+    mine_of_section = run * m.mines + local_mine
+    local_engineer = local_mine * per_mine + (local % m.sections) // m.sections_per_engineer
+    engineer_of_section = run * (per_mine * m.mines) + local_engineer
+    # Each engineer's first section (every engineer keeps at least one; numbers ascend).
+    first = np.unique(engineer_of_section, return_index=True)[1].astype(np.int64)
     return Sections(
         norm_tons=np.full(n, scenario.norms.initial_norm_tons),
         piece_rate=np.full(n, scenario.pay.base_rate_rubles_per_ton),

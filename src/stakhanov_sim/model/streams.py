@@ -21,32 +21,110 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import Runs
 
 
 class Streams(NamedTuple):
-    """One generator per mechanism (fields in spawning order; append new ones at the end)."""
+    """One stream per mechanism (fields in spawning order; append new ones at the end), each
+    a ``Stream``: that mechanism's generator in every run of the batch (``model.runs``)."""
 
-    network: np.random.Generator  # the workmates' links, drawn once
-    sampling: np.random.Generator  # the slots of the agent table's sample, drawn once
-    recruits: np.random.Generator  # skill and eagerness: the n-th recruit's are the n-th drawn
-    records: np.random.Generator  # which foremen are asked for a record
-    production: np.random.Generator  # each hewer's luck at the face
-    supply: np.random.Generator  # the noise of each delivery
-    equipment: np.random.Generator  # breakdowns
-    recognition: np.random.Generator  # who takes up the new methods
-    social: np.random.Generator  # who sanctions whom, and how
-    turnover: np.random.Generator  # who quits, which vacancies are filled
-    management: np.random.Generator  # foot-dragging and accusations
-    accidents: np.random.Generator  # who is hurt or killed at the face
-    methods: np.random.Generator  # who learns the methods in a Stakhanovite school
-    supervisors: np.random.Generator  # lower supervisors' abuse of Stakhanovites
-    blame: np.random.Generator  # denunciations from below and trials after accidents
-    repression: np.random.Generator  # arrests in the mass operations of 1937
+    network: Stream  # the workmates' links, drawn once
+    sampling: Stream  # the slots of the agent table's sample, drawn once
+    recruits: Stream  # skill and eagerness: the n-th recruit's are the n-th drawn
+    records: Stream  # which foremen are asked for a record
+    production: Stream  # each hewer's luck at the face
+    supply: Stream  # the noise of each delivery
+    equipment: Stream  # breakdowns
+    recognition: Stream  # who takes up the new methods
+    social: Stream  # who sanctions whom, and how
+    turnover: Stream  # who quits, which vacancies are filled
+    management: Stream  # foot-dragging and accusations
+    accidents: Stream  # who is hurt or killed at the face
+    methods: Stream  # who learns the methods in a Stakhanovite school
+    supervisors: Stream  # lower supervisors' abuse of Stakhanovites
+    blame: Stream  # denunciations from below and trials after accidents
+    repression: Stream  # arrests in the mass operations of 1937
 
     @classmethod
-    def spawn(cls, rng: np.random.Generator) -> Streams:
-        """The run's streams, children of ``rng`` (same seed, same streams)."""
-        return cls(*rng.spawn(len(cls._fields)))
+    def spawn(cls, rngs: list[np.random.Generator], runs: Runs) -> Streams:
+        """Each run's streams, children of its generator (same seed, same streams)."""
+        children = [rng.spawn(len(cls._fields)) for rng in rngs]
+        return cls(*(Stream([c[i] for c in children], runs) for i in range(len(cls._fields))))
+
+
+class Stream:
+    """One mechanism's generator in each run of a batch, drawn from run by run.
+
+    Every method draws from each run's generator what that run alone would draw, and lays
+    the numbers out in the batch's order: ``uniform(n)`` gives each run's ``n`` numbers one
+    run after another (per section, per engineer, per hewer slot: the batch stacks those run
+    after run), ``uniform_slots()`` one per job slot, in the batch's slot order. A batch of
+    one draws exactly as a single generator.
+    """
+
+    def __init__(self, generators: list[np.random.Generator], runs: Runs) -> None:
+        self.generators, self.runs = generators, runs
+        self.alone = generators[0] if len(generators) == 1 else None
+
+    def __getitem__(self, run: int) -> np.random.Generator:
+        """Run ``run``'s generator (for draws whose size depends on the run's state)."""
+        return self.generators[run]
+
+    def uniform(self, n: int) -> np.ndarray:
+        """``n`` uniform numbers in [0, 1) for each run, run after run."""
+        if self.alone is not None:
+            return self.alone.random(n)
+        out = np.empty((len(self.generators), n))
+        for generator, row in zip(self.generators, out, strict=True):
+            generator.random(out=row)
+        return out.ravel()
+
+    def uniform_where(self, n: int, active: np.ndarray) -> np.ndarray | None:
+        """``uniform(n)`` for the runs where ``active``; the others' streams move on as if
+        they had drawn, and their numbers read 1 (no chance is met). ``None`` when no run is
+        active (every stream moved on)."""
+        if active.all():
+            return self.uniform(n)
+        if not active.any():
+            self.skip(n)
+            return None
+        out = np.ones((len(self.generators), n))
+        for r, (generator, row) in enumerate(zip(self.generators, out, strict=True)):
+            if active[r]:
+                generator.random(out=row)
+            else:
+                skip(generator, n)
+        return out.ravel()
+
+    def uniform_slots_where(self, active: np.ndarray) -> np.ndarray | None:
+        """``uniform_slots()`` for the runs where ``active`` (see ``uniform_where``)."""
+        numbers = self.uniform_where(self.runs.slots, active)
+        if numbers is None or self.alone is not None:
+            return numbers
+        return numbers[self.runs.slot_order]
+
+    def normal(self, n: int) -> np.ndarray:
+        """``n`` standard normal numbers for each run, run after run."""
+        if self.alone is not None:
+            return self.alone.standard_normal(n)
+        out = np.empty((len(self.generators), n))
+        for generator, row in zip(self.generators, out, strict=True):
+            generator.standard_normal(out=row)
+        return out.ravel()
+
+    def uniform_slots(self) -> np.ndarray:
+        """One uniform number per job slot of every run, in the batch's slot order."""
+        numbers = self.uniform(self.runs.slots)
+        return numbers if self.alone is not None else numbers[self.runs.slot_order]
+
+    def skip(self, n: int, runs: np.ndarray | None = None) -> None:
+        """Move each run's generator (or those of ``runs``) on by ``n`` uniform numbers."""
+        for r in range(len(self.generators)) if runs is None else runs.tolist():
+            skip(self.generators[r], n)
+
+    def keys(self) -> np.ndarray:
+        """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
+        return np.array([g.bit_generator.random_raw() for g in self.generators], dtype=np.uint64)
 
 
 def skip(stream: np.random.Generator, draws: int) -> None:

@@ -29,7 +29,7 @@ INT_STATE = ("times_abused", "title_since")
 VACANT_ZERO = ("output_tons", "fulfilment", "wage_rubles", "helpers", "resentment")
 VACANT_FALSE = ("employed", "stakhanovite", "special", "adopted", "sanctioned")
 
-STATE = ("trade", "section", "agent_id", *FLOAT_STATE, *BOOL_STATE, *INT_STATE)
+STATE = ("trade", "section", "run", "local_slot", "agent_id", *FLOAT_STATE, *BOOL_STATE, *INT_STATE)
 Record = TypeVar("Record", bound=tuple)
 
 
@@ -39,7 +39,10 @@ class Workforce:
 
     Attributes:
         sections: number of sections S; hewers, timbermen, haulers: slots per section.
-        trade, section: each slot's trade code and section, fixed for the run.
+        runs: the runs of the batch (``model.runs``), whose sections follow one another.
+        trade, section, run: each slot's trade code, section and run, fixed.
+        run_of_section: each section's run, fixed.
+        local_slot: each slot's number in its run (as if the run were alone), fixed.
         agent_id: the Mesa ``unique_id`` of the miner in each slot (-1 when vacant).
         blocks: each trade's slots (first, last + 1) and the shape of its section view.
         The float, bool and int state arrays are named in ``FLOAT_STATE`` etc. They change
@@ -51,8 +54,12 @@ class Workforce:
     hewers: int
     timbermen: int
     haulers: int
+    runs: int = 1
     trade: np.ndarray = field(init=False)
     section: np.ndarray = field(init=False)
+    run: np.ndarray = field(init=False)
+    run_of_section: np.ndarray = field(init=False)
+    local_slot: np.ndarray = field(init=False)
     agent_id: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -64,6 +71,13 @@ class Workforce:
         self.section = np.concatenate(
             [np.repeat(np.arange(self.sections, dtype=np.intp), c) for c in counts]
         )
+        per_run = self.sections // self.runs
+        self.run = self.section // per_run
+        self.run_of_section = np.arange(self.sections, dtype=np.intp) // per_run
+        self.local_slot = np.concatenate(  # each slot's number in its run alone
+            [np.tile(np.arange(per_run * c), self.runs) + per_run * first
+             for c, first in zip(counts, np.cumsum([0, *counts[:-1]]), strict=True)]
+        ).astype(np.intp)  # fmt: skip
         self.n_hewer_slots = self.sections * self.hewers
         starts = np.cumsum([0, *counts]) * self.sections
         self.blocks = tuple(  # each trade's first and last slot + 1, and its view's shape
@@ -205,11 +219,12 @@ def _clear(slots, floats, flags):
             values[k] = False
 
 
-def layout(scenario: Scenario) -> Workforce:
-    """The empty workforce for a scenario's mines and sections."""
+def layout(scenario: Scenario, runs: int = 1) -> Workforce:
+    """The empty workforce for a scenario's mines and sections, in each of ``runs`` runs."""
     m = scenario.mine
     return Workforce(
-        sections=m.mines * m.sections,
+        runs=runs,
+        sections=runs * m.mines * m.sections,
         hewers=m.hewers_per_section,
         timbermen=round(m.hewers_per_section * m.timbermen_per_hewer),
         haulers=round(m.hewers_per_section * m.haulers_per_hewer),

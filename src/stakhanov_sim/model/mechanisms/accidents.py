@@ -23,7 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import numbers_at, skip
+from stakhanov_sim.model.streams import Stream, numbers_at, skip
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -66,26 +66,37 @@ class Accidents(NamedTuple):
 
 
 def happen(
-    stream: np.random.Generator,
+    stream: Stream,
     w: Workforce,
     condition: np.ndarray,
     attempts: np.ndarray,
-    intensity: float,
+    intensity: np.ndarray,
     p: Params,
 ) -> Accidents:
     """This shift's accidents; the injured are harmed at once, the dead are handed on.
 
     Two uniform numbers per slot every shift, whatever happens: a counterfactual run with the
     same seed meets the same luck (common random numbers). The first says whether the miner
-    is struck, the second (read only for the struck) whether he dies.
+    is struck, the second (read only for the struck) whether he dies. ``intensity``: each
+    run's campaign.
     """
     struck = _struck(
-        stream.random(w.size), w.employed, w.section, condition, attempts, intensity, tuple(p)
-    )
+        stream.uniform_slots(), w.employed, w.section, w.run, condition, attempts, intensity,
+        tuple(p),
+    )  # fmt: skip
+    runs = stream.runs
     if not struck.size:  # (most shifts): no second number is read
-        skip(stream, w.size)
+        stream.skip(runs.slots)
         return Accidents(struck, struck, struck)
-    fatal = numbers_at(stream, struck, w.size) < p.fatal_share
+    second = np.empty(struck.size)
+    run_of_struck = w.run[struck]
+    for run in range(runs.count):  # each run reads its own struck miners' numbers
+        mine = run_of_struck == run
+        if not mine.any():
+            skip(stream[run], runs.slots)
+            continue
+        second[mine] = numbers_at(stream[run], runs.local_slot[struck[mine]], runs.slots)
+    fatal = second < p.fatal_share
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
         w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
@@ -95,24 +106,28 @@ def happen(
 def carry_out(w: Workforce, hurt: Accidents, log: EventLog) -> np.ndarray:
     """The dead leave the mine: their slots fall vacant (returned), the deaths are logged."""
     if hurt.killed.size:
-        log.add_many("fatal accident", w.agent_id[hurt.killed], detail="killed at the face")
+        log.add_many(
+            "fatal accident", w.agent_id[hurt.killed], detail="killed at the face",
+            runs=w.run[hurt.killed],
+        )  # fmt: skip
         w.vacate(hurt.killed)
     return hurt.killed
 
 
 @kernel
-def _struck(draw, employed, section, condition, attempts, intensity, p):
-    """Slots (ascending) of the miners at work struck by an accident this shift."""
+def _struck(draw, employed, section, run, condition, attempts, intensity, p):
+    """Slots (ascending) of the miners at work struck by an accident this shift
+    (``intensity``: each run's campaign)."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     on_record = np.zeros(draw.size, dtype=np.bool_)
     for k in attempts:
         on_record[k] = True
     struck = np.empty(draw.size, dtype=np.intp)
     n = 0
-    storming = 1 + p.storming_risk * intensity
     for k in range(draw.size):
         if not employed[k]:
             continue
+        storming = 1 + p.storming_risk * intensity[run[k]]
         risk = p.accident_chance * storming * (1 + p.wear_risk * (1 - condition[section[k]]))
         if on_record[k]:
             risk *= 1 + p.record_risk

@@ -23,6 +23,7 @@ import numpy as np
 from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import Runs
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -72,31 +73,35 @@ def _win_back_slack(norm_tons, revised_norm, old_norm, resentment, p):
 def watch_the_fund(
     campaign: Campaign,
     sections: Sections,
-    wage_bill: float,
+    runs: Runs,
+    wage_bill: np.ndarray,
     pre_campaign_bill: float,
     years: float,
     shift: int,
     p: Params,
     log: EventLog,
-) -> float:
-    """Before shift ``shift``: book the last shift's wage bill (``wage_bill``) against its
-    fund; at a review (every plan period), tighten norms if the period overspent.
+) -> np.ndarray:
+    """Before shift ``shift``: book the last shift's wage bill (``wage_bill``, per run)
+    against its fund; at a review (every plan period), tighten norms where the period
+    overspent.
 
-    Returns the share by which the trust raised the mean norm (0 on most shifts).
+    Returns, per run, the share by which the trust raised the mean norm (0 on most shifts).
     """
+    raised = np.zeros(runs.count)
     if shift == 0:  # nobody has been paid yet
-        return 0.0
+        return raised
     campaign.period_bill += wage_bill
     campaign.period_fund += planned_fund(pre_campaign_bill, years, p)
     if shift % p.review_shifts:
-        return 0.0
+        return raised
     over = overspent(campaign.period_bill, campaign.period_fund, p)
-    campaign.period_bill = campaign.period_fund = 0.0
-    if not over:
-        return 0.0
-    raised = tighten(sections.norm_tons, sections.revised_norm, p)
-    if raised > 0:
-        log.add("norm tightening", detail=f"wage fund overspent: norms +{raised:.1%}")
+    campaign.period_bill[:] = campaign.period_fund[:] = 0.0
+    norm_tons, revised_norm = runs.by_run(sections.norm_tons), runs.by_run(sections.revised_norm)
+    for run in np.flatnonzero(over).tolist():
+        raised[run] = tighten(norm_tons[run], revised_norm[run], p)
+        if raised[run] > 0:
+            detail = f"wage fund overspent: norms +{raised[run]:.1%}"
+            log.add("norm tightening", detail=detail, run=run)
     return raised
 
 
@@ -105,13 +110,15 @@ def planned_fund(pre_campaign_bill: float, years: float, p: Params) -> float:
     return pre_campaign_bill * (1.0 + p.wage_fund_growth) ** years
 
 
-def overspent(period_bill: float, period_fund: float, p: Params) -> bool:
-    """Did the plan period's wage bill overspend its fund by more than the trust lets pass?"""
-    return period_fund > 0 and period_bill > period_fund * (1.0 + p.wage_fund_tolerance)
+def overspent(period_bill: np.ndarray, period_fund: np.ndarray, p: Params) -> np.ndarray:
+    """Did each run's plan period overspend its fund by more than the trust lets pass?"""
+    return (period_fund > 0) & (period_bill > period_fund * (1.0 + p.wage_fund_tolerance))
 
 
 def tighten(norm_tons: np.ndarray, revised_norm: np.ndarray, p: Params) -> float:
-    """The trust takes back part of the slack won since the revision; the mean raise (share)."""
+    """The trust takes back part of the slack won since the revision; the mean raise (share).
+
+    ``norm_tons`` and ``revised_norm`` are one run's sections (changed in place)."""
     before = norm_tons.mean()
     gap = np.maximum(revised_norm - norm_tons, 0.0)
     norm_tons += p.tightening * gap

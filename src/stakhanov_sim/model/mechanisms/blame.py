@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -50,11 +51,15 @@ class Accused(NamedTuple):
     foremen: np.ndarray
     engineers: np.ndarray
     source: str  # ABOVE, ACCIDENT or BELOW
-    why: str
+    why: str | list[str]  # the same in every run, or each run's
 
     @property
     def count(self) -> int:
         return int(self.foremen.size + self.engineers.size)
+
+    def reason(self, run: int) -> str:
+        """Why the accused of run ``run`` were accused."""
+        return self.why if isinstance(self.why, str) else self.why[run]
 
 
 def in_post_long_enough(appointed: np.ndarray, shift: int, p: Params) -> np.ndarray:
@@ -72,31 +77,31 @@ def accusable(foremen_appointed, engineers_appointed, shift: int, p: Params) -> 
     )
 
 
-def from_the_plan(accused_foremen, accused_engineers, shortfall: float) -> Accused:
-    """The plan review's scapegoats, as an accusation from above."""
+def from_the_plan(accused_foremen, accused_engineers, shortfall: np.ndarray) -> Accused:
+    """The plan review's scapegoats, as an accusation from above (``shortfall``: each run's)."""
     anyone = accused_foremen.size or accused_engineers.size  # (the words only for someone)
-    why = f"plan missed by {shortfall:.0%}" if anyone else ""
+    why = [f"plan missed by {missed:.0%}" for missed in shortfall.tolist()] if anyone else ""
     return Accused(accused_foremen, accused_engineers, ABOVE, why)
 
 
 def denounced(
-    stream: np.random.Generator,
+    stream: Stream,
     refusing: np.ndarray,
     w: Workforce,
     appointed: np.ndarray,
     shift: int,
-    scapegoating: float,
+    scapegoating: np.ndarray,
     p: Params,
 ) -> Accused:
-    """Foremen's posts denounced from below this shift.
+    """Foremen's posts denounced from below this shift (``scapegoating``: each run's).
 
     A foreman who refuses special conditions while his section has Stakhanovites at work is
     denounced with a chance that grows with their number and with the blame the period
     allows, once his grace in post (``appointed``) is over. One draw per foreman every shift
     (common random numbers).
     """
-    draw = stream.random(refusing.size)
-    rate = scapegoating * p.denunciation_rate
+    draw = stream.uniform(refusing.size // w.runs)
+    rate = (scapegoating * p.denunciation_rate)[w.run_of_section]
     latest = shift - p.grace_shifts  # the last appointment already open to accusation
     posts = _denounced(draw, refusing, tuple(w.views(Informers)), appointed, latest, rate)
     return Accused(posts, NOBODY, BELOW, "denounced by a Stakhanovite he refused")
@@ -115,33 +120,35 @@ def _denounced(draw, refusing, informers, appointed, latest, rate):
         stakhanovites = 0
         for j in range(stakhanovite.shape[1]):
             stakhanovites += stakhanovite[s, j] and employed[s, j]
-        if draw[s] < 1.0 - (1.0 - rate) ** stakhanovites:
+        if draw[s] < 1.0 - (1.0 - rate[s]) ** stakhanovites:
             posts[n] = s
             n += 1
     return posts[:n]
 
 
 def tried(
-    stream: np.random.Generator,
+    stream: Stream,
     fatal_sections: np.ndarray,
     engineer_of_section: np.ndarray,
     appointed: np.ndarray,
     shift: int,
-    scapegoating: float,
+    scapegoating: np.ndarray,
     p: Params,
 ) -> Accused:
     """Engineers (in post long enough, ``appointed``) put on trial for this shift's fatal
-    accidents (each at most once).
+    accidents (each at most once); ``scapegoating`` is each run's.
 
     One draw per engineer every shift (common random numbers).
     """
-    draw = stream.random(appointed.size)
+    runs = scapegoating.size
+    draw = stream.uniform(appointed.size // runs)
     if fatal_sections.size == 0:  # (most shifts)
         return Accused(NOBODY, NOBODY, ACCIDENT, TRIED)
     accusable = in_post_long_enough(appointed, shift, p)
-    chance = min(p.trial_chance * scapegoating, 1.0)
+    chance = np.minimum(p.trial_chance * scapegoating, 1.0)
     engineers = np.unique(engineer_of_section[fatal_sections])
-    posts = engineers[accusable[engineers] & (draw[engineers] < chance)]
+    run_of = engineers // (appointed.size // runs)
+    posts = engineers[accusable[engineers] & (draw[engineers] < chance[run_of])]
     return Accused(NOBODY, posts, ACCIDENT, TRIED)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.staff import Staff
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -47,14 +48,14 @@ def params(s: Scenario) -> Params:
 
 
 def update(
-    stream: np.random.Generator, sections: Sections, engineers: Staff, pace: np.ndarray, p: Params
+    stream: Stream, sections: Sections, engineers: Staff, pace: np.ndarray, p: Params
 ) -> None:
     """Wear from this shift's pace, new breakdowns, then each engineer's repairs.
 
     Each engineer spreads his repair capacity over his sections in proportion to their
     deficit, a broken section's counting ``equipment.broken_priority`` times.
     """
-    draw = stream.random(sections.condition.size)
+    draw = stream.uniform(sections.condition.size // stream.runs.count)
     _wear_break_repair(
         sections.condition, sections.broken, pace, draw, sections.engineer_of_section,
         engineers.experience, tuple(p),

@@ -32,6 +32,7 @@ from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.mechanisms import blame
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.staff import Foremen, Staff
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -73,47 +74,53 @@ def params(s: Scenario) -> Params:
 class Review(NamedTuple):
     """A plan review's outcome (nobody accused between reviews)."""
 
-    shortfall: float  # share of the period's plan missed (0 between reviews)
+    shortfall: np.ndarray  # each run's share of the period's plan missed (0 between reviews)
     accused_foremen: np.ndarray  # posts
     accused_engineers: np.ndarray  # posts
 
 
 def drag_feet(
-    stream: np.random.Generator,
+    stream: Stream,
     foremen: Foremen,
     diverted: np.ndarray,
     section_shortfall: np.ndarray,
     broken: np.ndarray,
-    intensity: float,
+    intensity: np.ndarray,
     p: Params,
     log: EventLog,
-) -> int:
+) -> np.ndarray:
     """Disrupted foremen decide whether to refuse records and special conditions next shift.
 
-    Returns the number who refuse.
+    ``intensity`` is each run's campaign. Returns the number who refuse in each run.
     """
-    draw = stream.random(foremen.size)
+    runs = intensity.size
+    per_run = foremen.size // runs
+    draw = stream.uniform(per_run)
     acts = _drag_feet(
-        diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate, intensity > 0,
-        foremen.refusing, foremen.sabotage_count,
+        diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate,
+        (intensity > 0)[np.arange(foremen.size) // per_run], foremen.refusing,
+        foremen.sabotage_count,
     )  # fmt: skip
+    run_of = acts // per_run
     if acts.size:
-        log.add_many("sabotage", foremen.agent_id[acts], detail="refused special conditions")
-    return int(acts.size)
+        detail = "refused special conditions"
+        log.add_many("sabotage", foremen.agent_id[acts], detail=detail, runs=run_of)
+    return np.bincount(run_of, minlength=runs)
 
 
 @kernel
 def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, refusing, count):
     """Posts of the foremen who refuse this shift: each one tempted, with a chance.
 
-    A foreman is tempted during the campaign when his section's disruption (timbermen
-    diverted, supplies short, equipment broken) passes the threshold.
+    A foreman is tempted during the campaign (``campaign_on``: in his run) when his
+    section's disruption (timbermen diverted, supplies short, equipment broken) passes the
+    threshold.
     """
     acts = np.empty(draw.size, dtype=np.intp)
     n = 0
     for s in range(draw.size):
         disruption = diverted[s] + shortfall[s] + broken[s]
-        refusing[s] = campaign_on and disruption > threshold and draw[s] < rate
+        refusing[s] = campaign_on[s] and disruption > threshold and draw[s] < rate
         if refusing[s]:
             count[s] += 1
             acts[n] = s
@@ -135,42 +142,45 @@ def _gain_experience(foremen, engineers, learning):
 
 
 def plan_tons(
-    first_day: dt.date, today: dt.date, hewer_slots: int, last_year_reported: float, p: Params
-) -> float:
-    """The trust's plan for this shift: hewer slots x initial norm x plan factor, rising yearly,
-    and at least last year's reported output raised by the ratchet."""
+    first_day: dt.date, today: dt.date, hewer_slots: int, last_year_reported: np.ndarray,
+    p: Params,
+) -> np.ndarray:
+    """The trust's plan for this shift in each run: hewer slots (a run's) x initial norm x plan
+    factor, rising yearly, and at least last year's reported output raised by the ratchet."""
     years = today.year - first_day.year
     scheduled = p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
     if p.plan_ratchet <= 0:  # no ratchet: the plan follows its schedule
-        return scheduled
-    return max(scheduled, (1 + p.plan_ratchet) * last_year_reported)
+        return np.full(last_year_reported.size, scheduled)
+    return np.maximum(scheduled, (1 + p.plan_ratchet) * last_year_reported)
 
 
-def close_the_year(campaign: Campaign, reported: float, today: dt.date, tomorrow: dt.date) -> None:
+def close_the_year(
+    campaign: Campaign, reported: np.ndarray, today: dt.date, tomorrow: dt.date
+) -> None:
     """Add the shift's report to the year's; at the year's end the trust keeps its mean."""
     campaign.year_reported += reported
     campaign.year_shifts += 1
     if tomorrow.year != today.year:
-        campaign.last_year_reported = campaign.year_reported / campaign.year_shifts
-        campaign.year_reported, campaign.year_shifts = 0.0, 0
+        campaign.last_year_reported[:] = campaign.year_reported / campaign.year_shifts
+        campaign.year_reported[:], campaign.year_shifts[:] = 0.0, 0
 
 
 def review_plan(
-    stream: np.random.Generator,
+    stream: Stream,
     campaign: Campaign,
     foremen: Foremen,
     engineers: Staff,
     shift: int,
-    output: float,
-    reported: float,
-    plan: float,
+    output: np.ndarray,
+    reported: np.ndarray,
+    plan: np.ndarray,
     p: Params,
     blame_rules: blame.Params,
 ) -> Review:
-    """Every plan period, compare reported output with the plan and accuse scapegoats
-    (among those in post long enough, ``blame_rules``).
+    """Every plan period, compare each run's reported output with its plan and accuse
+    scapegoats (among those in post long enough, ``blame_rules``).
 
-    At each review the stream gives one number for how many are accused and one per post
+    At each review a run's stream gives one number for how many are accused and one per post
     for whom, whether or not anyone is, so that it keeps step across runs. The number
     accused is Poisson (by its inverse distribution function); the accused are drawn
     without replacement with weights (Efraimidis and Spirakis 2006: the largest
@@ -179,33 +189,59 @@ def review_plan(
     campaign.period_output += output
     campaign.period_reported += reported
     campaign.period_plan += plan
+    runs = output.size
     if (shift + 1) % p.plan_check_shifts:
-        return Review(0.0, blame.NOBODY, blame.NOBODY)
-    posts = foremen.size + engineers.size
-    accusable = blame.accusable(foremen.appointed, engineers.appointed, shift, blame_rules)
-    how_many, whom = stream.random(), stream.random(posts)
+        return Review(np.zeros(runs), blame.NOBODY, blame.NOBODY)
+    n_foremen, n_engineers = foremen.size // runs, engineers.size // runs
     period_plan = campaign.period_plan
-    shortfall = 1 - campaign.period_reported / period_plan if period_plan > 0 else 0.0
-    campaign.period_output = campaign.period_plan = campaign.period_reported = 0.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        shortfall = np.where(period_plan > 0, 1 - campaign.period_reported / period_plan, 0.0)
+    accused_foremen, accused_engineers = [], []
+    for run in range(runs):
+        mine = slice(run * n_foremen, (run + 1) * n_foremen)
+        theirs = slice(run * n_engineers, (run + 1) * n_engineers)
+        chosen = _scapegoats(
+            stream[run], float(shortfall[run]), float(campaign.scapegoating[run]),
+            foremen.appointed[mine], foremen.sabotage_count[mine], engineers.appointed[theirs],
+            shift, p, blame_rules,
+        )  # fmt: skip
+        accused_foremen.append(chosen[chosen < n_foremen] + run * n_foremen)
+        accused_engineers.append(chosen[chosen >= n_foremen] - n_foremen + run * n_engineers)
+    campaign.period_output[:] = campaign.period_plan[:] = campaign.period_reported[:] = 0.0
+    foremen.sabotage_count[:] = 0  # a new plan period: foot-dragging is counted afresh
+    return Review(shortfall, np.concatenate(accused_foremen), np.concatenate(accused_engineers))
+
+
+def _scapegoats(
+    stream: np.random.Generator,
+    shortfall: float,
+    scapegoating: float,
+    foremen_appointed: np.ndarray,
+    sabotage_count: np.ndarray,
+    engineers_appointed: np.ndarray,
+    shift: int,
+    p: Params,
+    blame_rules: blame.Params,
+) -> np.ndarray:
+    """One run's accused posts (foremen, then engineers, numbered on), in order."""
+    posts = foremen_appointed.size + engineers_appointed.size
+    accusable = blame.accusable(foremen_appointed, engineers_appointed, shift, blame_rules)
+    how_many, whom = stream.random(), stream.random(posts)
     n = 0
-    if shortfall > p.tolerance and campaign.scapegoating > 0:
+    if shortfall > p.tolerance and scapegoating > 0:
         expected = (
             p.scapegoating_rate
-            * campaign.scapegoating
+            * scapegoating
             * (shortfall / p.shortfall_unit)
             * (posts / p.staff_unit)
         )
         if expected > 0:
             n = min(max(int(stats.poisson.ppf(how_many, expected)), 0), int(accusable.sum()))
     weight = 1 + p.sabotage_weight * np.concatenate(
-        [foremen.sabotage_count > 0, np.zeros(engineers.size, dtype=bool)]
+        [sabotage_count > 0, np.zeros(engineers_appointed.size, dtype=bool)]
     )
     key = np.where(accusable, -np.log(whom) / weight, np.inf)
-    chosen = np.sort(np.argsort(key, kind="stable")[:n])
-    foremen.sabotage_count[:] = 0  # a new plan period: foot-dragging is counted afresh
-    return Review(
-        shortfall, chosen[chosen < foremen.size], chosen[chosen >= foremen.size] - foremen.size
-    )
+    return np.sort(np.argsort(key, kind="stable")[:n])
 
 
 def remove_accused(
@@ -213,15 +249,17 @@ def remove_accused(
     foremen: Foremen,
     engineers: Staff,
     charge: str,
-    appoint: Callable[[Staff, int, float], tuple[int, int]],
+    runs: int,
+    appoint: Callable[[Staff, int, float], tuple[int, int, int]],
     p: Params,
     log: EventLog,
-) -> int:
-    """The accused are removed and replaced (``appoint``: old and new agent ids); how many.
+) -> np.ndarray:
+    """The accused are removed and replaced (``appoint``: their run, old and new agent ids);
+    how many in each run.
 
     The charge is the period's (``Campaign.charge``), or the post's usual one.
     """
-    removed = 0
+    removed = np.zeros(runs, dtype=np.int64)
     if accused.foremen.size == 0 and accused.engineers.size == 0:  # (most shifts)
         return removed
     for staff, label, posts in (
@@ -229,10 +267,12 @@ def remove_accused(
         (engineers, "engineer", accused.engineers),
     ):
         for post in posts.tolist():
-            old, new = appoint(staff, post, p.replacement_experience)
+            run, old, new = appoint(staff, post, p.replacement_experience)
             words = blame.charge_of(label, charge)
-            detail = f"{label} accused of {words} ({accused.source}); {accused.why}"
-            log.add("accusation", target=old, detail=detail)
-            log.add("removal", actor=new, target=old, detail=f"{label} removed and replaced")
-            removed += 1
+            detail = f"{label} accused of {words} ({accused.source}); {accused.reason(run)}"
+            log.add("accusation", target=old, detail=detail, run=run)
+            log.add(
+                "removal", actor=new, target=old, detail=f"{label} removed and replaced", run=run
+            )
+            removed[run] += 1
     return removed

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
-from stakhanov_sim.model.streams import skip
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -48,19 +48,20 @@ def params(s: Scenario) -> Params:
     )
 
 
-def concentrate(current: float, target: float, p: Params) -> float:
-    """The share of mining concentrated after this shift, one step closer to the target."""
-    if current < target:
-        return min(current + p.concentration_step, target)
-    return max(current - p.concentration_step, target)
+def concentrate(current: np.ndarray, target: np.ndarray, p: Params) -> np.ndarray:
+    """The share of mining concentrated after this shift (per run), a step closer to the target."""
+    step = p.concentration_step
+    return np.where(
+        current < target, np.minimum(current + step, target), np.maximum(current - step, target)
+    )
 
 
-def technique(concentration: float, p: Params) -> float:
-    """Every hewer's output factor from concentrated, better-equipped faces."""
+def technique(concentration: np.ndarray, p: Params) -> np.ndarray:
+    """Every hewer's output factor from concentrated, better-equipped faces (per run)."""
     return 1.0 + p.concentration_gain * concentration
 
 
-def wear_factor(concentration: float, p: Params) -> float:
+def wear_factor(concentration: np.ndarray, p: Params) -> np.ndarray:
     """How much faster equipment wears on concentrated faces."""
     return 1.0 + p.concentration_wear * concentration
 
@@ -80,23 +81,27 @@ def divide_labour(adopted, special, employed, support, gain):
                 support[s, j] *= 1 + gain * support[s, j]
 
 
-def school(stream: np.random.Generator, adopted, employed, schools_open: float, p: Params) -> int:
+def school(stream: Stream, adopted, employed, schools_open: np.ndarray, p: Params) -> int:
     """Hewers who learn the new methods in a Stakhanovite school this shift; how many.
 
-    One draw per hewer slot every shift, schools open or not (common random numbers).
+    One draw per hewer slot every shift, schools open or not (common random numbers);
+    ``schools_open`` is each run's, and ``adopted`` and ``employed`` are the hewers' slots,
+    run after run.
     """
     chance = p.school_rate * schools_open
-    if chance <= 0:  # no school open: nobody learns, the stream keeps step
-        skip(stream, adopted.size)
+    draw = stream.uniform_where(adopted.size // chance.size, chance > 0)
+    if draw is None:  # no school open: nobody learns, the streams keep step
         return 0
-    return _school(adopted, employed, stream.random(adopted.size), chance)
+    return _school(adopted, employed, draw, chance)
 
 
 @kernel
 def _school(adopted, employed, draw, chance):
+    """Hewers who learn, with their run's chance (``chance`` per run)."""
     n = 0
+    per_run = adopted.size // chance.size
     for k in range(adopted.size):
-        if employed[k] and not adopted[k] and draw[k] < chance:
+        if employed[k] and not adopted[k] and draw[k] < chance[k // per_run]:
             adopted[k] = True
             n += 1
     return n

@@ -21,32 +21,48 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Norms
 
 
-def revise(w: Workforce, sections: Sections, cfg: Norms) -> float:
-    """Raise every section's norm and cut the piece rate; returns the mean raise (share)."""
-    if cfg.rule == "fixed":
-        raise_share = cfg.fixed_raise
-    else:
-        reference = reference_output(w, sections, cfg.top_share)
-        raise_share = cfg.midpoint_weight * (reference / sections.norm_tons.mean() - 1)
-    raise_share = float(np.clip(raise_share, 0.0, cfg.max_raise))
-    sections.old_norm[:] = sections.norm_tons
-    sections.norm_tons *= 1 + raise_share
-    sections.revised_norm[:] = sections.norm_tons
+def revise(w: Workforce, sections: Sections, cfg: Norms) -> np.ndarray:
+    """Raise every section's norm and cut the piece rate; returns each run's mean raise
+    (share), each run's revision reading only its own hewers and sections."""
+    runs = w.runs
+    per_run = w.sections // runs
+    raised = np.zeros(runs)
+    for run in range(runs):
+        hewers = slice(run * w.hewers * per_run, (run + 1) * w.hewers * per_run)
+        mine = slice(run * per_run, (run + 1) * per_run)
+        norm_tons = sections.norm_tons[mine]
+        if cfg.rule == "fixed":
+            raise_share = cfg.fixed_raise
+        else:
+            reference = reference_output(
+                w.ema_output[hewers], w.employed[hewers], w.stakhanovite[hewers], norm_tons,
+                cfg.top_share,
+            )  # fmt: skip
+            raise_share = cfg.midpoint_weight * (reference / norm_tons.mean() - 1)
+        raised[run] = float(np.clip(raise_share, 0.0, cfg.max_raise))
+        sections.old_norm[mine] = norm_tons
+        norm_tons *= 1 + raised[run]
+        sections.revised_norm[mine] = norm_tons
     sections.piece_rate *= 1 - cfg.rate_cut
-    return raise_share
+    return raised
 
 
-def reference_output(w: Workforce, sections: Sections, top_share: float) -> float:
-    """Tons a shift that the norm bureau compares norms with: Stakhanovites' recent mean.
+def reference_output(
+    recent: np.ndarray,
+    employed: np.ndarray,
+    stakhanovite: np.ndarray,
+    norm_tons: np.ndarray,
+    top_share: float,
+) -> float:
+    """Tons a shift that the norm bureau compares a run's norms (``norm_tons``) with: its
+    Stakhanovites' recent mean (``recent``: the hewers' recent output).
 
     With no Stakhanovites, the mean of the best ``top_share`` of employed hewers.
     """
-    recent = w.hewer(w.ema_output)
-    employed = w.hewer(w.employed)
-    stakh = w.hewer(w.stakhanovite) & employed
+    stakh = stakhanovite & employed
     if stakh.any():
         return float(recent[stakh].mean())
     best = np.sort(recent[employed])[::-1]
     if best.size == 0:
-        return float(sections.norm_tons.mean())
+        return float(norm_tons.mean())
     return float(best[: max(1, int(top_share * best.size))].mean())

@@ -40,8 +40,9 @@ class BurstEnd:
         self.model, self.restore, self.shift = model, restore, shift
 
     def __call__(self) -> None:
-        self.model.campaign.intensity = self.restore
-        self.model.events.add("burst end", detail="end of the burst", shift=self.shift)
+        self.model.campaign.intensity[:] = self.restore
+        for run in range(self.model.runs.count):
+            self.model.events.add("burst end", detail="end of the burst", shift=self.shift, run=run)
 
 
 def schedule_timeline(model: MineModel) -> list:
@@ -60,30 +61,33 @@ def _schedule(model: MineModel, actions: list, action, shift: int) -> None:
 
 
 def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
-    """Carry out one policy event: it changes the campaign's state (or the norms)."""
-    campaign, log = model.campaign, model.events
+    """Carry out one policy event in every run: it changes the campaign's state (or the norms)."""
+    campaign, log, runs = model.campaign, model.events, model.runs.count
     label = event.label or event.kind.replace("_", " ")
     if event.kind in ("campaign", "conference"):
-        campaign.intensity = event.intensity
+        campaign.intensity[:] = event.intensity
     elif event.kind == "burst":
         end = min(shift + max(event.shifts, 1), model.n_shifts)
         if end < model.n_shifts:
-            _schedule(model, model.policy_actions, BurstEnd(model, campaign.intensity, end), end)
-        campaign.intensity = event.intensity
+            restore = BurstEnd(model, campaign.intensity.copy(), end)
+            _schedule(model, model.policy_actions, restore, end)
+        campaign.intensity[:] = event.intensity
     elif event.kind == "record":
-        campaign.staged_record = True
+        campaign.staged_record[:] = True
     elif event.kind == "norm_revision":
-        campaign.norm_raise = norms.revise(model.workforce, model.sections, model.config.norms)
+        campaign.norm_raise[:] = norms.revise(model.workforce, model.sections, model.config.norms)
         cut = model.config.norms.rate_cut
-        detail = f"norms +{campaign.norm_raise:.0%}, piece rate -{cut:.0%}"
-        log.add("norm revision", detail=detail, shift=shift)
+        for run in range(runs):
+            detail = f"norms +{campaign.norm_raise[run]:.0%}, piece rate -{cut:.0%}"
+            log.add("norm revision", detail=detail, shift=shift, run=run)
     elif event.kind == "scapegoating":
-        campaign.scapegoating = event.intensity
+        campaign.scapegoating[:] = event.intensity
         campaign.charge = event.charge or campaign.charge
     elif event.kind == "schools":
-        campaign.schools = event.intensity
+        campaign.schools[:] = event.intensity
     elif event.kind == "concentration":
-        campaign.concentration_target = min(event.intensity, 1.0)
+        campaign.concentration_target[:] = min(event.intensity, 1.0)
     elif event.kind == "mass_operation":
-        campaign.mass_operation = event.intensity
-    log.add("policy", detail=label, shift=shift)
+        campaign.mass_operation[:] = event.intensity
+    for run in range(runs):
+        log.add("policy", detail=label, shift=shift, run=run)

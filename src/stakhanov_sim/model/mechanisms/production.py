@@ -76,7 +76,7 @@ class Hewers(NamedTuple):
 class Output(NamedTuple):
     """What left the face this shift."""
 
-    tons: float  # the mine's output
+    tons: np.ndarray  # each run's output
     pace: np.ndarray  # per section, output over an ordinary shift's (``baseline_need``)
 
 
@@ -84,19 +84,20 @@ def intended_output(
     stream: np.random.Generator,
     w: Workforce,
     foremen: Staff,
-    intensity: float,
+    intensity: np.ndarray,
     attempts: np.ndarray,
     p: Params,
 ) -> np.ndarray:
-    """Tons each hewer would cut this shift with all the supplies he needs."""
-    noise = stream.standard_normal(w.n_hewer_slots)  # lognormal with mean 1, in place
+    """Tons each hewer would cut this shift with all the supplies he needs (``intensity``:
+    the campaign's in each run)."""
+    noise = stream.normal(w.n_hewer_slots // w.runs)  # lognormal with mean 1, in place
     noise *= p.noise_sigma
     noise -= p.noise_sigma**2 / 2
     np.exp(noise, out=noise)
     tons = np.empty((w.sections, w.hewers))
     _intended_output(
         tuple(w.views(Hewers)), foremen.experience, noise.reshape(w.sections, w.hewers),
-        attempts, intensity, tuple(p), tons,
+        attempts, intensity[w.run_of_section], tuple(p), tons,
     )  # fmt: skip
     return tons
 
@@ -127,7 +128,7 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
         organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
         for j in range(n_hewers):
             effort = (
-                1 + p.campaign_effort * intensity * eager[s, j] - p.restriction * resentment[s, j]
+                1 + p.campaign_effort * intensity[s] * eager[s, j] - p.restriction * resentment[s, j]
             )
             cut = (
                 p.base_tons * skill[s, j] * effort * support[s, j] * organisation
@@ -159,19 +160,20 @@ def realise(
     sections: Sections,
     intended: np.ndarray,
     supply_factor: np.ndarray,
-    technique: float,
+    technique: np.ndarray,
     p: Params,
 ) -> Output:
     """Output after supplies and breakdowns, fulfilment against each section's norm.
 
-    ``technique`` multiplies every hewer's output without more supplies per ton: the
+    ``technique`` (per run) multiplies every hewer's output without more supplies per ton: the
     concentration of mining on fewer, better-equipped faces (``mechanisms.methods``). The
     mine's output counts the coal of miners who quit at the shift's end.
     """
-    pace = np.empty(w.sections)
-    tons = _realise(
-        intended, technique, supply_factor, sections.broken, p.broken_share, sections.norm_tons,
+    pace, tons = np.empty(w.sections), np.zeros(w.runs)
+    _realise(
+        intended, technique[w.run_of_section], supply_factor, sections.broken, p.broken_share, sections.norm_tons,
         sections.baseline_need, w.by_section(w.output_tons), w.by_section(w.fulfilment), pace,
+        w.run_of_section, tons,
     )  # fmt: skip
     return Output(tons, pace)
 
@@ -188,23 +190,21 @@ def _realise(
     output,
     fulfilment,
     pace,
+    run_of_section,
+    mine,
 ):
-    """Each hewer's output and fulfilment; each section's output against its ordinary need.
-
-    Returns the mine's output (tons).
-    """
-    mine = 0.0
+    """Each hewer's output and fulfilment; each section's output against its ordinary need;
+    each run's output (tons) added up in ``mine``."""
     sections, hewers = output.shape
     for s in range(sections):
         equipment = broken_share if broken[s] else 1.0
         total = 0.0
         for j in range(hewers):
-            output[s, j] = intended[s, j] * technique * supply_factor[s, j] * equipment
+            output[s, j] = intended[s, j] * technique[s] * supply_factor[s, j] * equipment
             fulfilment[s, j] = output[s, j] / norm_tons[s]
             total += output[s, j]
         pace[s] = total / baseline_need[s]
-        mine += total
-    return mine
+        mine[run_of_section[s]] += total
 
 
 def tire(w: Workforce, p: Params) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network, Tally
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import skip
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -65,23 +65,25 @@ class Standing(NamedTuple):
 def update_titles(
     w: Workforce,
     attempts: np.ndarray,
-    intensity: float,
+    intensity: np.ndarray,
     shift: int,
     p: Params,
     log: EventLog,
 ) -> np.ndarray:
     """Average recent fulfilment; confer and withdraw titles; pay the bonus; log both.
 
-    Returns the new titles in each section.
+    ``intensity`` is each run's campaign. Returns the new titles in each section.
     """
-    campaign_on = intensity > 0  # the title did not exist before the campaign
+    campaign_on = (intensity > 0)[w.run_of_section]  # the title did not exist before
     new, lost, per_section = _titles(
         tuple(w.views(Standing)), attempts, campaign_on, shift, tuple(p)
     )
     if new.size:
-        log.add_many("title", w.agent_id[new], detail="Stakhanovite title")
+        log.add_many("title", w.agent_id[new], detail="Stakhanovite title", runs=w.run[new])
     if lost.size:
-        log.add_many("title lost", w.agent_id[lost], detail="fell below the norm")
+        log.add_many(
+            "title lost", w.agent_id[lost], detail="fell below the norm", runs=w.run[lost]
+        )
     return per_section
 
 
@@ -107,7 +109,7 @@ def _titles(h, attempts, campaign_on, shift, p):
             ema_output[s, j] += p.alpha * (output[s, j] - ema_output[s, j])
             earned[s, j] = (
                 employed[s, j] and adopted[s, j] and ema[s, j] >= p.title_threshold
-                and campaign_on
+                and campaign_on[s]
             )  # fmt: skip
     for k in attempts:
         s, j = k // hewers, k % hewers
@@ -143,18 +145,18 @@ def spread_methods(
     w: Workforce,
     network: Network,
     adopters_nearby: Tally,
-    intensity: float,
+    intensity: np.ndarray,
     p: Params,
 ) -> None:
     """Ordinary hewers take up the new methods from the press and from their workmates.
 
     The draw is made every shift, campaign or not, so that the stream keeps step with a run
-    whose campaign starts at another time (without a campaign it is skipped unmade).
+    whose campaign starts at another time (without a campaign it is skipped unmade);
+    ``intensity`` is each run's.
     """
-    if intensity <= 0:
-        skip(stream, w.n_hewer_slots)
+    draw = stream.uniform_where(w.n_hewer_slots // w.runs, intensity > 0)
+    if draw is None:
         return
-    draw = stream.random(w.n_hewer_slots)
     adopters_nearby.update(w.adopted)
     _adopt(
         w.hewer(w.adopted), w.hewer(w.employed), w.hewer(w.eager), adopters_nearby.count,
@@ -168,9 +170,11 @@ def _adopt(
 ):
     """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
 
-    The pull grows with the share of his workmates who have (``adopters`` x 1 / degree).
+    The pull grows with the share of his workmates who have (``adopters`` x 1 / degree);
+    ``intensity`` is each run's (the hewers' slots are run after run).
     """
+    per_run = adopted.size // intensity.size
     for k in range(adopted.size):
         pull = broadcast + publicity * (adopters[k] * inverse_degree[k])
-        if employed[k] and draw[k] < intensity * eager[k] * pull:
+        if employed[k] and draw[k] < intensity[k // per_run] * eager[k] * pull:
             adopted[k] = True

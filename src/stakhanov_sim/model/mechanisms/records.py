@@ -80,12 +80,13 @@ def put_forward(
     most eager hewer of his section. A staged record (31 Aug 1935) is always tried: the party
     organiser picks the best man in the whole mine (and the staged record is then done).
     """
-    pressure = max(campaign.intensity, campaign.race)
+    pressure = np.maximum(campaign.intensity, campaign.race)  # per run
+    chance = (p.attempt_rate * pressure)[w.run_of_section]
     attempts = _put_forward(
-        stream.random(w.sections), p.attempt_rate * pressure, sections.broken, foremen.refusing,
+        stream.uniform(w.sections // w.runs), chance, sections.broken, foremen.refusing,
         campaign.staged_record, tuple(w.views(Candidates)),
     )  # fmt: skip
-    campaign.staged_record = False
+    campaign.staged_record[:] = False
     campaign.race *= 1 - p.race_decay
     return attempts
 
@@ -101,13 +102,17 @@ def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
 
 @kernel
 def _put_forward(draw, chance, broken, refusing, staged, hewers):
-    """The slots of this shift's record attempts, by section (asked when ``draw < chance``)."""
+    """The slots of this shift's record attempts, by section (asked when ``draw < chance``);
+    ``staged``: per run, whether its staged record is due."""
     hewers = Candidates(*hewers)  # a record arrives as a plain tuple (see compiled)
     n_hewers = hewers.skill.shape[1]
     chosen = (draw < chance) & ~broken & ~refusing
-    if staged:  # only then is every section's best man needed
-        best_score, best_section = -np.inf, 0
-        for s in range(draw.size):
+    per_run = draw.size // staged.size
+    for run in range(staged.size):
+        if not staged[run]:  # only then is every section's best man needed
+            continue
+        best_score, best_section = -np.inf, run * per_run
+        for s in range(run * per_run, (run + 1) * per_run):
             _, score = _fittest(s, hewers)
             if score > best_score:
                 best_score, best_section = score, s
@@ -260,14 +265,15 @@ def register_records(
     attempts: np.ndarray,
     p: Params,
     log: EventLog,
-) -> int:
+) -> np.ndarray:
     """Log attempts that beat their mine's best; every attempt escalates the next one's helpers.
 
-    Returns the number of new records.
+    Returns the number of new records in each run.
     """
-    new = 0
+    new = np.zeros(w.runs, dtype=np.int64)
     for slot in attempts.tolist():
         mine = sections.mine_of_section[w.section[slot]]
+        run = int(w.run[slot])
         fulfilment = float(w.fulfilment[slot])
         campaign.record_helpers[mine] = min(
             p.max_helpers, campaign.record_helpers[mine] + p.helper_escalation
@@ -275,9 +281,9 @@ def register_records(
         if fulfilment <= campaign.best_fulfilment[mine]:
             continue
         campaign.best_fulfilment[mine] = fulfilment
-        campaign.race = 1.0
-        new += 1
+        campaign.race[run] = 1.0
+        new[run] += 1
         team = f"{w.helpers[slot]:.0f} timbermen, all the coal credited to him"
         detail = f"cut {w.output_tons[slot]:.0f} t, {fulfilment:.1f} norms, {team}"
-        log.add("record", actor=int(w.agent_id[slot]), detail=detail)
+        log.add("record", actor=int(w.agent_id[slot]), detail=detail, run=run)
     return new

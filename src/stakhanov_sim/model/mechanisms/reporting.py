@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -28,14 +30,16 @@ def params(s: Scenario) -> Params:
     return Params(s.reporting.padding_per_shortfall, s.reporting.max_padding)
 
 
-def padding(period_reported: float, period_plan: float, p: Params) -> float:
-    """Share by which this shift's output is overstated: grows with the period's shortfall."""
-    if period_plan <= 0:
-        return 0.0
-    shortfall = max(1.0 - period_reported / period_plan, 0.0)
-    return min(p.padding_per_shortfall * shortfall, p.max_padding)
+def padding(period_reported: np.ndarray, period_plan: np.ndarray, p: Params) -> np.ndarray:
+    """Share by which this shift's output is overstated in each run: grows with the period's
+    shortfall."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        shortfall = np.maximum(1.0 - period_reported / period_plan, 0.0)
+    return np.where(period_plan > 0, np.minimum(p.padding_per_shortfall * shortfall, p.max_padding), 0.0)
 
 
-def report(output_tons: float, period_reported: float, period_plan: float, p: Params) -> float:
-    """The tons the mine reports for this shift (at least what it cut)."""
+def report(
+    output_tons: np.ndarray, period_reported: np.ndarray, period_plan: np.ndarray, p: Params
+) -> np.ndarray:
+    """The tons each run's mine reports for this shift (at least what it cut)."""
     return output_tons * (1.0 + padding(period_reported, period_plan, p))

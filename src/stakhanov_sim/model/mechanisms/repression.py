@@ -16,7 +16,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import skip
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -31,32 +31,31 @@ def params(s: Scenario, shifts_per_year: float) -> Params:
     return Params(s.blame.arrests_per_year / max(shifts_per_year, 1.0))
 
 
-def arrests(
-    stream: np.random.Generator, employed: np.ndarray, intensity: float, p: Params
-) -> np.ndarray:
-    """Slots of the miners arrested this shift (one draw per slot every shift)."""
+def arrests(stream: Stream, w: Workforce, intensity: np.ndarray, p: Params) -> np.ndarray:
+    """Slots of the miners arrested this shift (one draw per slot every shift); ``intensity``
+    is each run's mass operation."""
     chance = p.arrest_chance * intensity
-    if chance <= 0:  # no operation under way: nobody is arrested, the stream keeps step
-        skip(stream, employed.size)
+    draw = stream.uniform_slots_where(chance > 0)
+    if draw is None:  # no operation under way: nobody is arrested, the streams keep step
         return NOBODY
-    return _arrested(stream.random(employed.size), employed, chance)
+    return _arrested(draw, w.employed, w.run, chance)
 
 
 def take(w: Workforce, arrested: np.ndarray, log: EventLog) -> np.ndarray:
     """The arrested leave the mine: their slots fall vacant (returned), the arrests logged."""
     if arrested.size:
         detail = "arrested in the mass operations (NKVD Order 00447)"
-        log.add_many("arrest", w.agent_id[arrested], detail=detail)
+        log.add_many("arrest", w.agent_id[arrested], detail=detail, runs=w.run[arrested])
         w.vacate(arrested)
     return arrested
 
 
 @kernel
-def _arrested(draw, employed, chance):
+def _arrested(draw, employed, run, chance):
     slots = np.empty(draw.size, dtype=np.intp)
     n = 0
     for k in range(draw.size):
-        if employed[k] and draw[k] < chance:
+        if employed[k] and draw[k] < chance[run[k]]:
             slots[n] = k
             n += 1
     return slots[:n]

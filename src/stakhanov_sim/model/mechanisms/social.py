@@ -24,7 +24,7 @@ from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.sections import Sections
-from stakhanov_sim.model.streams import shift_key, slot_uniform
+from stakhanov_sim.model.streams import Stream, slot_uniform
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -78,6 +78,8 @@ class Miners(NamedTuple):
     stakhanovite: np.ndarray
     wage_rubles: np.ndarray
     section: np.ndarray
+    run: np.ndarray
+    local_slot: np.ndarray
     harm: np.ndarray
     sanctioned: np.ndarray
     times_abused: np.ndarray
@@ -101,10 +103,10 @@ class HewersAtFace(NamedTuple):
 
 
 class Sanctions(NamedTuple):
-    """This shift's sanctions."""
+    """This shift's sanctions in each run."""
 
-    count: int
-    on_stakhanovites: int
+    count: np.ndarray
+    on_stakhanovites: np.ndarray
 
 
 def update_resentment(
@@ -113,7 +115,7 @@ def update_resentment(
     network: Network,
     supply_factor: np.ndarray,
     new_titles: np.ndarray,
-    norm_raise: float,
+    norm_raise: np.ndarray,
     p: Params,
 ) -> None:
     """Add this shift's grievances, let resentment spread and fade, keep it in 0..1.
@@ -121,7 +123,8 @@ def update_resentment(
     Args:
         supply_factor: ``(sections, hewers)``, each hewer's share of his supplies.
         new_titles: titles conferred in each section this shift.
-        norm_raise: the share norms were raised by before this shift (0 on most shifts).
+        norm_raise: the share norms were raised by before this shift in each run (0 on most
+            shifts).
     """
     hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
     _add_grievances(
@@ -134,7 +137,8 @@ def update_resentment(
 
 @kernel
 def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_raise, p):
-    """This shift's grievances of every ordinary miner (``norm_raise`` falls on everyone).
+    """This shift's grievances of every ordinary miner (``norm_raise``, each run's, falls on
+    everyone).
 
     Relative deprivation is the pay gap to the mean wage of the section's Stakhanovites, in
     base norm wages (the norm at the piece rate; 0..1); privilege is workmates' new titles; hewers (the first slots)
@@ -142,7 +146,8 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
     """
     miners, hewers, p = Miners(*miners), HewersAtWork(*hewers), Params(*p)  # (see compiled)
     r, employed, stakhanovite = miners.resentment, miners.employed, miners.stakhanovite
-    wage, section = miners.wage_rubles, miners.section  # arrays into locals (see production)
+    wage, section, run = miners.wage_rubles, miners.section, miners.run  # into locals
+    # (arrays read from a record in a loop cost a reference count each time: see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     n_hewers = fulfilment.size
     sections = norm_tons.size
@@ -166,7 +171,7 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
                 r[k] += p.support_loss_gain * loss + p.failure_gain * (fulfilment[k] < 1)
         if employed[k]:
-            r[k] += norm_raise
+            r[k] += norm_raise[run[k]]
 
 
 @kernel
@@ -177,7 +182,7 @@ def _spread_and_fade(r, workmates, employed, contagion, decay):
         r[k] = min(max(value, 0.0), 1.0)
 
 
-def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> Sanctions:
+def sanction(stream: Stream, w: Workforce, p: Params, log: EventLog) -> Sanctions:
     """Resentful miners abuse rate-busters of their own section; victims are harmed.
 
     Each slot has one uniform number a shift (``streams.slot_uniform``) that decides whether
@@ -185,18 +190,19 @@ def sanction(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog
     violence. So the stream's use does not depend on how many are angry, and a
     counterfactual run keeps step with it.
     """
-    key = shift_key(stream)
     perpetrators, victims, violent, on_stakhanovites = _sanction(
-        key, tuple(w.arrays(Miners)), tuple(w.views(HewersAtFace)), tuple(p)
+        stream.keys(), tuple(w.arrays(Miners)), tuple(w.views(HewersAtFace)), tuple(p)
     )
     if victims.size and log.keeps("sanction"):
         details = ["violence" if v else "verbal abuse" for v in violent.tolist()]
-        log.add_many("sanction", w.agent_id[perpetrators], w.agent_id[victims], details)
-    return Sanctions(int(victims.size), int(on_stakhanovites))
+        log.add_many(
+            "sanction", w.agent_id[perpetrators], w.agent_id[victims], details, w.run[victims]
+        )
+    return Sanctions(np.bincount(w.run[victims], minlength=w.runs), on_stakhanovites)
 
 
 def supervisors_sanction(
-    stream: np.random.Generator, w: Workforce, refusing: np.ndarray, p: Params, log: EventLog
+    stream: Stream, w: Workforce, refusing: np.ndarray, p: Params, log: EventLog
 ) -> Sanctions:
     """The lower supervisors of a foot-dragging section abuse one of its Stakhanovites.
 
@@ -206,7 +212,9 @@ def supervisors_sanction(
     the foreman refuses special conditions, his supervisors turn on a Stakhanovite with
     ``social.supervisor_sanction_rate`` a shift. Three draws per section every shift.
     """
-    draw = stream.random((3, w.sections))
+    per_run = w.sections // w.runs  # each run's three rows, laid side by side
+    draw = stream.uniform(3 * per_run).reshape(w.runs, 3, per_run).transpose(1, 0, 2)
+    draw = draw.reshape(3, w.sections)
     by = w.by_section
     victims, violent = _supervisors(
         draw, refusing, by(w.stakhanovite), by(w.employed), p.supervisor_rate, p.violence_share
@@ -219,8 +227,11 @@ def supervisors_sanction(
         w.sanctioned[victims] = True
     if victims.size and log.keeps("sanction"):
         details = [f"{'violence' if v else 'abuse'} by lower supervisors" for v in violent.tolist()]
-        log.add_many("sanction", np.full(victims.size, -1), w.agent_id[victims], details)
-    return Sanctions(int(victims.size), int(victims.size))
+        log.add_many(
+            "sanction", np.full(victims.size, -1), w.agent_id[victims], details, w.run[victims]
+        )
+    count = np.bincount(w.run[victims], minlength=w.runs)
+    return Sanctions(count, count)
 
 
 @kernel
@@ -249,26 +260,29 @@ def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share):
 
 
 @kernel
-def _sanction(key, miners, hewers, p):
+def _sanction(keys, miners, hewers, p):
     """Heal last shifts' harm; each angry miner sanctions with a chance; harm the victims.
 
     A miner above the threshold sanctions when his ``draw < chance``; then ``draw / chance`` is
     again uniform, and its integer and fractional parts of ``x busters`` pick the victim
     among his section's rate-busters (employed Stakhanovites, or hewers at or above
-    ``rate_buster_fulfilment``) and decide on violence. Returns perpetrators, victims
-    (hewer slots), whether each act was violent, and how many victims held the title.
+    ``rate_buster_fulfilment``) and decide on violence. Each slot's number comes from its
+    run's key (``keys``) and its number in the run. Returns perpetrators, victims (hewer
+    slots), whether each act was violent, and how many victims held the title in each run.
     """
     miners, hewers, p = Miners(*miners), HewersAtFace(*hewers), Params(*p)  # (see compiled)
     harm, sanctioned, employed = miners.harm, miners.sanctioned, miners.employed
     stakhanovite, resentment, section = miners.stakhanovite, miners.resentment, miners.section
     times_abused, eager = miners.times_abused, miners.eager  # arrays into locals (production)
+    run, local_slot = miners.run, miners.local_slot
     sections, n_hewers = hewers.fulfilment.shape
     busters = np.zeros((sections, n_hewers), dtype=np.bool_)
     count = np.full(sections, -1)  # each section's rate-busters, counted when first needed
     perpetrators = np.empty(harm.size, dtype=np.intp)
     victims = np.empty(harm.size, dtype=np.intp)
     violent = np.empty(harm.size, dtype=np.bool_)
-    n = on_stakhanovites = 0
+    n = 0
+    on_stakhanovites = np.zeros(keys.size, dtype=np.int64)
     span = max(1 - p.threshold, 1e-9)
     for k in range(harm.size):
         harm[k] *= 1 - p.recovery
@@ -279,7 +293,7 @@ def _sanction(key, miners, hewers, p):
         if count[s] < 0:
             count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
         chance = p.rate * (resentment[k] - p.threshold) / span
-        draw = slot_uniform(key, k)
+        draw = slot_uniform(keys[run[k]], local_slot[k])
         if count[s] == 0 or not draw < chance:
             continue
         scaled = draw / chance * count[s]
@@ -298,7 +312,7 @@ def _sanction(key, miners, hewers, p):
         if not sanctioned[v]:  # a man abused twice in a shift loses his nerve once
             eager[v] *= 1 - p.fear
             sanctioned[v] = True
-        on_stakhanovites += stakhanovite[v]
+        on_stakhanovites[run[v]] += stakhanovite[v]
     for i in range(n):
         harm[victims[i]] = min(max(harm[victims[i]], 0.0), 1.0)
     return perpetrators[:n], victims[:n], violent[:n], on_stakhanovites

@@ -18,6 +18,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.sections import Sections
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import HAULER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -43,22 +44,14 @@ def params(s: Scenario) -> Params:
     )
 
 
-class Noise(NamedTuple):
-    """This shift's luck of the deliveries (lognormal, mean 1), named by ``_allocate`` from
-    one draw: timber per mine, then air per mine, then the basin's wagons."""
-
-    timber: np.ndarray  # per mine
-    air: np.ndarray  # per mine
-    wagons: float  # for the basin
-
-
 class Allocation(NamedTuple):
     """Arrays ``_allocate`` fills in."""
 
     factor: np.ndarray  # (sections, hewers)
     section_shortfall: np.ndarray
-    delivered: np.ndarray  # per kind
-    allocated: np.ndarray  # per kind
+    shortfall: np.ndarray  # per run
+    delivered: np.ndarray  # (runs, kinds)
+    allocated: np.ndarray  # (runs, kinds)
 
 
 class Supplies(NamedTuple):
@@ -66,13 +59,13 @@ class Supplies(NamedTuple):
 
     factor: np.ndarray  # (sections, hewers): share of his need of the scarcest supply, 0..1
     section_shortfall: np.ndarray  # per section: share of its hewers' need not served
-    shortfall: float  # the same over all sections
-    delivered: dict[str, float]  # tons' worth of each kind delivered
-    allocated: dict[str, float]  # ... and handed out
+    shortfall: np.ndarray  # per run: the same over its sections
+    delivered: np.ndarray  # (runs, kinds): tons' worth of each kind (``KINDS``) delivered
+    allocated: np.ndarray  # ... and handed out
 
 
 def allocate(
-    stream: np.random.Generator,
+    stream: Stream,
     w: Workforce,
     sections: Sections,
     need: np.ndarray,
@@ -85,24 +78,19 @@ def allocate(
             are needed per ton).
     """
     sigma = p.noise_sigma  # lognormal, mean 1: timber and air per mine, wagons per basin
-    luck = np.exp(sigma * stream.standard_normal(2 * p.mines + 1) - sigma**2 / 2)
+    luck = np.exp(sigma * stream.normal(2 * p.mines + 1) - sigma**2 / 2).reshape(w.runs, -1)
     out = Allocation(
         factor=np.empty((w.sections, w.hewers)),
         section_shortfall=np.empty(w.sections),
-        delivered=np.zeros(len(KINDS)),
-        allocated=np.zeros(len(KINDS)),
+        shortfall=np.empty(w.runs),
+        delivered=np.zeros((w.runs, len(KINDS))),
+        allocated=np.zeros((w.runs, len(KINDS))),
     )
-    shortfall = _allocate(
+    _allocate(
         need, w.by_section(w.special), w.by_section(w.employed, HAULER), sections.baseline_need,
         luck, tuple(p), tuple(out),
     )  # fmt: skip
-    return Supplies(
-        out.factor,
-        out.section_shortfall,
-        shortfall,
-        dict(zip(KINDS, out.delivered.tolist(), strict=True)),
-        dict(zip(KINDS, out.allocated.tolist(), strict=True)),
-    )
+    return Supplies(*out)
 
 
 @kernel
@@ -113,13 +101,15 @@ def _allocate(need, special, haulers, baseline_need, luck, p, out):
     noise); the railway's wagons come to the basin and are shared by need, then moved as far
     as each section's haulers allow. Each foreman serves his hewers on special conditions
     first (when ``special_first``), then the others pro rata; the scarcest supply decides.
+    Each run (a row of ``luck``: timber per mine, air per mine, the basin's wagons) has its
+    own basin.
     """
     p, out = Params(*p), Allocation(*out)  # plain tuples (see compiled)
-    noise = Noise(luck[: p.mines], luck[p.mines : -1], luck[-1])
     sections, hewers = need.shape
-    levels, timber_noise, air_noise = p.levels, noise.timber, noise.air  # arrays into locals
+    runs = luck.shape[0]
+    per_run = sections // runs
+    levels = p.levels  # arrays into locals
     factor, section_shortfall = out.factor, out.section_shortfall
-    delivered, allocated = out.delivered, out.allocated
     need_special, need_other = np.zeros(sections), np.zeros(sections)
     section_need = np.zeros(sections)
     for s in range(sections):
@@ -128,38 +118,42 @@ def _allocate(need, special, haulers, baseline_need, luck, p, out):
             if special[s, j]:
                 need_special[s] += need[s, j]
         need_other[s] = section_need[s] - need_special[s]
-    total_need = section_need.sum()
-    basin = levels[2] * baseline_need.sum() * noise.wagons
-    served_total = 0.0
-    for s in range(sections):
-        mine = s // p.sections_per_mine
-        worst_special = worst_other = 1.0
-        for kind in range(3):
-            if kind == 0:
-                capacity = levels[0] * baseline_need[s] * timber_noise[mine]
-            elif kind == 1:
-                capacity = levels[1] * baseline_need[s] * air_noise[mine]
-            else:
-                share = section_need[s] / total_need if total_need > 0 else 1 / sections
-                crew = 1.0  # the share of the section's haulers at work
-                if haulers.shape[1]:
-                    crew = haulers[s].sum() / haulers.shape[1]
-                capacity = basin * share * crew
-            if p.special_first:
-                f_special = _share(capacity, need_special[s])
-                f_other = _share(capacity - f_special * need_special[s], need_other[s])
-            else:
-                f_special = f_other = _share(capacity, need_special[s] + need_other[s])
-            worst_special = min(worst_special, f_special)
-            worst_other = min(worst_other, f_other)
-            delivered[kind] += capacity
-            allocated[kind] += f_special * need_special[s] + f_other * need_other[s]
-        served = worst_special * need_special[s] + worst_other * need_other[s]
-        served_total += served
-        section_shortfall[s] = 1 - _share(served, section_need[s])
-        for j in range(hewers):
-            factor[s, j] = worst_special if special[s, j] else worst_other
-    return 1 - _share(served_total, total_need)
+    for run in range(runs):
+        first, last = run * per_run, (run + 1) * per_run
+        delivered, allocated = out.delivered[run], out.allocated[run]
+        timber_noise, air_noise = luck[run, : p.mines], luck[run, p.mines : -1]
+        total_need = section_need[first:last].sum()
+        basin = levels[2] * baseline_need[first:last].sum() * luck[run, -1]
+        served_total = 0.0
+        for s in range(first, last):
+            mine = (s - first) // p.sections_per_mine
+            worst_special = worst_other = 1.0
+            for kind in range(3):
+                if kind == 0:
+                    capacity = levels[0] * baseline_need[s] * timber_noise[mine]
+                elif kind == 1:
+                    capacity = levels[1] * baseline_need[s] * air_noise[mine]
+                else:
+                    share = section_need[s] / total_need if total_need > 0 else 1 / per_run
+                    crew = 1.0  # the share of the section's haulers at work
+                    if haulers.shape[1]:
+                        crew = haulers[s].sum() / haulers.shape[1]
+                    capacity = basin * share * crew
+                if p.special_first:
+                    f_special = _share(capacity, need_special[s])
+                    f_other = _share(capacity - f_special * need_special[s], need_other[s])
+                else:
+                    f_special = f_other = _share(capacity, need_special[s] + need_other[s])
+                worst_special = min(worst_special, f_special)
+                worst_other = min(worst_other, f_other)
+                delivered[kind] += capacity
+                allocated[kind] += f_special * need_special[s] + f_other * need_other[s]
+            served = worst_special * need_special[s] + worst_other * need_other[s]
+            served_total += served
+            section_shortfall[s] = 1 - _share(served, section_need[s])
+            for j in range(hewers):
+                factor[s, j] = worst_special if special[s, j] else worst_other
+        out.shortfall[run] = 1 - _share(served_total, total_need)
 
 
 @kernel

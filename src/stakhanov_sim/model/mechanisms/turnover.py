@@ -19,7 +19,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import shift_key, slot_uniform
+from stakhanov_sim.model.streams import Stream, slot_uniform
 from stakhanov_sim.model.workforce import HEWER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -71,16 +71,16 @@ def _remember(memory, wage, employed, alpha):
             memory[k] += alpha * (wage[k] - memory[k])
 
 
-def quit_mine(stream: np.random.Generator, w: Workforce, p: Params, log: EventLog) -> np.ndarray:
+def quit_mine(stream: Stream, w: Workforce, p: Params, log: EventLog) -> np.ndarray:
     """Miners who leave this shift; their slots fall vacant (returned).
 
     One uniform draw per slot, filled or not: a counterfactual run then uses the same
     numbers for the same slots, and its quits differ only where its miners' states do.
     """
-    draw = stream.random(w.size)
+    draw = stream.uniform_slots()
     leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, w.trade, tuple(p))
     if leaving.size:
-        log.add_many("quit", w.agent_id[leaving], detail="left the mine")
+        log.add_many("quit", w.agent_id[leaving], detail="left the mine", runs=w.run[leaving])
         w.vacate(leaving)
     return leaving
 
@@ -103,22 +103,23 @@ def _leavers(draw, employed, resentment, sanctioned, remembered, trade, p):
     return leaving[:n]
 
 
-def vacancies_filled(stream: np.random.Generator, w: Workforce, p: Params) -> np.ndarray:
+def vacancies_filled(stream: Stream, w: Workforce, p: Params) -> np.ndarray:
     """The vacant slots the mine fills this shift (``social.hire_rate`` of them).
 
     Each vacant slot has its own uniform number a shift (``streams.slot_uniform``), so the
     choice keeps step across runs however many slots are vacant.
     """
-    return _filled(shift_key(stream), w.employed, p.hire_rate)
+    return _filled(stream.keys(), w.employed, w.run, w.local_slot, p.hire_rate)
 
 
 @kernel
-def _filled(key, employed, hire_rate):
-    """The vacant slots, in order, whose number falls under the hire rate."""
+def _filled(keys, employed, run, local_slot, hire_rate):
+    """The vacant slots, in order, whose number (from its run's key and its number in the
+    run) falls under the hire rate."""
     filled = np.empty(employed.size, dtype=np.intp)
     n = 0
     for k in range(employed.size):
-        if not employed[k] and slot_uniform(key, k) < hire_rate:
+        if not employed[k] and slot_uniform(keys[run[k]], local_slot[k]) < hire_rate:
             filled[n] = k
             n += 1
     return filled[:n]

@@ -1,0 +1,106 @@
+"""Runs in one set of arrays: a batch of independent runs of one scenario, stepped together.
+
+An ensemble's replicates differ only in their random numbers, so they can share every pass
+of every kernel: the runs' sections are stacked, run after run, along the section axis, and
+each mechanism works on all of them at once. What is the mine's as a whole (the campaign,
+the plan, the mine's tallies) is an array with one element per run, and what belongs to a
+mine of the basin an array with one element per mine of every run. A run alone is a batch
+of one, so there is one code path, and a run's tables are the same alone or in a batch of
+any size (``tests/test_batch.py``).
+
+Slots keep the workforce's layout by trade (``model.workforce``): all hewers of all runs,
+section by section, then all timbermen, then all haulers. A run's slots are therefore not
+contiguous; ``Runs`` knows where each run's slots lie, so that a number drawn for a run's
+own slot ``k`` (its stream draws as if the run were alone) lands in the batch's slot that
+holds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Runs:
+    """How ``count`` runs of the same shape share the batch's arrays.
+
+    Attributes:
+        count: runs in the batch.
+        sections, mines, engineers: each run's (all runs have the same mine).
+        trade_slots: each run's slots of each trade (hewers, timbermen, haulers).
+    """
+
+    count: int
+    sections: int
+    mines: int
+    engineers: int
+    trade_slots: tuple[int, int, int]
+    run_of_section: np.ndarray = field(init=False, repr=False)
+    run_of_slot: np.ndarray = field(init=False, repr=False)
+    local_slot: np.ndarray = field(init=False, repr=False)
+    slot_order: np.ndarray = field(init=False, repr=False)
+    run_major: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        count, per_trade = self.count, self.trade_slots
+        run_of = [np.repeat(np.arange(count, dtype=np.intp), n) for n in per_trade]
+        first_local = np.cumsum([0, *per_trade])[:-1]  # where each trade starts in a run
+        local = [np.tile(np.arange(n, dtype=np.intp), count) + first_local[t]
+                 for t, n in enumerate(per_trade)]  # fmt: skip
+        run_of_slot = np.concatenate(run_of)
+        local_slot = np.concatenate(local)
+        put = object.__setattr__  # (a frozen dataclass's derived fields)
+        put(self, "run_of_section", np.repeat(np.arange(count, dtype=np.intp), self.sections))
+        put(self, "run_of_slot", run_of_slot)
+        put(self, "local_slot", local_slot)
+        # Batch slot b holds run r's slot k = slot_order[b] - r * slots: a (runs, slots) array
+        # of draws, raveled, read at ``slot_order`` gives them in the batch's order (and an
+        # array over the batch's slots read at ``run_major``, each run's in its own order).
+        put(self, "slot_order", run_of_slot * self.slots + local_slot)
+        put(self, "run_major", np.argsort(self.slot_order))  # batch slots, run by run
+
+    @property
+    def slots(self) -> int:
+        """Each run's job slots."""
+        return sum(self.trade_slots)
+
+    @property
+    def hewer_slots(self) -> int:
+        """Each run's hewer slots."""
+        return self.trade_slots[0]
+
+    def batch_slots(self, run: int, local: np.ndarray) -> np.ndarray:
+        """The batch's slots that hold run ``run``'s slots ``local``."""
+        per_trade = np.asarray(self.trade_slots)
+        starts = np.cumsum([0, *per_trade])  # a run's trades, in its own numbering
+        batch_starts = starts[:-1] * self.count  # ... and in the batch's
+        trade = np.searchsorted(starts, local, side="right") - 1
+        return batch_starts[trade] + run * per_trade[trade] + (local - starts[trade])
+
+    def count_by_run(self, w, slots: np.ndarray) -> np.ndarray:
+        """How many of ``slots`` (of workforce ``w``) fall in each run."""
+        if self.count == 1:
+            return np.array([slots.size])
+        return np.bincount(w.run[slots], minlength=self.count)
+
+    def by_run(self, values: np.ndarray) -> np.ndarray:
+        """A per-section array as ``(runs, sections)``."""
+        return values.reshape(self.count, -1)
+
+    def slot_sums(self, values: np.ndarray) -> np.ndarray:
+        """Each run's sum of an array over the slots, added as the run alone would add it
+        (NumPy's pairwise sum over its slots in its own order)."""
+        if self.count == 1:
+            return np.array([np.add.reduce(values)])
+        return np.add.reduce(values[self.run_major].reshape(self.count, -1), axis=1)
+
+
+def of(workforce, mines: int, engineers: int) -> Runs:
+    """The runs of ``workforce`` (``Workforce.runs`` of them), each with ``mines`` mines and
+    ``engineers`` engineers."""
+    count = workforce.runs
+    slots = (workforce.n_hewer_slots, *(stop - start for start, stop, _ in workforce.blocks[1:]))
+    return Runs(count, workforce.sections // count, mines, engineers // count,
+                tuple(n // count for n in slots))  # fmt: skip
