@@ -115,6 +115,12 @@ def _add_sweep_options(p) -> None:
     p.add_argument(
         "--overwrite", action="store_true", help="discard a different sweep already in DIR"
     )
+    p.add_argument(
+        "--batch-size",
+        type=_positive,
+        metavar="N",
+        help="a point's replicates stepped together in one process (default: from the memory available, at most 64); the results are the same",
+    )
 
 
 def _add_sweep(sub) -> None:
@@ -176,6 +182,12 @@ def _add_ensemble_options(p, replicates: int, what: str) -> None:
         type=_positive,
         metavar="N",
         help="processes for replicates (default: all cores)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive,
+        metavar="N",
+        help="replicates stepped together in one process (default: from the memory available, at most 64); the results are the same",
     )
     p.add_argument(
         "--set",

@@ -69,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             results = run(
-                scenario, replicates=args.replicates, seed=args.seed, workers=workers, progress=True
-            )
+                scenario, replicates=args.replicates, seed=args.seed, workers=workers,
+                progress=True, batch=args.batch_size,
+            )  # fmt: skip
         results.manifest["config_file"] = str(args.config)
         results.manifest["overrides"] = dict(overrides)
         results.manifest["events_left_out"] = loaded.left_out
@@ -141,7 +142,9 @@ def sweep(args: argparse.Namespace) -> int:
 
     the_sweep = load_sweep(args.sweep_file)
     out = sweep_output(args)
-    report = on_executor(args, out, the_sweep, lambda ex, d: run_sweep(the_sweep, d, ex))
+    report = on_executor(
+        args, out, the_sweep, lambda ex, d: run_sweep(the_sweep, d, ex, batch=args.batch_size)
+    )
     print(
         f"{report.computed} runs computed, {report.skipped} found done, {report.total} in all, in {report.seconds:.1f} s"
     )
@@ -154,7 +157,8 @@ def sensitivity(args: argparse.Namespace) -> int:
 
     the_sweep = load_analysis(args.sweep_file, args.method)
     out = sweep_output(args)
-    report = on_executor(args, out, the_sweep, lambda ex, d: run_sensitivity(the_sweep, d, ex))
+    work = lambda ex, d: run_sensitivity(the_sweep, d, ex, batch=args.batch_size)  # noqa: E731
+    report = on_executor(args, out, the_sweep, work)
     print(f"{report.sweep.computed} runs computed, {report.sweep.skipped} found done")
     print("wrote " + ", ".join(str(_final(p, out)) for p in report.files))
     return 0
@@ -215,7 +219,9 @@ def validate(args: argparse.Namespace) -> int:
     budget.check(estimate, f"{args.config}: each ensemble", RUN_ALLOWED)
     out = Path(args.output)
     with outputs.writing(out, outputs.validation_owner(), True, command_line()) as staging:
-        table = validate(args.config, args.replicates, staging, workers, overrides)
+        table = validate(
+            args.config, args.replicates, staging, workers, overrides, batch=args.batch_size
+        )
     print(summary(table))
     print(f"report in {out / 'validation.md'}")
     return 1 if len(failed_validation(table)) else 0

@@ -64,11 +64,14 @@ def run_from_posterior(
     seed: int | None = None,
     workers: int | None = None,
 ) -> Results:
-    """Run one replicate per posterior draw; the manifest lists each replicate's parameters."""
+    """Run one replicate per posterior draw; the manifest lists each replicate's parameters.
+
+    Each draw is its own scenario, so each replicate runs as a batch of one.
+    """
     seed = base.seed if seed is None else seed
     scenarios, drawn = draw(base, directory, replicates, seed)
     seeds = replicate_seeds(seed, replicates)
-    jobs = [(s, seeds[i], i) for i, s in enumerate(scenarios)]
+    jobs = [(s, [seeds[i]], [i]) for i, s in enumerate(scenarios)]
     workers = default_workers(replicates) if workers is None else max(1, workers)
     started = time.perf_counter()
     if workers == 1 or replicates == 1:

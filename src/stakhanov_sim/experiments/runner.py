@@ -2,7 +2,9 @@
 
 Each replicate gets its own independent random stream spawned from one seed
 (``numpy.random.SeedSequence.spawn``), so an ensemble gives the same tables whatever the
-number of worker processes.
+number of worker processes. Replicates run in batches (``model.runs``): a batch's runs are
+stepped together, so each pass of each kernel serves all of them, and a run's tables are
+the same whatever batch it ran in. Each worker gets whole batches.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ from stakhanov_sim.model.mine import MineModel
 from stakhanov_sim.scenarios.schema import Scenario
 
 PROGRESS_DELAY_S = 1.0  # show a progress bar only for runs longer than this
+# Runs stepped together. A default mine's shift costs about 0.3 ms of fixed Python work and
+# 0.05 ms of arithmetic; a batch shares the fixed part, and past some 64 runs (24,000
+# miners) there is little left to share while memory keeps growing (benchmarks/results.md).
+MAX_BATCH = 64
+BATCH_MINERS = 25_000  # a batch of this many miners has paid off its fixed cost
+MEMORY_SHARE = 0.5  # of the memory available, what the workers' batches may take
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
@@ -35,14 +43,23 @@ def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
 def run_replicate(
     scenario: Scenario, seed_seq: np.random.SeedSequence, replicate: int, progress: bool = False
 ) -> Results:
-    """Run one replicate to the end of the calendar and return its tables.
+    """Run one replicate to the end of the calendar and return its tables."""
+    return run_batch(scenario, [seed_seq], [replicate], progress)
+
+
+def run_batch(
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    replicates: list[int],
+    progress: bool = False,
+) -> Results:
+    """Run one batch of replicates together to the end of the calendar; their tables, one
+    replicate after another (each the same as run alone).
 
     Only the tables leave this function, so the model makes no Mesa agents (``mesa_agents``:
     the same tables, without Mesa's bookkeeping for every hire and departure).
     """
-    model = MineModel(
-        scenario, rng=np.random.default_rng(seed_seq), replicate=replicate, mesa_agents=False
-    )
+    model = MineModel(scenario, rng=list(seeds), replicate=list(replicates), mesa_agents=False)
     # No tqdm at all without a bar: even a disabled one makes a process-shared lock, which
     # a worker ended by Ctrl-C leaves behind ("leaked semaphore objects" at exit).
     bar = (
@@ -59,9 +76,31 @@ def run_replicate(
     return model.results()
 
 
-def _run_indexed(args: tuple[Scenario, np.random.SeedSequence, int]) -> Results:
-    scenario, seed_seq, replicate = args
-    return run_replicate(scenario, seed_seq, replicate)
+def _run_indexed(args: tuple[Scenario, list[np.random.SeedSequence], list[int]]) -> Results:
+    scenario, seeds, replicates = args
+    return run_batch(scenario, seeds, replicates)
+
+
+def batch_size(scenario: Scenario, runs: int, workers: int, available: float | None = None) -> int:
+    """Runs per batch: enough to keep every worker busy, at most ``MAX_BATCH`` and
+    ``BATCH_MINERS`` miners (beyond which a batch gains nothing), and within
+    ``MEMORY_SHARE`` of the memory available for all the workers' batches at once."""
+    per_run = budget.run_estimate(scenario, 1, 1).bytes
+    memory = budget.available_bytes() if available is None else available
+    by_memory = int(memory * MEMORY_SHARE // (max(workers, 1) * per_run))
+    by_size = BATCH_MINERS // max(budget.miners(scenario), 1)
+    per_worker = -(-runs // max(workers, 1))
+    return max(1, min(MAX_BATCH, by_size, by_memory, per_worker))
+
+
+def batches(runs: int, workers: int, size: int) -> list[range]:
+    """``runs`` runs, in order, cut into batches of at most ``size``, as even as can be and
+    a multiple of ``workers`` in number where there are enough runs (so no worker idles
+    at the end while another finishes a long batch)."""
+    per_worker = -(-runs // max(workers, 1))
+    count = min(runs, max(workers, 1) * -(-per_worker // max(size, 1)))
+    edges = np.linspace(0, runs, count + 1).round().astype(int)
+    return [range(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
 
 
 def default_workers(replicates: int) -> int:
@@ -83,6 +122,7 @@ def run(
     seed: int | None = None,
     workers: int | None = None,
     progress: bool = False,
+    batch: int | None = None,
 ) -> Results:
     """Run a scenario ``replicates`` times and return the joined tables with a manifest.
 
@@ -92,6 +132,8 @@ def run(
         seed: overrides ``scenario.seed``; the same seed gives identical tables.
         workers: processes to use (default: all cores, at most one per replicate).
         progress: draw a progress bar for runs longer than a second.
+        batch: runs stepped together (default: ``batch_size``, from the memory available);
+            the tables are the same whatever it is.
     """
     if replicates < 1:
         raise ValueError(f"replicates must be at least 1, got {replicates}")
@@ -104,22 +146,27 @@ def run(
         budget.RUN_ALLOWED,
     )
     started = time.perf_counter()
-    if workers == 1 or replicates == 1:
-        parts = [run_replicate(scenario, s, i, progress) for i, s in enumerate(seeds)]
+    size = batch_size(scenario, replicates, workers) if batch is None else max(1, batch)
+    jobs = [(scenario, [seeds[i] for i in part], list(part))
+            for part in batches(replicates, workers, size)]  # fmt: skip
+    if workers == 1 or len(jobs) == 1:
+        parts = [run_batch(*job, progress) for job in jobs]
     else:
-        parts = _run_parallel(scenario, seeds, workers, progress)
+        parts = _run_parallel(jobs, workers, progress)
     results = Results.concat(parts)
     results.manifest = manifest(scenario, seed, replicates, workers, time.perf_counter() - started)
+    results.manifest["batch"] = size
     return results
 
 
-def _run_parallel(scenario: Scenario, seeds, workers: int, progress: bool) -> list[Results]:
-    jobs = [(scenario, s, i) for i, s in enumerate(seeds)]
+def _run_parallel(jobs: list, workers: int, progress: bool) -> list[Results]:
     pool = worker_pool(workers)
     try:
         stream = pool.map(_run_indexed, jobs)
         parts = list(
-            tqdm(stream, total=len(jobs), unit="run", delay=PROGRESS_DELAY_S, disable=not progress)
+            tqdm(
+                stream, total=len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress
+            )
         )
     except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
         stop_pool(pool)

@@ -59,11 +59,16 @@ def load_analysis(path: str | os.PathLike, method: Method) -> Sweep:
 
 
 def run_sensitivity(
-    sweep: Sweep, out: str | os.PathLike, executor: Executor, progress: bool = True
+    sweep: Sweep,
+    out: str | os.PathLike,
+    executor: Executor,
+    progress: bool = True,
+    batch: int | None = None,
 ) -> SensitivityReport:
-    """Run (or resume) the method's sample, then analyse and write tables and figures."""
+    """Run (or resume) the method's sample, then analyse and write tables and figures
+    (``batch``: a point's replicates run together, ``sweep.run_sweep``)."""
     out = Path(out)
-    sweep_report = run_sweep(sweep, out, executor, progress)
+    sweep_report = run_sweep(sweep, out, executor, progress, batch)
     indices = analyse(sweep, load_runs(out, sweep.spec.outcomes))  # files checked first
     files = write_tables(indices, sweep, out)
     files += [

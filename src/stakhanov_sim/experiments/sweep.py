@@ -42,7 +42,13 @@ from stakhanov_sim.experiments import budget
 from stakhanov_sim.experiments.design import points
 from stakhanov_sim.experiments.outcomes import summarise, uncovered
 from stakhanov_sim.experiments.results import atomic_write
-from stakhanov_sim.experiments.runner import cpu_count, run_replicate, stop_pool, worker_pool
+from stakhanov_sim.experiments.runner import (
+    batch_size,
+    cpu_count,
+    run_batch,
+    stop_pool,
+    worker_pool,
+)
 from stakhanov_sim.experiments.sweepdir import (
     SweepError,
     load_runs,
@@ -70,11 +76,28 @@ class RunTask:
     outcomes: tuple[str, ...]
 
 
-def execute(task: RunTask) -> dict[str, Any]:
-    """Run one replicate of one point and return its summary row (runs on a worker)."""
-    model_table = run_replicate(task.scenario, task.seed, task.replicate).model
-    row = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
-    return row | summarise(model_table, list(task.outcomes))
+def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
+    """Run replicates of one point together (a batch, ``runner.run_batch``) and return their
+    summary rows (runs on a worker); each row is the one its run gives alone."""
+    first = tasks[0]
+    replicates = [task.replicate for task in tasks]
+    model = run_batch(first.scenario, [task.seed for task in tasks], replicates).model
+    rows = []
+    for task, (_, table) in zip(tasks, model.groupby("replicate", sort=False), strict=True):
+        row = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
+        rows.append(row | summarise(table.reset_index(drop=True), list(task.outcomes)))
+    return rows
+
+
+def in_batches(tasks: list[RunTask], size: int) -> list[list[RunTask]]:
+    """Tasks cut into batches of at most ``size`` replicates of the same point, in order."""
+    out: list[list[RunTask]] = []
+    for task in tasks:
+        if out and out[-1][0].point == task.point and len(out[-1]) < size:
+            out[-1].append(task)
+        else:
+            out.append([task])
+    return out
 
 
 @dataclass
@@ -287,9 +310,16 @@ class SweepReport:
 
 
 def run_sweep(
-    sweep: Sweep, out: str | os.PathLike, executor: Executor, progress: bool = True
+    sweep: Sweep,
+    out: str | os.PathLike,
+    executor: Executor,
+    progress: bool = True,
+    batch: int | None = None,
 ) -> SweepReport:
     """Run every run of ``sweep`` not already in ``out``, writing each row as it arrives.
+
+    A point's replicates run in batches of ``batch`` (default: ``runner.batch_size`` for
+    the base scenario); the rows are the same whatever the batches.
 
     Returns:
         a ``SweepReport``.
@@ -300,12 +330,18 @@ def run_sweep(
     todo = [task for task in sweep.tasks() if task.run_id not in done]
     started = time.perf_counter()
     skipped = sweep.n_runs - len(todo)
+    if batch is None:  # a point's replicates, within memory for every core's batch at once
+        batch = min(
+            batch_size(sweep.base, sweep.spec.replicates, 1),
+            batch_size(sweep.base, sweep.n_runs, cpu_count()),
+        )
     with tqdm(total=sweep.n_runs, initial=skipped, unit="run", disable=not progress) as bar:
-        futures = [executor.submit(execute, task) for task in todo]
+        futures = [executor.submit(execute, part) for part in in_batches(todo, max(1, batch))]
         try:
             for future in as_completed(futures):
-                _write_run(runs, future.result())
-                bar.update()
+                for row in future.result():
+                    _write_run(runs, row)
+                    bar.update()
         except BaseException:
             for future in futures:
                 future.cancel()

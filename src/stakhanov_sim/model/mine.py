@@ -190,7 +190,9 @@ class MineModel(mesa.Model):
             rng.accidents, w, sections.condition, attempts, campaign.intensity, p.accidents
         )
         # 3. Equipment wears and breaks; everyone is paid.
-        wear = output.pace * methods.wear_factor(campaign.concentration, p.methods)[w.run_of_section]
+        wear = (
+            output.pace * methods.wear_factor(campaign.concentration, p.methods)[w.run_of_section]
+        )
         equipment.update(rng.equipment, sections, engineers, wear, p.equipment)
         pay.pay(w, sections, p.pay)
         turnover.remember_wages(w, p.turnover)

@@ -137,10 +137,17 @@ class ShiftCollector(DataCollector):
             h, o, r = int(hewers[run]), int(ordinary[run]), int(runs[run])
             floats[run, -3, n] = _mean_or_nan(float(hewer_bills[run]), h)
             floats[run, -2, n] = _mean_or_nan(float(total(ordinary_wages[run, :o])), o)
-            run_wages, run_counts, run_hewers = wages[run, :r], counts[run, :r], hewer_wages[run, :h]
+            run_wages, run_counts, run_hewers = (
+                wages[run, :r],
+                counts[run, :r],
+                hewer_wages[run, :h],
+            )
             run_hewers.sort()  # NumPy's sort: a compiled kernel's is ten times slower at 5,000
             floats[run, -1, n] = _gini_merged(
-                run_hewers, run_wages, run_counts, run_wages.argsort()  # np.argsort's order
+                run_hewers,
+                run_wages,
+                run_counts,
+                run_wages.argsort(),  # np.argsort's order
             )
         self.rows = n + 1
 
@@ -407,9 +414,11 @@ class AgentSampler:
             "kind": np.repeat(np.arange(3, dtype=np.int8), [s.size, foremen.size, engineers.size]),
             "trade": np.concatenate([w.trade[s], np.full(n_staff, len(TRADES), dtype=np.int8)]),
             "section": np.concatenate(
-                [w.section[s] - w.run[s] * runs.sections,
-                 np.arange(foremen.size) - foreman_run * runs.sections,
-                 engineer_first - engineer_run * runs.sections]
+                [
+                    w.section[s] - w.run[s] * runs.sections,
+                    np.arange(foremen.size) - foreman_run * runs.sections,
+                    engineer_first - engineer_run * runs.sections,
+                ]
             ).astype(np.int64),  # fmt: skip
             "output_tons": np.concatenate([w.output_tons[s], no_value]),
             "fulfilment": np.concatenate([np.where(hewer, w.fulfilment[s], np.nan), no_value]),

@@ -124,7 +124,7 @@ class Stream:
 
     def keys(self) -> np.ndarray:
         """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
-        return np.array([g.bit_generator.random_raw() for g in self.generators], dtype=np.uint64)
+        return np.array([shift_key(g) for g in self.generators], dtype=np.uint64)
 
 
 def skip(stream: np.random.Generator, draws: int) -> None:

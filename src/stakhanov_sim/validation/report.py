@@ -32,9 +32,13 @@ CLAIM_WIDTH = 50  # characters of a pattern's claim that fit beside its verdict
 
 
 def run_ensembles(
-    config: str | Path, replicates: int, workers: int | None = None, overrides: dict | None = None
+    config: str | Path,
+    replicates: int,
+    workers: int | None = None,
+    overrides: dict | None = None,
+    batch: int | None = None,
 ) -> dict[str, Results]:
-    """The three ensembles the patterns are measured on."""
+    """The ensembles the patterns are measured on (``batch``: ``runner.run``'s)."""
     base = dict(overrides or {})
     changes = {"history": {}, "baseline": NO_CAMPAIGN}
     return {
@@ -43,6 +47,7 @@ def run_ensembles(
             replicates=replicates,
             workers=workers,
             progress=True,
+            batch=batch,
         )
         for name in ensembles_needed(TARGETS)
     }
@@ -54,8 +59,10 @@ def validate(
     out: str | Path,
     workers: int | None = None,
     overrides: dict | None = None,
+    batch: int | None = None,
 ) -> pd.DataFrame:
-    """Run, judge and write ``validation.md``, ``validation.csv`` and ``validation.png``.
+    """Run, judge and write ``validation.md``, ``validation.csv`` and ``validation.png``
+    (``batch``: replicates run together, ``runner.run``).
 
     At least ``judge.STABILITY[1]`` replicates are run, so that a verdict that changes
     between 10 and 40 replicates is caught; the means reported use the first ``replicates``.
@@ -63,7 +70,7 @@ def validate(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ran = max(replicates, judge.STABILITY[1])
-    runs = run_ensembles(config, ran, workers, overrides)
+    runs = run_ensembles(config, ran, workers, overrides, batch)
     table = judge.judge(judge.measure(runs, ran), replicates)
     figure = plot_validation(runs, table, out / "validation.png")
     text = report_markdown(table, replicates, figure.name, dt.datetime.now())

@@ -17,8 +17,8 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.sections import Sections
-from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 

@@ -142,7 +142,10 @@ def _gain_experience(foremen, engineers, learning):
 
 
 def plan_tons(
-    first_day: dt.date, today: dt.date, hewer_slots: int, last_year_reported: np.ndarray,
+    first_day: dt.date,
+    today: dt.date,
+    hewer_slots: int,
+    last_year_reported: np.ndarray,
     p: Params,
 ) -> np.ndarray:
     """The trust's plan for this shift in each run: hewer slots (a run's) x initial norm x plan

@@ -21,6 +21,7 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -81,7 +82,7 @@ class Output(NamedTuple):
 
 
 def intended_output(
-    stream: np.random.Generator,
+    stream: Stream,
     w: Workforce,
     foremen: Staff,
     intensity: np.ndarray,
@@ -128,7 +129,9 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
         organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
         for j in range(n_hewers):
             effort = (
-                1 + p.campaign_effort * intensity[s] * eager[s, j] - p.restriction * resentment[s, j]
+                1
+                + p.campaign_effort * intensity[s] * eager[s, j]
+                - p.restriction * resentment[s, j]
             )
             cut = (
                 p.base_tons * skill[s, j] * effort * support[s, j] * organisation

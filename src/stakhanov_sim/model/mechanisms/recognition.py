@@ -81,9 +81,7 @@ def update_titles(
     if new.size:
         log.add_many("title", w.agent_id[new], detail="Stakhanovite title", runs=w.run[new])
     if lost.size:
-        log.add_many(
-            "title lost", w.agent_id[lost], detail="fell below the norm", runs=w.run[lost]
-        )
+        log.add_many("title lost", w.agent_id[lost], detail="fell below the norm", runs=w.run[lost])
     return per_section
 
 
@@ -141,7 +139,7 @@ def _titles(h, attempts, campaign_on, shift, p):
 
 
 def spread_methods(
-    stream: np.random.Generator,
+    stream: Stream,
     w: Workforce,
     network: Network,
     adopters_nearby: Tally,

@@ -25,6 +25,7 @@ from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.staff import Staff
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -65,7 +66,7 @@ class Candidates(NamedTuple):
 
 
 def put_forward(
-    stream: np.random.Generator,
+    stream: Stream,
     w: Workforce,
     sections: Sections,
     foremen: Staff,

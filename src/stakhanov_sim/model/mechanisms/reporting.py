@@ -35,7 +35,9 @@ def padding(period_reported: np.ndarray, period_plan: np.ndarray, p: Params) -> 
     shortfall."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shortfall = np.maximum(1.0 - period_reported / period_plan, 0.0)
-    return np.where(period_plan > 0, np.minimum(p.padding_per_shortfall * shortfall, p.max_padding), 0.0)
+    return np.where(
+        period_plan > 0, np.minimum(p.padding_per_shortfall * shortfall, p.max_padding), 0.0
+    )
 
 
 def report(

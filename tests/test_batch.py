@@ -1,0 +1,160 @@
+"""Batches (``model.runs``): runs stepped together give each run the tables it has alone.
+
+A batch stacks its runs' sections and draws each run's numbers from its own streams, so a
+replicate's model, agent and event tables must be the same, value for value, whether it ran
+alone, in a batch of one or in a batch of any size, and a sweep the same on the batch path
+and on the reference path (one run per task).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from stakhanov_sim import MineModel, load_scenario
+from stakhanov_sim.experiments import runner
+from stakhanov_sim.experiments.results import Results
+from stakhanov_sim.experiments.sweep import in_batches, load_runs, load_sweep, run_sweep
+from stakhanov_sim.model import runs
+from stakhanov_sim.model.workforce import Workforce
+from test_sweep import write_sweep
+
+TABLES = ("model", "agents", "events")
+SEED = 1935
+
+
+def alone(scenario, replicates: list[int]) -> Results:
+    """Each replicate run by itself (the reference), joined in order."""
+    seeds = runner.replicate_seeds(SEED, max(replicates) + 1)
+    return Results.concat([runner.run_replicate(scenario, seeds[r], r) for r in replicates])
+
+
+def batch(scenario, replicates: list[int]) -> Results:
+    """The replicates in one batch."""
+    seeds = runner.replicate_seeds(SEED, max(replicates) + 1)
+    return runner.run_batch(scenario, [seeds[r] for r in replicates], replicates)
+
+
+def of(results: Results, replicates: list[int]) -> Results:
+    """The rows of ``replicates`` only, numbered afresh."""
+    return Results(
+        *(
+            getattr(results, t)[getattr(results, t)["replicate"].isin(replicates)].reset_index(
+                drop=True
+            )
+            for t in TABLES
+        )
+    )
+
+
+def assert_same(a: Results, b: Results) -> None:
+    for table in TABLES:
+        assert_frame_equal(getattr(a, table), getattr(b, table), check_exact=True)
+
+
+@pytest.mark.slow
+def test_a_replicate_is_the_same_alone_and_in_batches_of_1_7_and_64():
+    """The historical scenario, 1935-1937: records, titles, sanctions, quits, accidents,
+    trials, the norm revision, the mass operations, all in every run."""
+    history = load_scenario("history_1935_37")
+    first_seven = list(range(7))
+    reference = alone(history, [*first_seven, 63])
+    assert_same(batch(history, [0]), of(reference, [0]))
+    in_seven = batch(history, first_seven)
+    assert_same(in_seven, of(reference, first_seven))
+    in_64 = batch(history, list(range(64)))
+    assert_same(of(in_64, [*first_seven, 63]), reference)
+    sevens = Results.concat(
+        [batch(history, list(range(a, min(a + 7, 64)))) for a in range(0, 64, 7)]
+    )
+    assert_same(in_64, sevens)  # and every other run of the 64, against batches of 7
+    events = in_64.events
+    for kind in ("record", "title", "sanction", "quit", "fatal accident", "accusation", "arrest"):
+        assert (events["event"] == kind).any(), f"no {kind} in 64 runs: the test shows less"
+
+
+def test_a_basin_of_several_mines_is_the_same_alone_and_in_a_batch():
+    """Two mines share the railway's wagons; each run's basin keeps its own."""
+    basin = load_scenario(
+        "donbas_basin",
+        {"mine.mines": 2, "mine.sections": 3, "calendar.end": "1936-03-31"},
+    )
+    assert_same(batch(basin, [0, 1, 2]), alone(basin, [0, 1, 2]))
+
+
+def test_a_model_stepped_by_hand_keeps_its_mesa_agents_and_a_batch_makes_none():
+    scenario = load_scenario("history_1935_37", {"calendar.end": "1935-09-30"})
+    seeds = runner.replicate_seeds(SEED, 2)
+    with pytest.raises(ValueError, match="single run"):
+        MineModel(scenario, rng=list(seeds), replicate=[0, 1])
+    model = MineModel(scenario, rng=list(seeds), replicate=[0, 1], mesa_agents=False)
+    assert model.runs.count == 2 and len(model.agents) == 0
+
+
+def test_each_batch_slot_holds_one_run_slot():
+    """The layout by trade (all runs' hewers, then timbermen, then haulers) and each run's own
+    numbering are one-to-one, and a run's slots keep their order."""
+    w = Workforce(sections=3 * 2, hewers=4, timbermen=2, haulers=1, runs=3)
+    layout = runs.of(w, mines=1, engineers=3)
+    assert layout.slots == 2 * 7 and layout.count == 3
+    assert sorted(layout.slot_order.tolist()) == list(range(w.size))
+    np.testing.assert_array_equal(layout.run_of_slot, w.run)
+    np.testing.assert_array_equal(layout.local_slot, w.local_slot)
+    for run in range(3):
+        held = layout.batch_slots(run, np.arange(layout.slots))
+        assert (np.diff(held) > 0).all() and (w.run[held] == run).all()
+        np.testing.assert_array_equal(w.local_slot[held], np.arange(layout.slots))
+        np.testing.assert_array_equal(w.trade[held], np.repeat([0, 1, 2], [8, 4, 2]))
+    values = np.arange(w.size, dtype=float)
+    for run, total in enumerate(layout.slot_sums(values)):
+        assert total == values[layout.batch_slots(run, np.arange(layout.slots))].sum()
+
+
+def test_batches_are_even_fill_every_worker_and_stay_within_the_cap():
+    assert [len(b) for b in runner.batches(200, 2, 64)] == [50, 50, 50, 50]
+    assert [len(b) for b in runner.batches(7, 2, 4)] == [4, 3]
+    assert [len(b) for b in runner.batches(3, 4, 1)] == [1, 1, 1]
+    for n, workers, size in ((1, 1, 64), (129, 2, 64), (40, 3, 5), (10, 1, 3)):
+        parts = runner.batches(n, workers, size)
+        assert [r for part in parts for r in part] == list(range(n))
+        assert max(len(p) for p in parts) <= size
+
+
+def test_batch_size_follows_the_memory_the_workers_and_the_mine():
+    history = load_scenario("history_1935_37")
+    big = runner.batch_size(history, 1000, 2, available=1e12)
+    assert big == runner.MAX_BATCH
+    assert runner.batch_size(history, 10, 2, available=1e12) == 5  # every worker gets some
+    per_run = runner.budget.run_estimate(history, 1, 1).bytes
+    tight = 2 * per_run * 3 / runner.MEMORY_SHARE  # room for three runs a worker
+    assert runner.batch_size(history, 1000, 2, available=tight) == 3
+    assert runner.batch_size(history, 1000, 2, available=0.0) == 1
+    large = load_scenario("history_1935_37", {"mine.sections": 200})  # 7,600 miners
+    assert runner.batch_size(large, 1000, 2, available=1e12) == 3
+
+
+def test_an_ensemble_is_the_same_in_any_batches(small_scenario):
+    scenario = small_scenario(end="1936-01-31")
+    one = runner.run(scenario, replicates=5, workers=1, batch=1)
+    for size in (2, 5):
+        other = runner.run(scenario, replicates=5, workers=1, batch=size)
+        assert_same(Results(one.model, one.agents, one.events), other)
+        assert other.manifest["batch"] == size
+
+
+def test_a_sweep_is_the_same_on_the_batch_path_and_the_reference_path(tmp_path):
+    sweep = load_sweep(write_sweep(tmp_path, replicates=3))
+    tables = {}
+    for size in (1, 3):  # 1: one run per task, the reference
+        out = tmp_path / f"batch{size}"
+        with ThreadPoolExecutor(2) as executor:
+            report = run_sweep(sweep, out, executor, progress=False, batch=size)
+        assert report.computed == sweep.n_runs
+        tables[size] = load_runs(out)
+    assert_frame_equal(tables[1], tables[3], check_exact=True)
+    assert [len(b) for b in in_batches(sweep.tasks(), 2)] == [2, 1] * (sweep.n_runs // 3)
+    assert len(tables[3]) == sweep.n_runs and not pd.isna(tables[3]).any().any()
