@@ -12,9 +12,11 @@ size's own):
   subclasses with an empty ``step()``, and the ratio of the two;
 
 then the default scenario's and the basin scenario's wall time, the ensemble throughput with
-1 and 2 worker processes, a single default-size run's cost per worker-shift against the
-large mine's (10k miners) in one process (optionally for an older tree too, alternating), and writes ``results.md`` and a log-log figure (see
-``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
+1 and 2 worker processes, the runs per second of 200 default runs against batch size and
+workers (process pool and a local Dask cluster; batch 1 is the path of before the batches),
+the time from a fresh ``.venv`` to the first results, a single default-size run's cost per
+worker-shift against the large mine's (10k miners) in one process (optionally for an older
+tree too, alternating), and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
 on a shared machine wall time also counts other people's work; wall time is reported too.
 
 Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``;
@@ -55,7 +57,13 @@ SCENARIO_REPEATS = 3  # runs of the default scenario; the first includes warming
 ENSEMBLE = {"replicates": 4, "sections": 400, "tries": 2}
 SINGLE_ROUNDS = 7  # default-size runs and large-mine runs, alternating, in one process
 LARGE_MINE = 10_000  # miners of the large mine a single default-size run is compared with
-PARTS = ("sizes", "default", "basin", "ensemble", "single")
+# Issue 17: 200 replicates of the default mine on 2 workers, today's one-run-per-task path
+# (batch 1) against batches of 8, 32 and 64; one worker at 64; a local Dask cluster of 2
+# (a one-point sweep) at batch 1 and 64. Each setting once, in this order, in one run.
+THROUGHPUT = {"replicates": 200, "workers": 2,
+              "settings": (("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32), ("pool", 2, 64),
+                           ("pool", 1, 64), ("dask", 2, 1), ("dask", 2, 64))}  # fmt: skip
+PARTS = ("sizes", "default", "basin", "ensemble", "single", "throughput", "fresh")
 
 
 class EmptyAgent(mesa.Agent):
@@ -232,6 +240,84 @@ def measure_ensemble(
     return [best[w] for w in workers_list]
 
 
+def measure_throughput(
+    replicates: int, workers: int, settings, config: Path = DEFAULT_CONFIG, overrides=None
+) -> list[dict]:
+    """Runs per second of ``replicates`` default runs for each (executor, workers, batch).
+
+    ``pool``: ``stakhanov_sim.run`` on its process pool (batch 1 is the path of before the
+    batches: one run per task); ``dask``: a sweep of one point and ``replicates`` replicates
+    (``run_sweep``) on a local Dask cluster, its start included. Wall time of the whole call,
+    so starting the workers counts, as it does for a user.
+    """
+    import tempfile
+
+    import yaml
+
+    from stakhanov_sim import load_scenario, run
+    from stakhanov_sim.experiments.sweep import load_sweep, open_executor, run_sweep
+
+    scenario = load_scenario(config, overrides or {})
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = {"base": str(config), "overrides": overrides or {}, "design": "grid",
+                "replicates": replicates,
+                "parameters": {"supply.timber_per_shift": {"values": [1.0]}},
+                "outcomes": ["mean_output_tons"], "seed": 1}  # fmt: skip
+        sweep_file = Path(tmp) / "one_point.yaml"
+        sweep_file.write_text(yaml.safe_dump(spec))
+        sweep = load_sweep(sweep_file)
+        for k, (executor, n, size) in enumerate(settings):
+            load = os.getloadavg()[0]
+            wall = time.perf_counter()
+            if executor == "pool":
+                results = run(scenario, replicates=replicates, workers=n, batch=size)
+                assert results.replicates == replicates
+            else:
+                with open_executor(dask_local=n) as dask:
+                    report = run_sweep(sweep, Path(tmp) / f"sweep{k}", dask, False, batch=size)
+                assert report.computed == replicates
+            wall = time.perf_counter() - wall
+            rows.append({"executor": executor, "workers": n, "batch": size,
+                         "replicates": replicates, "wall_s": wall,
+                         "runs_per_s": replicates / wall, "load_before": load})  # fmt: skip
+            print(f"    {executor} x{n}, batch {size}: {replicates / wall:.1f} runs/s", flush=True)
+    return rows
+
+
+def measure_fresh(python: str = sys.executable) -> dict:
+    """Wall time from nothing to the first results on a fresh virtual environment: make a
+    ``.venv``, install this checkout into it (pip's cache as the machine has it), and
+    ``stakhanov-sim run history_1935_37`` (the first run compiles the kernels)."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp())
+    try:
+        venv = tmp / ".venv"
+        steps = {}
+        for name, command in (
+            ("venv", [python, "-m", "venv", str(venv)]),
+            ("install", [str(venv / "bin" / "pip"), "install", "-q", str(ROOT)]),
+            (
+                "first run",
+                [
+                    str(venv / "bin" / "stakhanov-sim"),
+                    "run",
+                    "history_1935_37",
+                    "-o",
+                    str(tmp / "run"),
+                ],
+            ),  # fmt: skip
+        ):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=tmp)
+            steps[name] = time.perf_counter() - start
+        return {"steps_s": steps, "total_s": sum(steps.values())}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def steps_cpu(scenario) -> tuple[float, int, int]:
     """CPU seconds of one run's shifts (construction apart), its miners and its shifts."""
     from stakhanov_sim import MineModel
@@ -357,6 +443,12 @@ def run_benchmarks(
     if "ensemble" not in skip:
         measured["ensemble"] = measure_ensemble(**ENSEMBLE)
         print(f"  ensemble: {[round(r['runs_per_s'], 3) for r in measured['ensemble']]} runs/s")
+    if "throughput" not in skip:
+        print("  throughput (200 default runs):", flush=True)
+        measured["throughput"] = measure_throughput(**THROUGHPUT)
+    if "fresh" not in skip:
+        measured["fresh"] = measure_fresh()
+        print(f"  fresh .venv to first results: {measured['fresh']['total_s']:.0f} s", flush=True)
     if "single" not in skip:
         measured["single"] = measure_single() if in_process else _in_subprocess("single")
         s = measured["single"]

@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 FIGURE = "cost_per_worker_shift.png"
+THROUGHPUT_FIGURE = "throughput.png"
 # Okabe-Ito, safe for colour-blind readers.
 MODEL_COLOUR, MESA_COLOUR, TARGET_COLOUR = "#0072B2", "#D55E00", "#009E73"
 RATIO_TARGET = 0.3  # model per worker-shift / Mesa's empty shuffle_do per agent, at >= 10k
@@ -25,6 +26,9 @@ DEFAULT_TARGET_S = 1.0
 BASIN_TARGET_S, BASIN_TARGET_MB = 60.0, 4096.0
 ENSEMBLE_TARGET = 1.7  # throughput with 2 workers / with 1
 SINGLE_TARGET = 3.0  # a default-size run per worker-shift / the large mine's (issue 17)
+THROUGHPUT_TARGET = 10.0  # 200 default runs on 2 workers: batches / one run per task (17)
+EXECUTOR_COLOURS = {("pool", 2): "#0072B2", ("pool", 1): "#56B4E9", ("dask", 2): "#E69F00"}
+EXECUTOR_MARKERS = {("pool", 2): "o", ("pool", 1): "s", ("dask", 2): "^"}
 
 
 def _nearest(rows: list[dict], miners: int) -> dict | None:
@@ -72,6 +76,16 @@ def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
             speedup = by_workers[2] / by_workers[1]
             out.append((f"2 workers >= {ENSEMBLE_TARGET}x the throughput of 1",
                         f"{speedup:.2f}x", speedup >= ENSEMBLE_TARGET))  # fmt: skip
+    if measured.get("throughput"):
+        pool = {r["batch"]: r["runs_per_s"] for r in measured["throughput"]
+                if r["executor"] == "pool" and r["workers"] == 2}  # fmt: skip
+        if 1 in pool and len(pool) > 1:
+            best = max((b for b in pool if b > 1), key=pool.get)
+            gain = pool[best] / pool[1]
+            out.append((f"200 default runs on 2 workers: batches >= {THROUGHPUT_TARGET:.0f}x "
+                        "one run per task (issue 17)",
+                        f"{gain:.1f}x ({pool[best]:.1f} against {pool[1]:.1f} runs/s, "
+                        f"batch {best})", gain >= THROUGHPUT_TARGET))  # fmt: skip
     if "single" in measured:
         s = measured["single"]
         out.append((f"a single default-size run <= {SINGLE_TARGET:.0f}x the large mine's cost "
@@ -133,6 +147,70 @@ def _ensemble_lines(rows: list[dict]) -> list[str]:
             f"| {r['runs_per_s']:.3f} | {r['load_before']:.1f} |"
         )
     return [*lines, ""]
+
+
+def throughput_lines(measured: dict) -> list[str]:
+    """The section on runs per second against batch size and workers (issue 17)."""
+    rows = measured["throughput"]
+    lines = [
+        "## Many runs at once: runs per second against batch size (issue 17)",
+        "",
+        f"{rows[0]['replicates']} replicates of the default mine (`history_1935_37`, 380 "
+        "miners, 729 shifts), wall time of the whole call, starting the workers included. "
+        "`pool`: `stakhanov_sim.run` on its process pool; batch 1 is the path of before the "
+        "batches (one run per task), kept as the reference. `dask`: the same runs as a sweep "
+        "of one point on `--dask-local` workers. Each setting once, in the order listed.",
+        "",
+        "| executor | workers | batch | wall (s) | runs per second | x batch 1 | load before |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    base = {(r["executor"], r["workers"]): r["runs_per_s"] for r in rows if r["batch"] == 1}
+    reference = base.get(("pool", 2))
+    for r in rows:
+        ratio = r["runs_per_s"] / reference if reference else float("nan")
+        lines.append(
+            f"| {r['executor']} | {r['workers']} | {r['batch']} | {r['wall_s']:.1f} "
+            f"| {r['runs_per_s']:.2f} | {ratio:.1f} | {r['load_before']:.1f} |"
+        )
+    return [*lines, "", f"![runs per second against batch size]({THROUGHPUT_FIGURE})", ""]
+
+
+def fresh_lines(fresh: dict) -> list[str]:
+    """The section on the time from a fresh ``.venv`` to the first results (issue 17)."""
+    steps = ", ".join(f"{name} {s:.0f} s" for name, s in fresh["steps_s"].items())
+    return [
+        "## From a fresh `.venv` to the first results (issue 17)",
+        "",
+        f"{fresh['total_s']:.0f} s wall: {steps} (`python -m venv`, `pip install` of this "
+        "checkout with pip's cache as the machine had it, then `stakhanov-sim run "
+        "history_1935_37`, whose first run compiles the kernels and draws the figures).",
+        "",
+    ]
+
+
+def throughput_figure(rows: list[dict], path: Path) -> None:
+    """Runs per second against batch size, one line per executor and worker count."""
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    groups = sorted({(r["executor"], r["workers"]) for r in rows}, key=str)
+    for group in groups:
+        mine = sorted((r["batch"], r["runs_per_s"]) for r in rows
+                      if (r["executor"], r["workers"]) == group)  # fmt: skip
+        ax.plot([b for b, _ in mine], [v for _, v in mine], marker=EXECUTOR_MARKERS.get(group, "o"),
+                color=EXECUTOR_COLOURS.get(group, "#000000"),
+                label=f"{group[0]}, {group[1]} worker{'s' if group[1] > 1 else ''}")  # fmt: skip
+    reference = [r["runs_per_s"] for r in rows
+                 if (r["executor"], r["workers"], r["batch"]) == ("pool", 2, 1)]  # fmt: skip
+    if reference:
+        ax.axhline(THROUGHPUT_TARGET * reference[0], color=TARGET_COLOUR, linestyle="--",
+                   label=f"target: {THROUGHPUT_TARGET:.0f} x one run per task (pool, 2 workers)")  # fmt: skip
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("batch size (runs stepped together)")
+    ax.set_ylabel("runs per second (wall)")
+    ax.set_title("Throughput of 200 default runs against batch size")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.legend(loc="outside lower center", ncols=2)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def single_lines(measured: dict) -> list[str]:
@@ -238,6 +316,10 @@ def markdown(measured: dict) -> str:
     lines += _scenario_lines(measured)
     if measured.get("ensemble"):
         lines += _ensemble_lines(measured["ensemble"])
+    if measured.get("throughput"):
+        lines += throughput_lines(measured)
+    if measured.get("fresh"):
+        lines += fresh_lines(measured["fresh"])
     if measured.get("single"):
         lines += single_lines(measured)
     return "\n".join(lines)
@@ -269,6 +351,8 @@ def write(measured: dict, out: Path) -> None:
     """Write ``results.md`` and, when sizes were measured, the figure into ``out``."""
     if measured.get("sizes"):
         figure(measured["sizes"], out / FIGURE)
+    if measured.get("throughput"):
+        throughput_figure(measured["throughput"], out / THROUGHPUT_FIGURE)
     path = out / "results.md"
     kept = path.read_text().partition(APP_SECTION)[1:] if path.exists() else ("", "")
     path.write_text(markdown(measured) + "\n" + ("\n" + "".join(kept) if kept[0] else ""))

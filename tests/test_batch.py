@@ -9,6 +9,7 @@ and on the reference path (one run per task).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -158,3 +159,11 @@ def test_a_sweep_is_the_same_on_the_batch_path_and_the_reference_path(tmp_path):
     assert_frame_equal(tables[1], tables[3], check_exact=True)
     assert [len(b) for b in in_batches(sweep.tasks(), 2)] == [2, 1] * (sweep.n_runs // 3)
     assert len(tables[3]) == sweep.n_runs and not pd.isna(tables[3]).any().any()
+
+
+def test_what_the_docs_say_of_batches_is_what_the_runner_does():
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    assert f"Replicates run in batches of up to {runner.MAX_BATCH}\nin one process" in readme
+    sweeps = (root / "docs" / "sweeps.md").read_text()
+    assert f"by default as many as memory allows, up to {runner.MAX_BATCH})" in sweeps

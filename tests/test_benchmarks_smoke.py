@@ -24,7 +24,7 @@ def bench():
 
 
 def test_scaling_rows_table_and_figure(bench, tmp_path):
-    argv = ["--sizes", "76", "152", "--skip", "default", "basin", "ensemble", "--in-process",
+    argv = ["--sizes", "76", "152", "--only", "sizes", "--in-process",
             "--end", "1935-09-05", "--mesa-agent-steps", "2000", "--out", str(tmp_path)]  # fmt: skip
     assert bench.main(argv) == 0
     measured = json.loads((tmp_path / "results.json").read_text())
@@ -87,6 +87,31 @@ def test_single_run_against_the_large_mine_is_reported(bench):
     # the one-process row, the two turns, the medians; the reference's turn and median
     assert section.count("| this tree |") == 4 and section.count("| reference |") == 2
     assert "/old/src" in section
+
+
+def test_throughput_against_batch_size_is_measured_and_reported(bench, tmp_path):
+    """Issue 17's runs per second, at a tiny size: each setting's row, the gain over batch 1
+    judged, the table and the figure; the fresh-venv section from its steps."""
+    import bench_report
+
+    settings = (("pool", 2, 1), ("pool", 2, 3), ("pool", 1, 3), ("dask", 1, 3))
+    rows = bench.measure_throughput(
+        6, 2, settings, bench.ROOT / "configs" / "baseline_no_campaign.yaml",
+        {"mine.sections": 2, "calendar.end": "1935-08-20"},
+    )  # fmt: skip
+    assert [(r["executor"], r["workers"], r["batch"]) for r in rows] == list(settings)
+    assert all(r["runs_per_s"] == pytest.approx(6 / r["wall_s"]) for r in rows)
+    ((what, value, met),) = bench_report.targets({"throughput": rows})
+    gain = rows[1]["runs_per_s"] / rows[0]["runs_per_s"]
+    assert "issue 17" in what and f"{gain:.1f}x" in value
+    assert met == (gain >= bench_report.THROUGHPUT_TARGET)
+    fresh = {"steps_s": {"venv": 3.0, "install": 60.0, "first run": 20.0}, "total_s": 83.0}
+    bench_report.write({"started": "now", "load_before": [0.0], "load_after": [0.0],
+                        "throughput": rows, "fresh": fresh}, tmp_path)  # fmt: skip
+    report = (tmp_path / "results.md").read_text()
+    assert report.count("| pool |") == 3 and report.count("| dask |") == 1
+    assert "83 s wall: venv 3 s, install 60 s, first run 20 s" in report
+    assert (tmp_path / bench_report.THROUGHPUT_FIGURE).stat().st_size > 10_000
 
 
 def test_shift_breakdown_times_the_calls_of_a_shift_and_puts_them_back():

@@ -44,6 +44,7 @@ from stakhanov_sim.experiments.outcomes import summarise, uncovered
 from stakhanov_sim.experiments.results import atomic_write
 from stakhanov_sim.experiments.runner import (
     batch_size,
+    batches,
     cpu_count,
     run_batch,
     stop_pool,
@@ -90,14 +91,16 @@ def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
 
 
 def in_batches(tasks: list[RunTask], size: int) -> list[list[RunTask]]:
-    """Tasks cut into batches of at most ``size`` replicates of the same point, in order."""
-    out: list[list[RunTask]] = []
+    """Tasks cut into batches of replicates of the same point, in order: each point's into
+    as few as hold at most ``size``, as even as can be (``runner.batches``)."""
+    by_point: dict[int, list[RunTask]] = {}
     for task in tasks:
-        if out and out[-1][0].point == task.point and len(out[-1]) < size:
-            out[-1].append(task)
-        else:
-            out.append([task])
-    return out
+        by_point.setdefault(task.point, []).append(task)
+    return [
+        [theirs[i] for i in part]
+        for theirs in by_point.values()
+        for part in batches(len(theirs), 1, size)
+    ]
 
 
 @dataclass

@@ -12,21 +12,32 @@ made in ``__init__``, each documented by the module that defines it:
 - ``campaign`` (``model.campaign.Campaign``): intensity, scapegoating, records, plan period;
 - ``network`` and ``adopters_nearby`` (``model.network``): the workmates' links;
 - ``events`` (``model.observation.EventLog``): the event log;
-- ``streams`` (``model.streams.Streams``): one random generator per mechanism;
+- ``streams`` (``model.streams.Streams``): one random stream per mechanism (in each run);
+- ``runs`` (``model.runs.Runs``): how the runs of a batch share the arrays;
 - ``params`` (``model.mechanisms.Parameters``): one parameter record per mechanism.
 
 The Mesa agents are views onto these arrays (``model.agents``); a run that keeps only its
-tables (``runner.run_replicate``) makes none (``mesa_agents=False``).
+tables (``runner.run_batch``) makes none (``mesa_agents=False``).
+
+A model may hold a batch of independent runs of one scenario (``model.runs``): their
+sections are stacked along the section axis, so every kernel's pass serves them all, and
+what is the mine's as a whole (the campaign's fields, the plan, a shift's tallies) has one
+element per run. A run's tables are the same in a batch of any size as alone
+(tests/test_batch.py); a single run is a batch of one.
 
 How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
 history in the docstring, a ``Params`` record and ``params(scenario)``, and functions that
 take the state they read and the stream they draw from, change only the state they own and
 return what the next mechanism needs (a NamedTuple when several things); a kernel that reads
 many workforce arrays names them in a record class made once (``Workforce.views``) and takes
-records as plain tuples (``model.compiled`` says why). Put its parameters
+records as plain tuples (``model.compiled`` says why). What the mine has once is an array by
+run (a kernel reads a section's as ``values[run_of_section[s]]``, a slot's as
+``values[run[k]]``), a count it hands on is one per run, and an event is logged with its run.
+Put its parameters
 in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning and source),
 its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
-same amount every shift, whatever the state), any state that lasts across shifts in a state
+same amount every shift, whatever the state: ``Stream.uniform`` draws each run's numbers as
+that run alone would), any state that lasts across shifts in a state
 object (an existing one, or a new one made in ``__init__``), and one line in ``step()``; what
 it reports goes into ``observation.Shift`` (a field, and its place in ``Shift.counts``
 or ``Shift.amounts`` and in ``observation.SHIFT_INTS`` or ``SHIFT_FLOATS``).
