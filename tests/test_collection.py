@@ -132,3 +132,12 @@ def test_every_column_of_the_model_table_is_filled_once():
     model.step()
     assert len(model.last_shift.counts()) == len(observation.SHIFT_INTS)
     assert len(model.last_shift.amounts()) == len(observation.SHIFT_FLOATS)
+
+
+def test_a_sum_made_in_a_kernel_is_numpys_to_the_last_bit():
+    """``observation.pairwise_sum`` adds as ``np.add.reduce`` does (blocks, halves), so the
+    wage means it gives are those NumPy gives, at every length and offset."""
+    rng = np.random.default_rng(3)
+    for n in [*range(0, 300), 1_000, 4_097, 9_000, 20_011]:
+        values = rng.random(n + 5) * rng.choice([1e-3, 1.0, 1e3, 1e8])
+        assert observation.pairwise_sum(values, 5, n) == np.add.reduce(values[5 : 5 + n]), n

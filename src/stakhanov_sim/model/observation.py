@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from mesa import DataCollector
 
 from stakhanov_sim.experiments.results import AGENT_COLUMNS, EVENT_COLUMNS, MODEL_COLUMNS
@@ -94,6 +95,7 @@ class ShiftCollector(DataCollector):
         self._ordinary_wages = np.empty((runs, per_run))  # ... of those without the title
         support = (w.size - w.n_hewer_slots) // runs
         self._wages, self._counts = np.empty((runs, support)), np.empty((runs, support))
+        self._order = np.zeros((runs, support), dtype=np.intp)  # the runs of wages, ordered
         (t0, _, (_, t)), (h0, _, (_, h)) = w.blocks[1], w.blocks[2]
         per_run_sections = w.sections // runs
         self._support_blocks = np.array(  # timbermen's first slot, a run's; the haulers' too
@@ -115,9 +117,9 @@ class ShiftCollector(DataCollector):
     def record(self, shift: Shift, w: Workforce, sections: Sections) -> None:
         """Write the shift's row of every run: what it handed on, then what the state shows.
 
-        The hewers' two wage means are still summed by NumPy (pairwise), and the Gini's runs
-        of support wages still ordered by NumPy's ``argsort`` (its order among equal wages
-        sets the rounding), so the table is the one of before, bit for bit
+        The hewers' two wage means are summed as NumPy sums (``pairwise_sum``), and the
+        Gini's runs of support wages ordered by NumPy's ``argsort`` (its order among equal
+        wages sets the rounding), so the table is the one of before, bit for bit
         (tests/test_collection.py).
         """
         n, ints, floats = self.rows, self.ints, self.floats
@@ -126,29 +128,18 @@ class ShiftCollector(DataCollector):
         hewer_wages, ordinary_wages, wages, counts = (
             self._hewer_wages, self._ordinary_wages, self._wages, self._counts
         )  # fmt: skip
-        hewers, ordinary, runs = _tally(
+        hewers, runs = _tally(
             w.employed, w.stakhanovite, w.adopted, w.wage_rubles, w.resentment,
             w.hewer(w.fulfilment), w.hewers, sections.norm_tons, sections.broken,
             self._support_blocks, ints, floats, n, hewer_wages, ordinary_wages, wages, counts,
         )  # fmt: skip
-        total = np.add.reduce  # ``ndarray.sum``'s pairwise sum without its Python wrapper
-        hewer_bills = total(w.hewer(w.wage_rubles).reshape(w.runs, -1), axis=1)
-        for run in range(w.runs):
-            h, o, r = int(hewers[run]), int(ordinary[run]), int(runs[run])
-            floats[run, -3, n] = _mean_or_nan(float(hewer_bills[run]), h)
-            floats[run, -2, n] = _mean_or_nan(float(total(ordinary_wages[run, :o])), o)
-            run_wages, run_counts, run_hewers = (
-                wages[run, :r],
-                counts[run, :r],
-                hewer_wages[run, :h],
-            )
-            run_hewers.sort()  # NumPy's sort: a compiled kernel's is ten times slower at 5,000
-            floats[run, -1, n] = _gini_merged(
-                run_hewers,
-                run_wages,
-                run_counts,
-                run_wages.argsort(),  # np.argsort's order
-            )
+        hewer_wages.sort(axis=1)  # each run's, its vacant tail of +inf last (NumPy's sort:
+        # a compiled kernel's is ten times slower at 5,000)
+        order = self._order
+        order[:, 0] = 0  # one run of wages: nothing to order
+        for run in np.flatnonzero(runs > 1).tolist():  # np.argsort's order
+            order[run, : runs[run]] = wages[run, : runs[run]].argsort()
+        _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, n)
         self.rows = n + 1
 
     def table(self, replicates: list[int]) -> pd.DataFrame:
@@ -308,15 +299,20 @@ def _tally(
     hewers' wages to ``hewer_wages[run]``, those of the hewers without the title to
     ``ordinary_wages[run]`` (in slot order), and the runs of equal wages among employed
     timbermen and haulers to ``wages[run]`` and their lengths to ``counts[run]``. Returns how
-    many of each, per run: employed hewers, ordinary hewers, runs of wages. The mean norm is
-    over employed hewers (over sections when none is). ``support_blocks`` holds where the
-    timbermen's and the haulers' slots start, and how many each run has of each.
+    many of each, per run: employed hewers and runs of wages; fills each run's
+    ``hewer_wages`` row past its employed hewers with +inf (so a sort puts them last). Also
+    writes the hewers' mean wage (every hewer slot's wage over the employed hewers) and the
+    ordinary hewers' (the last two of ``SUMMED_FLOATS``; the Gini is ``_gini_of_runs``'s),
+    summed as NumPy sums. The mean norm is over employed hewers (over sections when none
+    is). ``support_blocks`` holds where the timbermen's and the haulers' slots start, and how
+    many each run has of each.
     """
     n_runs = ints.shape[0]
     sections = norm_tons.size // n_runs  # each run's
     out_hewers = np.zeros(n_runs, dtype=np.int64)
-    out_ordinary = np.zeros(n_runs, dtype=np.int64)
     out_runs = np.zeros(n_runs, dtype=np.int64)
+    hewer_slots = hewer_wages.shape[1]  # each run's
+    n_floats = floats.shape[1]
     for run in range(n_runs):
         n_hewers = n_stakh = meeting = runs = n_ordinary = n_adopted = 0
         max_fulfilment = -np.inf
@@ -368,8 +364,78 @@ def _tally(
         run_broken = broken[run * sections : (run + 1) * sections]
         tally_floats[8] = np.count_nonzero(run_broken) / run_broken.size
         tally_floats[9] = n_adopted / n_hewers if n_hewers else np.nan
-        out_hewers[run], out_ordinary[run], out_runs[run] = n_hewers, n_ordinary, runs
-    return out_hewers, out_ordinary, out_runs
+        bill = pairwise_sum(wage, run * hewer_slots, hewer_slots)  # vacant slots earn 0
+        floats[run, n_floats - 3, row] = bill / n_hewers if n_hewers else np.nan
+        ordinary = pairwise_sum(run_ordinary, 0, n_ordinary)
+        floats[run, n_floats - 2, row] = ordinary / n_ordinary if n_ordinary else np.nan
+        run_hewer_wages[n_hewers:] = np.inf
+        out_hewers[run], out_runs[run] = n_hewers, runs
+    return out_hewers, out_runs
+
+
+@kernel
+def pairwise_sum(values, start, n):
+    """The sum of ``values[start:start + n]`` as NumPy adds a contiguous float array
+    (``np.add.reduce``: its ``pairwise_sum``, eight partial sums in blocks of at most 128,
+    the two halves' sums added above), so that a sum made here equals NumPy's to the last
+    bit (tests/test_collection.py). The halves are walked with a stack, not by recursion."""
+    if n <= 128:
+        return _block_sum(values, start, n)
+    depth = 64  # halving 2**63 items reaches a block long before
+    starts, sizes = np.empty(depth, np.int64), np.empty(depth, np.int64)
+    stage, left = np.zeros(depth, np.int64), np.empty(depth)
+    starts[0], sizes[0], top, value = start, n, 0, 0.0
+    while top >= 0:
+        s, m = starts[top], sizes[top]
+        half = m // 2 - (m // 2) % 8
+        if m <= 128 or stage[top] == 2:  # a block, or both halves done: hand up
+            value = _block_sum(values, s, m) if m <= 128 else left[top] + value
+            top -= 1
+        elif stage[top] == 0:  # the first half next
+            stage[top] = 1
+            top += 1
+            starts[top], sizes[top], stage[top] = s, half, 0
+        else:  # the first half's sum is ``value``: the second half next
+            left[top], stage[top] = value, 2
+            top += 1
+            starts[top], sizes[top], stage[top] = s + half, m - half, 0
+    return value
+
+
+@kernel
+def _block_sum(values, start, n):
+    """NumPy's sum of at most 128 values: eight partial sums, or one below eight values."""
+    if n < 8:
+        total = 0.0
+        for i in range(n):
+            total += values[start + i]
+        return total
+    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    r4, r5 = values[start + 4], values[start + 5]
+    r6, r7 = values[start + 6], values[start + 7]
+    i = 8
+    while i < n - n % 8:
+        k = start + i
+        r0, r1, r2, r3 = r0 + values[k], r1 + values[k + 1], r2 + values[k + 2], r3 + values[k + 3]
+        r4, r5 = r4 + values[k + 4], r5 + values[k + 5]
+        r6, r7 = r6 + values[k + 6], r7 + values[k + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        total += values[start + i]
+        i += 1
+    return total
+
+
+@kernel
+def _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, row):
+    """Each run's wage Gini (the last of ``SUMMED_FLOATS``) from its employed hewers' sorted
+    wages and its runs of support wages in ``order``."""
+    for run in range(hewers.size):
+        r = runs[run]
+        floats[run, floats.shape[1] - 1, row] = _gini_merged(
+            hewer_wages[run, : hewers[run]], wages[run, :r], counts[run, :r], order[run, :r]
+        )
 
 
 class AgentSampler:
@@ -440,11 +506,23 @@ class AgentSampler:
         if len(replicates) > 1:  # each run's rows together, in the order they were taken
             order = np.argsort(run, kind="stable")
             columns, run = {name: values[order] for name, values in columns.items()}, run[order]
-        columns["kind"] = np.array(KINDS, dtype=object)[columns["kind"]]
-        columns["trade"] = np.array((*TRADES, ""), dtype=object)[columns["trade"]]
+        columns["kind"] = _labels(columns["kind"], KINDS)
+        columns["trade"] = _labels(columns["trade"], (*TRADES, ""))
         table = pd.DataFrame(columns)
         table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
         return table[AGENT_COLUMNS]
+
+
+def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+    """Each code's name, as pandas' string column: through Arrow's dictionary, six times
+    faster than an array of Python strings (an ensemble's agent table has millions of rows)."""
+    labels = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(names, pa.large_string()))
+    return pd.array(labels.cast(pa.large_string()), dtype="str")
+
+
+def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Python strings as pandas' string column (what ``pd.DataFrame`` makes of them)."""
+    return pd.array(pa.array(values, pa.large_string()), dtype="str")
 
 
 class EventLog:
@@ -504,16 +582,26 @@ class EventLog:
     def table(self, replicates: list[int], dates: list) -> pd.DataFrame:
         """Every run's events, run after run (each in the order they happened), each numbered
         with its replicate."""
-        table = pd.DataFrame(
-            self.rows, columns=["shift", "event", "actor_id", "target_id", "detail"]
-        )
-        table["actor_id"] = table["actor_id"].astype("int64")
-        table["target_id"] = table["target_id"].astype("int64")
+        names = ["shift", "event", "actor_id", "target_id", "detail"]
+        if not self.rows:
+            table = pd.DataFrame(self.rows, columns=names).astype(
+                {"actor_id": "int64", "target_id": "int64"}
+            )
+        else:  # column by column: pandas reads a list of tuples value by value
+            shift, event, actor, target, detail = zip(*self.rows, strict=True)
+            order = slice(None)
+            if self.batch:  # each run's rows together, in the order they happened
+                order = np.argsort(np.asarray(self.run_of_row, dtype=np.intp), kind="stable")
+            table = pd.DataFrame({
+                "shift": np.array(shift, dtype=np.int64)[order],
+                "event": _strings(np.array(event, dtype=object)[order]),
+                "actor_id": np.array(actor, dtype=np.int64)[order],
+                "target_id": np.array(target, dtype=np.int64)[order],
+                "detail": _strings(np.array(detail, dtype=object)[order]),
+            })  # fmt: skip
         run = np.zeros(len(table), dtype=np.intp)
         if self.batch:
-            run = np.asarray(self.run_of_row, dtype=np.intp)
-            order = np.argsort(run, kind="stable")
-            table, run = table.iloc[order].reset_index(drop=True), run[order]
+            run = np.sort(np.asarray(self.run_of_row, dtype=np.intp), kind="stable")
         table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
         stamps = pd.to_datetime(pd.Series(dates)).astype(f"datetime64[{DATE_UNIT}]")
         table.insert(

@@ -12,13 +12,23 @@ Where only a few slots need a number each shift (the angry, the vacant), drawing
 would cost more than the mechanism: the stream then gives one 64-bit key a shift, and
 ``slot_uniform(key, slot)`` turns key and slot into the slot's number (SplitMix64, Steele et
 al. 2014), the same in any run with the same key, whichever slots ask.
+
+A batch (``model.runs``) has one generator per mechanism and run. Drawing from each of a
+batch's generators in turn would cost a Python call per run and draw; instead one compiled
+kernel calls each bit generator's own C functions (``next_double``, ``next_uint64``: NumPy's
+``BitGenerator.ctypes`` interface, documented for use from Numba), which is what
+``Generator.random`` and ``random_raw`` do, so the numbers are the same.
 """
 
 from __future__ import annotations
 
+import ctypes
 from typing import NamedTuple
 
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.runs import Runs
@@ -65,6 +75,14 @@ class Stream:
     def __init__(self, generators: list[np.random.Generator], runs: Runs) -> None:
         self.generators, self.runs = generators, runs
         self.alone = generators[0] if len(generators) == 1 else None
+        self._bits = _bit_functions(generators)
+
+    def __getstate__(self) -> dict:
+        """A copy leaves the C addresses behind: they are the originals' (made afresh)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_bits"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _bits=_bit_functions(state["generators"]))
 
     def __getitem__(self, run: int) -> np.random.Generator:
         """Run ``run``'s generator (for draws whose size depends on the run's state)."""
@@ -75,8 +93,7 @@ class Stream:
         if self.alone is not None:
             return self.alone.random(n)
         out = np.empty((len(self.generators), n))
-        for generator, row in zip(self.generators, out, strict=True):
-            generator.random(out=row)
+        _fill_uniform(*self._bits, out)
         return out.ravel()
 
     def uniform_where(self, n: int, active: np.ndarray) -> np.ndarray | None:
@@ -89,11 +106,9 @@ class Stream:
             self.skip(n)
             return None
         out = np.ones((len(self.generators), n))
-        for r, (generator, row) in enumerate(zip(self.generators, out, strict=True)):
-            if active[r]:
-                generator.random(out=row)
-            else:
-                skip(generator, n)
+        _fill_uniform(*self._bits, out, active)
+        for r in np.flatnonzero(~active).tolist():
+            skip(self.generators[r], n)
         return out.ravel()
 
     def uniform_slots_where(self, active: np.ndarray) -> np.ndarray | None:
@@ -124,7 +139,65 @@ class Stream:
 
     def keys(self) -> np.ndarray:
         """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
-        return np.array([shift_key(g) for g in self.generators], dtype=np.uint64)
+        if self.alone is not None:
+            return np.array([shift_key(self.alone)], dtype=np.uint64)
+        return _raw(*self._bits)
+
+
+class BitFunctions(NamedTuple):
+    """Each run's bit generator as its C functions and state (addresses, ``ctypes``)."""
+
+    next_double: np.ndarray
+    next_uint64: np.ndarray
+    state: np.ndarray
+
+
+def _bit_functions(generators: list[np.random.Generator]) -> BitFunctions:
+    def address(function) -> int:
+        return ctypes.cast(function, ctypes.c_void_p).value
+
+    interfaces = [g.bit_generator.ctypes for g in generators]
+    return BitFunctions(
+        np.array([address(c.next_double) for c in interfaces], dtype=np.intp),
+        np.array([address(c.next_uint64) for c in interfaces], dtype=np.intp),
+        np.array([c.state_address for c in interfaces], dtype=np.intp),
+    )
+
+
+@intrinsic
+def _call_c(typingctx, result, function, state):
+    """Call the C function at address ``function`` with the state at address ``state``;
+    ``result`` (0.0 or 0) chooses a ``double`` or a ``uint64_t`` one."""
+    returns = types.float64 if isinstance(result, types.Float) else types.uint64
+    sig = returns(result, types.intp, types.intp)
+
+    def codegen(context, builder, signature, args):
+        out = ir.DoubleType() if returns is types.float64 else ir.IntType(64)
+        called = ir.FunctionType(out, [ir.IntType(8).as_pointer()])
+        pointer = builder.inttoptr(args[1], called.as_pointer())
+        return builder.call(pointer, [builder.inttoptr(args[2], ir.IntType(8).as_pointer())])
+
+    return sig, codegen
+
+
+@kernel
+def _fill_uniform(next_double, next_uint64, state, out, active=None):
+    """Each run's row of ``out`` from its generator, as ``Generator.random(out=row)`` fills
+    it (only the rows of ``active`` runs, when given)."""
+    for r in range(out.shape[0]):
+        if active is not None and not active[r]:
+            continue
+        for i in range(out.shape[1]):
+            out[r, i] = _call_c(0.0, next_double[r], state[r])
+
+
+@kernel
+def _raw(next_double, next_uint64, state):
+    """One raw 64-bit output of each run's generator (``random_raw()``)."""
+    keys = np.empty(state.size, dtype=np.uint64)
+    for r in range(state.size):
+        keys[r] = _call_c(np.uint64(0), next_uint64[r], state[r])
+    return keys
 
 
 def skip(stream: np.random.Generator, draws: int) -> None:
