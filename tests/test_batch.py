@@ -167,3 +167,16 @@ def test_what_the_docs_say_of_batches_is_what_the_runner_does():
     assert f"Replicates run in batches of up to {runner.MAX_BATCH}\nin one process" in readme
     sweeps = (root / "docs" / "sweeps.md").read_text()
     assert f"by default as many as memory allows, up to {runner.MAX_BATCH})" in sweeps
+
+
+def test_a_calibrations_replicates_are_measured_the_same_in_a_batch():
+    """The spread and the point's candidates run their replicates together
+    (``calibration.measure_runs``): each replicate's targets are those it gives alone."""
+    from stakhanov_sim.experiments import calibration
+
+    scenario = load_scenario("history_1935_37", {"mine.sections": 3})
+    keys = tuple(t.key for t in calibration.of_kind(calibration.CALIBRATION))
+    seeds = [11, 12, 13]
+    together = calibration.measure_runs(scenario, seeds, keys)
+    assert together == [calibration.measure_run(scenario, s, keys) for s in seeds]
+    assert len({tuple(m.values()) for m in together}) == 3  # the seeds differ

@@ -37,8 +37,8 @@ import numpy as np
 import pyabc
 from pyabc.sampler import MappingSampler
 
-from stakhanov_sim.experiments.results import atomic_write
-from stakhanov_sim.experiments.runner import run_replicate
+from stakhanov_sim.experiments.results import Results, atomic_write
+from stakhanov_sim.experiments.runner import batch_size, batches, cpu_count, run_batch
 from stakhanov_sim.scenarios.loading import set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation.targets import CALIBRATION, Target, by_key, of_kind
@@ -145,13 +145,19 @@ def measure_spread(
     """Each target's run-to-run standard deviation over ``replicates`` runs of ``base`` as given.
 
     For the historical scenario, the scenario as given is the shipped defaults. The seeds come
-    from the calibration's seed, so a calibration measures the same spread on any executor.
+    from the calibration's seed, so a calibration measures the same spread on any executor;
+    the runs go in batches (``runner.run_batch``), which change no run.
     """
-    seeds = np.random.SeedSequence([seed, NOISE_STREAM]).generate_state(replicates)
+    seeds = [
+        int(s) for s in np.random.SeedSequence([seed, NOISE_STREAM]).generate_state(replicates)
+    ]
     scenario = validate(copy.deepcopy(base), source="calibration")
-    runs = list(
-        executor.map(functools.partial(measure_run, scenario, keys=keys), [int(s) for s in seeds])
+    workers = cpu_count()
+    parts = batches(replicates, workers, batch_size(scenario, replicates, workers))
+    measured = executor.map(
+        functools.partial(measure_runs, scenario, keys=keys), [[seeds[i] for i in p] for p in parts]
     )
+    runs = [stats for part in measured for stats in part]
     values = {key: np.array([r[key] for r in runs], dtype=float) for key in keys}
     return {
         key: float(np.std(v[v != MISSING], ddof=1)) if (v != MISSING).sum() > 1 else 0.0
@@ -168,21 +174,36 @@ def scenario_at(base: dict, values: dict[str, float]) -> Scenario:
 
 
 def measure_run(scenario: Scenario, seed: int, keys: tuple[str, ...]) -> dict[str, float]:
-    """One replicate of ``scenario``, measured on the targets named (a failed measure is MISSING).
+    """One replicate of ``scenario``, measured on the targets named (a failed measure is MISSING)."""
+    return measure_runs(scenario, [seed], keys)[0]
+
+
+def measure_runs(
+    scenario: Scenario, seeds: list[int], keys: tuple[str, ...]
+) -> list[dict[str, float]]:
+    """Replicates of ``scenario``, one per seed, run together (a batch) and each measured on
+    the targets named (a failed measure is MISSING); each is what it would be alone.
 
     Targets travel to workers by name: their measures are closures, which pickle does not take.
     """
     targets = [by_key(key) for key in keys]
-    runs = {"history": run_replicate(scenario, np.random.SeedSequence(seed), 0)}
+    numbers = list(range(len(seeds)))
+
+    def ensemble(scenario: Scenario) -> Results:
+        return run_batch(scenario, [np.random.SeedSequence(s) for s in seeds], numbers)
+
+    runs = {"history": ensemble(scenario)}
     if any("baseline" in t.needs for t in targets):  # the same mine with no campaign events
         quiet = scenario.campaign.model_copy(update={"events": []})
-        baseline = scenario.model_copy(update={"campaign": quiet})
-        runs["baseline"] = run_replicate(baseline, np.random.SeedSequence(seed), 0)
-    stats = {}
-    for t in targets:
-        value = t.measure(runs, 0)
-        stats[t.key] = float(value) if np.isfinite(value) else MISSING
-    return stats
+        runs["baseline"] = ensemble(scenario.model_copy(update={"campaign": quiet}))
+    measured = []
+    for rep in numbers:
+        stats = {}
+        for t in targets:
+            value = t.measure(runs, rep)
+            stats[t.key] = float(value) if np.isfinite(value) else MISSING
+        measured.append(stats)
+    return measured
 
 
 def simulate(base: dict, keys: tuple[str, ...], parameters) -> dict[str, float]:

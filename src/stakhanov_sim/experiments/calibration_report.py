@@ -176,9 +176,11 @@ def choose_point(
     density = posterior_density(particles, setup.parameters)
     order = np.argsort(-density, kind="stable")[: min(candidates, len(particles))]
     seeds = np.random.SeedSequence([setup.seed, cal.POINT_STREAM]).generate_state(replicates)
-    jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), int(seed), setup.targets)
-            for r in order for seed in seeds]  # fmt: skip
-    values = pd.DataFrame(list(executor.map(_predict_one, jobs))).replace(cal.MISSING, np.nan)
+    jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), [int(s) for s in seeds],
+             setup.targets) for r in order]  # fmt: skip
+    measured = executor.map(_predict_batch, jobs)  # each candidate's replicates together
+    values = pd.DataFrame([stats for part in measured for stats in part])
+    values = values.replace(cal.MISSING, np.nan)
     values["candidate"] = np.repeat(order, replicates)
     means = values.groupby("candidate", sort=False).mean()
     targets = [t for t in TARGETS if t.key in setup.targets]
@@ -280,6 +282,11 @@ def predictive_table(
 def _predict_one(job) -> dict[str, float]:
     base, values, seed, names = job
     return cal.measure_run(cal.scenario_at(base, values), seed, names)
+
+
+def _predict_batch(job) -> list[dict[str, float]]:
+    base, values, seeds, names = job
+    return cal.measure_runs(cal.scenario_at(base, values), seeds, names)
 
 
 def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:

@@ -320,16 +320,20 @@ class MineModel(mesa.Model):
             skill = draw_skill(stream[0], slots.size, m.skill_sigma)  # (read for hewers only)
             eager = draw_eagerness(stream[0], slots.size, m.eagerness_a, m.eagerness_b)
             ids = self._new_miners(slots) if self.mesa_agents else self._take_ids(0, slots.size)
-        else:
+        else:  # each run's recruits in turn (``slots`` keeps each run's in its own order)
+            run_of = w.run[slots]
+            order = np.argsort(run_of, kind="stable")
+            counts = np.bincount(run_of, minlength=self.runs.count)
             skill, eager = np.empty(slots.size), np.empty(slots.size)
             ids = np.empty(slots.size, dtype=np.int64)
-            run_of = w.run[slots]
-            for run in np.unique(run_of).tolist():
-                theirs = run_of == run
-                k = int(np.count_nonzero(theirs))
+            first = 0
+            for run in np.flatnonzero(counts).tolist():
+                k = int(counts[run])
+                theirs = order[first : first + k]
                 skill[theirs] = draw_skill(stream[run], k, m.skill_sigma)
                 eager[theirs] = draw_eagerness(stream[run], k, m.eagerness_a, m.eagerness_b)
                 ids[theirs] = self._take_ids(run, k)
+                first += k
         wages = turnover.expected_wages(self.params.turnover)
         w.fill(slots, skill, eager, ids, wages, start=start)
 

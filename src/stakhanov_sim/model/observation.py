@@ -136,7 +136,7 @@ class ShiftCollector(DataCollector):
         hewer_wages.sort(axis=1)  # each run's, its vacant tail of +inf last (NumPy's sort:
         # a compiled kernel's is ten times slower at 5,000)
         order = self._order
-        order[:, 0] = 0  # one run of wages: nothing to order
+        order[:, :1] = 0  # one run of wages: nothing to order (a mine of hewers alone: none)
         for run in np.flatnonzero(runs > 1).tolist():  # np.argsort's order
             order[run, : runs[run]] = wages[run, : runs[run]].argsort()
         _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, n)

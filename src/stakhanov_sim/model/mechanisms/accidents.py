@@ -23,7 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import Stream, numbers_at, skip
+from stakhanov_sim.model.streams import Stream, numbers_at
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -90,12 +90,12 @@ def happen(
         return Accidents(struck, struck, struck)
     second = np.empty(struck.size)
     run_of_struck = w.run[struck]
-    for run in range(runs.count):  # each run reads its own struck miners' numbers
+    hit = np.unique(run_of_struck)
+    for run in hit.tolist():  # each run with someone struck reads his number (or theirs)
         mine = run_of_struck == run
-        if not mine.any():
-            skip(stream[run], runs.slots)
-            continue
         second[mine] = numbers_at(stream[run], runs.local_slot[struck[mine]], runs.slots)
+    if hit.size < runs.count:  # the others move on as if they had read theirs
+        stream.skip(runs.slots, np.setdiff1d(np.arange(runs.count), hit))
     fatal = second < p.fatal_share
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:

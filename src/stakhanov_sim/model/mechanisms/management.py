@@ -199,14 +199,18 @@ def review_plan(
     period_plan = campaign.period_plan
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shortfall = np.where(period_plan > 0, 1 - campaign.period_reported / period_plan, 0.0)
+    posts = n_foremen + n_engineers
+    draws = [(stream[run].random(), stream[run].random(posts)) for run in range(runs)]
+    how_many = how_many_accused(
+        np.array([d[0] for d in draws]), shortfall, campaign.scapegoating, posts, p
+    )
     accused_foremen, accused_engineers = [], []
     for run in range(runs):
         mine = slice(run * n_foremen, (run + 1) * n_foremen)
         theirs = slice(run * n_engineers, (run + 1) * n_engineers)
         chosen = _scapegoats(
-            stream[run], float(shortfall[run]), float(campaign.scapegoating[run]),
-            foremen.appointed[mine], foremen.sabotage_count[mine], engineers.appointed[theirs],
-            shift, p, blame_rules,
+            draws[run][1], int(how_many[run]), foremen.appointed[mine],
+            foremen.sabotage_count[mine], engineers.appointed[theirs], shift, p, blame_rules,
         )  # fmt: skip
         accused_foremen.append(chosen[chosen < n_foremen] + run * n_foremen)
         accused_engineers.append(chosen[chosen >= n_foremen] - n_foremen + run * n_engineers)
@@ -215,10 +219,29 @@ def review_plan(
     return Review(shortfall, np.concatenate(accused_foremen), np.concatenate(accused_engineers))
 
 
+def how_many_accused(
+    draw: np.ndarray, shortfall: np.ndarray, scapegoating: np.ndarray, posts: int, p: Params
+) -> np.ndarray:
+    """How many each run's review accuses: Poisson by its inverse distribution function at
+    ``draw``, with a mean that grows with the shortfall, the blame and the staff (0 within
+    the tolerance or without blame). One call of SciPy's inverse for every run."""
+    blamed = (shortfall > p.tolerance) & (scapegoating > 0)
+    expected = np.zeros(draw.size)
+    expected[blamed] = (
+        p.scapegoating_rate * scapegoating[blamed] * (shortfall[blamed] / p.shortfall_unit)
+    ) * (posts / p.staff_unit)
+    blamed &= expected > 0
+    n = np.zeros(draw.size, dtype=np.int64)
+    if blamed.any():
+        n[blamed] = np.maximum(stats.poisson.ppf(draw[blamed], expected[blamed]), 0).astype(
+            np.int64
+        )
+    return n
+
+
 def _scapegoats(
-    stream: np.random.Generator,
-    shortfall: float,
-    scapegoating: float,
+    whom: np.ndarray,
+    wanted: int,
     foremen_appointed: np.ndarray,
     sabotage_count: np.ndarray,
     engineers_appointed: np.ndarray,
@@ -226,20 +249,10 @@ def _scapegoats(
     p: Params,
     blame_rules: blame.Params,
 ) -> np.ndarray:
-    """One run's accused posts (foremen, then engineers, numbered on), in order."""
-    posts = foremen_appointed.size + engineers_appointed.size
+    """One run's accused posts (foremen, then engineers, numbered on), in order: ``wanted``
+    of those who may be accused (fewer if fewer may), drawn with weights by ``whom``."""
     accusable = blame.accusable(foremen_appointed, engineers_appointed, shift, blame_rules)
-    how_many, whom = stream.random(), stream.random(posts)
-    n = 0
-    if shortfall > p.tolerance and scapegoating > 0:
-        expected = (
-            p.scapegoating_rate
-            * scapegoating
-            * (shortfall / p.shortfall_unit)
-            * (posts / p.staff_unit)
-        )
-        if expected > 0:
-            n = min(max(int(stats.poisson.ppf(how_many, expected)), 0), int(accusable.sum()))
+    n = min(wanted, int(accusable.sum()))
     weight = 1 + p.sabotage_weight * np.concatenate(
         [sabotage_count > 0, np.zeros(engineers_appointed.size, dtype=bool)]
     )
