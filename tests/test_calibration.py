@@ -9,7 +9,7 @@ observed directly with a little noise. ``test_calibration_end_to_end.py`` runs
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -245,3 +245,41 @@ def _tiny_setup() -> cal.Setup:
     scenario = load_scenario("history_1935_37", {"mine.sections": 2, "mine.hewers_per_section": 4})
     return cal.Setup("tiny", scenario.model_dump(mode="json"), 7, 5,
                      targets=("staged_record", "record_escalation"), noise_replicates=3)  # fmt: skip
+
+
+def test_a_particle_measured_on_several_runs_is_their_mean_and_counts_less_chance():
+    """``--runs-per-particle 3``: the particle's values are the mean of three runs stepped
+    together, seeded from NumPy's stream as one run's are, and each target's uncertainty is
+    that of a mean of three runs."""
+    from stakhanov_sim.experiments.calibration import MISSING, measure_runs, scenario_at
+
+    setup = replace(_tiny_setup(), runs_per_particle=3, spread=(("staged_record", 1.2),))
+    values = {p.key: (p.low + p.high) / 2 for p in setup.parameters}
+    np.random.seed(5)  # noqa: NPY002 (pyabc's stream)
+    got = setup.abc_model()(values)
+    np.random.seed(5)  # noqa: NPY002
+    seeds = [int(s) for s in np.random.randint(cal.SEED_BITS, size=3)]  # noqa: NPY002
+    runs = measure_runs(scenario_at(setup.base, values), seeds, setup.targets)
+    for key in setup.targets:
+        assert MISSING not in (got[key], *(r[key] for r in runs))
+        assert got[key] == pytest.approx(np.mean([r[key] for r in runs]), rel=1e-12)
+    staged = next(t for t in cal.of_kind(cal.CALIBRATION) if t.key == "staged_record")
+    distance, centre = setup.abc_distance(), setup.abc_observed()
+    distance.initialize(t=0, get_sample=None, x_0=centre, total_sims=0)
+    one_off = centre | {"staged_record": centre["staged_record"] + 1.0}
+    assert math.isclose(distance(one_off, centre, t=0), 1 / cal.uncertainty(staged, 1.2, 3))
+    assert setup.fingerprint() != replace(setup, runs_per_particle=1).fingerprint()
+    with pytest.raises(SystemExit) as exit_:
+        main(["calibrate", "--budget", "10", "--runs-per-particle", "0"])
+    assert exit_.value.code == 2
+
+
+def test_the_docs_name_the_runs_per_particle_and_its_default():
+    from pathlib import Path
+
+    from stakhanov_sim.cli import parser
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "calibration.md").read_text()
+    default = parser().parse_args(["calibrate"]).runs_per_particle
+    assert default == cal.Setup("x", {}, 0, 1).runs_per_particle == 1
+    assert "`--runs-per-particle N`" in docs and f"the default is {default}," in docs

@@ -276,6 +276,13 @@ def _add_calibrate(sub) -> None:
         help="runs of the scenario as given that measure each target's run-to-run spread (default: %(default)s)",
     )
     p.add_argument(
+        "--runs-per-particle",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="runs stepped together whose mean measures each particle: less chance in the distance, at a fraction of N times the cost (default: %(default)s)",
+    )
+    p.add_argument(
         "--point-replicates",
         type=_positive,
         default=10,

@@ -241,7 +241,7 @@ def calibrate(args: argparse.Namespace) -> int:
     seed = scenario.seed if args.seed is None else args.seed
     setup = Setup(
         str(args.config), scenario.model_dump(mode="json"), seed, args.population,
-        noise_replicates=args.noise_replicates,
+        noise_replicates=args.noise_replicates, runs_per_particle=args.runs_per_particle,
     )  # fmt: skip
     out = Path(args.output)
     if out.exists() and not out.is_dir():

@@ -128,15 +128,21 @@ def uncertainty(target: Target, spread: float = 0.0, runs: int = 1) -> float:
     return math.sqrt(half_width**2 + spread**2 / runs)
 
 
-def weights(targets: list[Target], spread: dict[str, float] | None = None) -> dict[str, float]:
-    """Each target's weight in the distance: one over its whole uncertainty for one run."""
+def weights(
+    targets: list[Target], spread: dict[str, float] | None = None, runs: int = 1
+) -> dict[str, float]:
+    """Each target's weight in the distance: one over its whole uncertainty for a mean of
+    ``runs`` runs."""
     spread = spread or {}
-    return {t.key: 1 / uncertainty(t, spread.get(t.key, 0.0)) for t in targets}
+    return {t.key: 1 / uncertainty(t, spread.get(t.key, 0.0), runs) for t in targets}
 
 
-def distance(targets: list[Target], spread: dict[str, float] | None = None) -> pyabc.PNormDistance:
-    """Euclidean distance with each target in units of its whole uncertainty (one run)."""
-    return pyabc.PNormDistance(p=2, fixed_weights=weights(targets, spread))
+def distance(
+    targets: list[Target], spread: dict[str, float] | None = None, runs: int = 1
+) -> pyabc.PNormDistance:
+    """Euclidean distance with each target in units of its whole uncertainty (for a mean of
+    ``runs`` runs)."""
+    return pyabc.PNormDistance(p=2, fixed_weights=weights(targets, spread, runs))
 
 
 def measure_spread(
@@ -206,11 +212,22 @@ def measure_runs(
     return measured
 
 
-def simulate(base: dict, keys: tuple[str, ...], parameters) -> dict[str, float]:
-    """pyabc's model: parameters -> the targets' values in one run (seeded from NumPy's stream)."""
-    seed = int(np.random.randint(SEED_BITS))  # noqa: NPY002 (pyabc draws from the global stream)
+def simulate(base: dict, keys: tuple[str, ...], runs: int, parameters) -> dict[str, float]:
+    """pyabc's model: parameters -> the targets' values, in one run or the mean of ``runs``
+    runs stepped together (a batch; seeded from NumPy's stream). A mean with a target a run
+    could not measure is MISSING."""
     values = {key: parameters[key] for key in parameters}
-    return measure_run(scenario_at(base, values), seed, keys)
+    scenario = scenario_at(base, values)
+    if runs == 1:
+        seed = int(np.random.randint(SEED_BITS))  # noqa: NPY002 (pyabc draws from the global stream)
+        return measure_run(scenario, seed, keys)
+    seeds = [int(s) for s in np.random.randint(SEED_BITS, size=runs)]  # noqa: NPY002
+    measured = measure_runs(scenario, seeds, keys)
+    return {
+        key: MISSING if any(m[key] == MISSING for m in measured)
+        else float(np.mean([m[key] for m in measured]))
+        for key in keys
+    }  # fmt: skip
 
 
 class SeededMappingSampler(MappingSampler):
@@ -262,21 +279,23 @@ class Setup:
     targets: tuple[str, ...] = tuple(t.key for t in of_kind(CALIBRATION))
     noise_replicates: int = NOISE_REPLICATES
     spread: tuple[tuple[str, float], ...] = ()  # measured by ``with_spread``
+    runs_per_particle: int = 1  # runs whose mean a particle's distance is measured on
 
     def _targets(self) -> list[Target]:
         return [t for t in of_kind(CALIBRATION) if t.key in self.targets]
 
     def abc_model(self) -> Callable[[dict], dict[str, float]]:
         """pyabc's model: parameters -> the calibration targets' values in one run."""
-        return functools.partial(simulate, self.base, self.targets)
+        return functools.partial(simulate, self.base, self.targets, self.runs_per_particle)
 
     def abc_prior(self) -> pyabc.Distribution:
         """Uniform over each calibrated parameter's range."""
         return prior(list(self.parameters))
 
     def abc_distance(self) -> pyabc.PNormDistance:
-        """Distance from the band centres in units of each target's whole uncertainty."""
-        return distance(self._targets(), dict(self.spread))
+        """Distance from the band centres in units of each target's whole uncertainty (for
+        a mean of ``runs_per_particle`` runs)."""
+        return distance(self._targets(), dict(self.spread), self.runs_per_particle)
 
     def abc_observed(self) -> dict[str, float]:
         """The band centres."""

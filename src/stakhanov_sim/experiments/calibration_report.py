@@ -381,12 +381,17 @@ def _weights_lines(setup) -> list[str]:
         "| target | band half-width | one run's standard deviation | uncertainty |",
         "|---|---|---|---|",
     ]
+    runs = setup.runs_per_particle
+    if runs > 1:
+        lines[2] += (
+            f" Each particle is measured on the mean of {runs} runs stepped together, so the "
+            f"spread counts divided by the square root of {runs}."
+        )
     for t in TARGETS:
         if t.key in setup.targets:
             sd = spread.get(t.key, 0.0)
-            lines.append(
-                f"| {t.key} | {(t.high - t.low) / 2:.3g} | {sd:.3g} | {cal.uncertainty(t, sd):.3g} |"
-            )
+            whole = cal.uncertainty(t, sd, runs)
+            lines.append(f"| {t.key} | {(t.high - t.low) / 2:.3g} | {sd:.3g} | {whole:.3g} |")
     return [*lines, ""]
 
 
