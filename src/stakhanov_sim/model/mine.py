@@ -190,9 +190,7 @@ class MineModel(mesa.Model):
         )
         supplies = supply.allocate(rng.supply, w, sections, intended, p.supply)
         records.stock_the_attempts(supplies.factor, attempts)
-        campaign.concentration[:] = methods.concentrate(
-            campaign.concentration, campaign.concentration_target, p.methods
-        )
+        methods.concentrate(campaign.concentration, campaign.concentration_target, p.methods)
         technique = methods.technique(campaign.concentration, p.methods)
         output = production.realise(w, sections, intended, supplies.factor, technique, p.production)
         records_set = records.register_records(w, sections, campaign, attempts, p.records, log)

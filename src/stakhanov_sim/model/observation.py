@@ -123,8 +123,8 @@ class ShiftCollector(DataCollector):
         (tests/test_collection.py).
         """
         n, ints, floats = self.rows, self.ints, self.floats
-        ints[:, : len(SHIFT_INTS), n] = np.transpose(shift.counts())
-        floats[:, : len(SHIFT_FLOATS), n] = np.transpose(shift.amounts())
+        ints[:, : len(SHIFT_INTS), n] = np.array(shift.counts()).T
+        floats[:, : len(SHIFT_FLOATS), n] = np.array(shift.amounts()).T
         hewer_wages, ordinary_wages, wages, counts = (
             self._hewer_wages, self._ordinary_wages, self._wages, self._counts
         )  # fmt: skip
@@ -136,9 +136,9 @@ class ShiftCollector(DataCollector):
         hewer_wages.sort(axis=1)  # each run's, its vacant tail of +inf last (NumPy's sort:
         # a compiled kernel's is ten times slower at 5,000)
         order = self._order
-        order[:, :1] = 0  # one run of wages: nothing to order (a mine of hewers alone: none)
-        for run in np.flatnonzero(runs > 1).tolist():  # np.argsort's order
-            order[run, : runs[run]] = wages[run, : runs[run]].argsort()
+        if runs.max(initial=0) > 1:  # np.argsort's order (one run of wages: nothing to order)
+            for run in np.flatnonzero(runs > 1).tolist():
+                order[run, : runs[run]] = wages[run, : runs[run]].argsort()
         _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, n)
         self.rows = n + 1
 
@@ -267,8 +267,8 @@ class Shift(NamedTuple):
         """The whole numbers the model table reports, in the order of ``SHIFT_INTS`` (each
         per run)."""
         accusations = self.accusations  # every accused man is removed and replaced
-        return np.broadcast_arrays(
-            self.number, self.records_set, self.sanctions.count, self.sanctions.on_stakhanovites,
+        return (
+            np.full(self.output_tons.size, self.number), self.records_set, self.sanctions.count, self.sanctions.on_stakhanovites,
             self.sabotage_acts, accusations, accusations, self.quits, self.hires, self.accidents,
             self.fatal_accidents, self.arrests, self.accused_above, self.accused_after_accidents,
             self.accused_below,
@@ -433,6 +433,8 @@ def _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, row):
     wages and its runs of support wages in ``order``."""
     for run in range(hewers.size):
         r = runs[run]
+        if r == 1:
+            order[run, 0] = 0
         floats[run, floats.shape[1] - 1, row] = _gini_merged(
             hewer_wages[run, : hewers[run]], wages[run, :r], counts[run, :r], order[run, :r]
         )

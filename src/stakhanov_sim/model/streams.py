@@ -100,6 +100,11 @@ class Stream:
         """``uniform(n)`` for the runs where ``active``; the others' streams move on as if
         they had drawn, and their numbers read 1 (no chance is met). ``None`` when no run is
         active (every stream moved on)."""
+        if self.alone is not None:
+            if active[0]:
+                return self.alone.random(n)
+            skip(self.alone, n)
+            return None
         if active.all():
             return self.uniform(n)
         if not active.any():
@@ -134,6 +139,9 @@ class Stream:
 
     def skip(self, n: int, runs: np.ndarray | None = None) -> None:
         """Move each run's generator (or those of ``runs``) on by ``n`` uniform numbers."""
+        if self.alone is not None and runs is None:
+            skip(self.alone, n)
+            return
         for r in range(len(self.generators)) if runs is None else runs.tolist():
             skip(self.generators[r], n)
 

@@ -93,39 +93,41 @@ def drag_feet(
 
     ``intensity`` is each run's campaign. Returns the number who refuse in each run.
     """
-    runs = intensity.size
-    per_run = foremen.size // runs
+    per_run = foremen.size // intensity.size
     draw = stream.uniform(per_run)
-    acts = _drag_feet(
-        diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate,
-        (intensity > 0)[np.arange(foremen.size) // per_run], foremen.refusing,
-        foremen.sabotage_count,
+    acts, by_run = _drag_feet(
+        diverted, section_shortfall, broken, draw, p.threshold, p.sabotage_rate, intensity,
+        foremen.refusing, foremen.sabotage_count,
     )  # fmt: skip
-    run_of = acts // per_run
     if acts.size:
         detail = "refused special conditions"
-        log.add_many("sabotage", foremen.agent_id[acts], detail=detail, runs=run_of)
-    return np.bincount(run_of, minlength=runs)
+        log.add_many("sabotage", foremen.agent_id[acts], detail=detail, runs=acts // per_run)
+    return by_run
 
 
 @kernel
-def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, campaign_on, refusing, count):
-    """Posts of the foremen who refuse this shift: each one tempted, with a chance.
+def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, intensity, refusing, count):
+    """Posts of the foremen who refuse this shift, each one tempted, with a chance; and how
+    many in each run.
 
-    A foreman is tempted during the campaign (``campaign_on``: in his run) when his
+    A foreman is tempted during his run's campaign (``intensity`` above 0) when his
     section's disruption (timbermen diverted, supplies short, equipment broken) passes the
     threshold.
     """
     acts = np.empty(draw.size, dtype=np.intp)
+    by_run = np.zeros(intensity.size, dtype=np.int64)
+    per_run = draw.size // intensity.size
     n = 0
     for s in range(draw.size):
+        campaign_on = intensity[s // per_run] > 0
         disruption = diverted[s] + shortfall[s] + broken[s]
-        refusing[s] = campaign_on[s] and disruption > threshold and draw[s] < rate
+        refusing[s] = campaign_on and disruption > threshold and draw[s] < rate
         if refusing[s]:
             count[s] += 1
             acts[n] = s
+            by_run[s // per_run] += 1
             n += 1
-    return acts[:n]
+    return acts[:n], by_run
 
 
 def learn(foremen: Staff, engineers: Staff, p: Params) -> None:

@@ -48,12 +48,19 @@ def params(s: Scenario) -> Params:
     )
 
 
-def concentrate(current: np.ndarray, target: np.ndarray, p: Params) -> np.ndarray:
-    """The share of mining concentrated after this shift (per run), a step closer to the target."""
-    step = p.concentration_step
-    return np.where(
-        current < target, np.minimum(current + step, target), np.maximum(current - step, target)
-    )
+def concentrate(current: np.ndarray, target: np.ndarray, p: Params) -> None:
+    """The share of mining concentrated in each run (``current``, changed in place), a step
+    closer to the target."""
+    _concentrate(current, target, p.concentration_step)
+
+
+@kernel
+def _concentrate(current, target, step):
+    for r in range(current.size):
+        if current[r] < target[r]:
+            current[r] = min(current[r] + step, target[r])
+        else:
+            current[r] = max(current[r] - step, target[r])
 
 
 def technique(concentration: np.ndarray, p: Params) -> np.ndarray:

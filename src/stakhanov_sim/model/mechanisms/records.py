@@ -81,11 +81,9 @@ def put_forward(
     most eager hewer of his section. A staged record (31 Aug 1935) is always tried: the party
     organiser picks the best man in the whole mine (and the staged record is then done).
     """
-    pressure = np.maximum(campaign.intensity, campaign.race)  # per run
-    chance = (p.attempt_rate * pressure)[w.run_of_section]
     attempts = _put_forward(
-        stream.uniform(w.sections // w.runs), chance, sections.broken, foremen.refusing,
-        campaign.staged_record, tuple(w.views(Candidates)),
+        stream.uniform(w.sections // w.runs), p.attempt_rate, campaign.intensity, campaign.race,
+        sections.broken, foremen.refusing, campaign.staged_record, tuple(w.views(Candidates)),
     )  # fmt: skip
     campaign.staged_record[:] = False
     campaign.race *= 1 - p.race_decay
@@ -102,13 +100,18 @@ def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
 
 
 @kernel
-def _put_forward(draw, chance, broken, refusing, staged, hewers):
-    """The slots of this shift's record attempts, by section (asked when ``draw < chance``);
-    ``staged``: per run, whether its staged record is due."""
+def _put_forward(draw, rate, intensity, race, broken, refusing, staged, hewers):
+    """The slots of this shift's record attempts, by section: a foreman is asked when his
+    ``draw`` is below ``rate`` x the pressure of his run (its campaign's intensity or its
+    record race, whichever is higher); ``staged``: per run, whether its staged record is due."""
     hewers = Candidates(*hewers)  # a record arrives as a plain tuple (see compiled)
     n_hewers = hewers.skill.shape[1]
-    chosen = (draw < chance) & ~broken & ~refusing
     per_run = draw.size // staged.size
+    chosen = np.empty(draw.size, dtype=np.bool_)
+    for s in range(draw.size):
+        run = s // per_run
+        chance = rate * max(intensity[run], race[run])
+        chosen[s] = draw[s] < chance and not broken[s] and not refusing[s]
     for run in range(staged.size):
         if not staged[run]:  # only then is every section's best man needed
             continue

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.scenarios.schema import Scenario
 
 
@@ -33,11 +34,19 @@ def params(s: Scenario) -> Params:
 def padding(period_reported: np.ndarray, period_plan: np.ndarray, p: Params) -> np.ndarray:
     """Share by which this shift's output is overstated in each run: grows with the period's
     shortfall."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        shortfall = np.maximum(1.0 - period_reported / period_plan, 0.0)
-    return np.where(
-        period_plan > 0, np.minimum(p.padding_per_shortfall * shortfall, p.max_padding), 0.0
-    )
+    out = np.empty(period_plan.size)
+    _padding(period_reported, period_plan, p.padding_per_shortfall, p.max_padding, out)
+    return out
+
+
+@kernel
+def _padding(period_reported, period_plan, per_shortfall, most, out):
+    for r in range(out.size):
+        if period_plan[r] <= 0:
+            out[r] = 0.0
+            continue
+        shortfall = max(1.0 - period_reported[r] / period_plan[r], 0.0)
+        out[r] = min(per_shortfall * shortfall, most)
 
 
 def report(
