@@ -161,7 +161,7 @@ def throughput_lines(measured: dict) -> list[str]:
         "batches (one run per task), kept as the reference. `dask`: the same runs as a sweep "
         "of one point on `--dask-local` workers. Each setting once, in the order listed.",
         "",
-        "| executor | workers | batch | wall (s) | runs per second | x batch 1 | load before |",
+        "| executor | workers | batch | wall (s) | runs per second | x the pool's batch 1 | load before |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     base = {(r["executor"], r["workers"]): r["runs_per_s"] for r in rows if r["batch"] == 1}
