@@ -282,11 +282,6 @@ class Shift(NamedTuple):
         )  # fmt: skip
 
 
-def _mean_or_nan(total: float, count: int) -> float:
-    """A mean from its sum and count, NaN when there is nothing to average."""
-    return total / count if count else float("nan")
-
-
 @kernel
 def _tally(
     employed, stakhanovite, adopted, wage, resentment, fulfilment, hewers, norm_tons, broken,

@@ -30,6 +30,11 @@ class Runs:
         count: runs in the batch.
         sections, mines, engineers: each run's (all runs have the same mine).
         trade_slots: each run's slots of each trade (hewers, timbermen, haulers).
+        slot_order: for each batch slot, ``run * slots + k`` where it holds the run's slot
+            ``k``: a ``(runs, slots)`` array of draws, raveled, read at ``slot_order`` gives
+            them in the batch's order.
+        run_major: the batch's slots run after run, each run's in its own order (an array
+            over the batch's slots read at ``run_major`` gives each run's as it would alone).
     """
 
     count: int
@@ -37,29 +42,11 @@ class Runs:
     mines: int
     engineers: int
     trade_slots: tuple[int, int, int]
-    run_of_section: np.ndarray = field(init=False, repr=False)
-    run_of_slot: np.ndarray = field(init=False, repr=False)
-    local_slot: np.ndarray = field(init=False, repr=False)
-    slot_order: np.ndarray = field(init=False, repr=False)
+    slot_order: np.ndarray = field(repr=False)
     run_major: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        count, per_trade = self.count, self.trade_slots
-        run_of = [np.repeat(np.arange(count, dtype=np.intp), n) for n in per_trade]
-        first_local = np.cumsum([0, *per_trade])[:-1]  # where each trade starts in a run
-        local = [np.tile(np.arange(n, dtype=np.intp), count) + first_local[t]
-                 for t, n in enumerate(per_trade)]  # fmt: skip
-        run_of_slot = np.concatenate(run_of)
-        local_slot = np.concatenate(local)
-        put = object.__setattr__  # (a frozen dataclass's derived fields)
-        put(self, "run_of_section", np.repeat(np.arange(count, dtype=np.intp), self.sections))
-        put(self, "run_of_slot", run_of_slot)
-        put(self, "local_slot", local_slot)
-        # Batch slot b holds run r's slot k = slot_order[b] - r * slots: a (runs, slots) array
-        # of draws, raveled, read at ``slot_order`` gives them in the batch's order (and an
-        # array over the batch's slots read at ``run_major``, each run's in its own order).
-        put(self, "slot_order", run_of_slot * self.slots + local_slot)
-        put(self, "run_major", np.argsort(self.slot_order))  # batch slots, run by run
+        object.__setattr__(self, "run_major", np.argsort(self.slot_order))  # (frozen)
 
     @property
     def slots(self) -> int:
@@ -73,11 +60,7 @@ class Runs:
 
     def batch_slots(self, run: int, local: np.ndarray) -> np.ndarray:
         """The batch's slots that hold run ``run``'s slots ``local``."""
-        per_trade = np.asarray(self.trade_slots)
-        starts = np.cumsum([0, *per_trade])  # a run's trades, in its own numbering
-        batch_starts = starts[:-1] * self.count  # ... and in the batch's
-        trade = np.searchsorted(starts, local, side="right") - 1
-        return batch_starts[trade] + run * per_trade[trade] + (local - starts[trade])
+        return self.run_major[run * self.slots + np.asarray(local)]
 
     def count_by_run(self, w, slots: np.ndarray) -> np.ndarray:
         """How many of ``slots`` (of workforce ``w``) fall in each run."""
@@ -98,9 +81,10 @@ class Runs:
 
 
 def of(workforce, mines: int, engineers: int) -> Runs:
-    """The runs of ``workforce`` (``Workforce.runs`` of them), each with ``mines`` mines and
-    ``engineers`` engineers."""
+    """The runs of ``workforce`` (``Workforce.runs`` of them, laid out by its ``run`` and
+    ``local_slot``), each with ``mines`` mines and ``engineers`` engineers."""
     count = workforce.runs
     slots = (workforce.n_hewer_slots, *(stop - start for start, stop, _ in workforce.blocks[1:]))
-    return Runs(count, workforce.sections // count, mines, engineers // count,
-                tuple(n // count for n in slots))  # fmt: skip
+    per_run = tuple(n // count for n in slots)
+    order = workforce.run * sum(per_run) + workforce.local_slot
+    return Runs(count, workforce.sections // count, mines, engineers // count, per_run, order)

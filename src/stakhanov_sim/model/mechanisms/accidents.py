@@ -93,7 +93,7 @@ def happen(
     hit = np.unique(run_of_struck)
     for run in hit.tolist():  # each run with someone struck reads his number (or theirs)
         mine = run_of_struck == run
-        second[mine] = numbers_at(stream[run], runs.local_slot[struck[mine]], runs.slots)
+        second[mine] = numbers_at(stream[run], w.local_slot[struck[mine]], runs.slots)
     if hit.size < runs.count:  # the others move on as if they had read theirs
         stream.skip(runs.slots, np.setdiff1d(np.arange(runs.count), hit))
     fatal = second < p.fatal_share
