@@ -28,11 +28,13 @@ from stakhanov_sim.scenarios.schema import Scenario
 
 PROGRESS_DELAY_S = 1.0  # show a progress bar only for runs longer than this
 # Runs stepped together. A default mine's shift costs about 0.3 ms of fixed Python work and
-# 0.05 ms of arithmetic; a batch shares the fixed part, and past some 64 runs (24,000
-# miners) there is little left to share while memory keeps growing (benchmarks/results.md).
+# 0.05 ms of arithmetic; a batch shares the fixed part. Measured (benchmarks/README.md,
+# rounds 5 and 6): a run in a batch of 32 costs about what it costs in one of 64, and a mine
+# of 24,320 miners spends under a tenth of its shift on the fixed part, so a batch gains
+# little past 64 runs or some 25,000 miners while its memory keeps growing.
 MAX_BATCH = 64
-BATCH_MINERS = 25_000  # a batch of this many miners has paid off its fixed cost
-MEMORY_SHARE = 0.5  # of the memory available, what the workers' batches may take
+BATCH_MINERS = 25_000
+MEMORY_SHARE = 0.5  # assumption: half the memory available, for all the workers' batches
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
