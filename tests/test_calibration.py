@@ -63,7 +63,10 @@ class Toy:
         return hashlib.sha256(json.dumps([self.seed, self.population]).encode()).hexdigest()
 
 
-def _sample(out, problem=Toy(), budget=600, executor=SERIAL) -> pd.DataFrame:
+REPEAT_BUDGET = 250  # enough for three generations: the tests that repeat a sample need no more
+
+
+def _sample(out, problem=Toy(), budget=REPEAT_BUDGET, executor=SERIAL) -> pd.DataFrame:
     return posterior(cal.run_generations(problem, out, executor, budget))
 
 
