@@ -300,15 +300,16 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
     fig.subplots_adjust(left=PAIR_LEFT_IN / side, bottom=PAIR_BOTTOM_IN / side,
                         right=1 - PAIR_RIGHT_IN / side, top=1 - PAIR_TOP_IN / side,
                         wspace=PAIR_GAP, hspace=PAIR_GAP)  # fmt: skip
-    axes = fig.subplots(k, k, squeeze=False)
+    grid = fig.add_gridspec(k, k)
+    # The lower triangle only: an axes above the diagonal would be made only to be hidden.
+    axes = {(i, j): fig.add_subplot(grid[i, j]) for i in range(k) for j in range(i + 1)}
     w = particles["weight"].to_numpy()
     size = 6 + 60 * w / w.max()
     for i, (pi, ki) in enumerate(zip(parameters, keys, strict=True)):
         for j, (pj, kj) in enumerate(zip(parameters, keys, strict=True)):
-            ax = axes[i, j]
             if j > i:
-                ax.axis("off")
                 continue
+            ax = axes[i, j]
             if i == j:
                 ax.hist(particles[ki], bins=15, range=(pi.low, pi.high), weights=w,
                         color=OKABE_ITO[0], label="posterior")  # fmt: skip
@@ -323,7 +324,10 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
                     ax.set_ylabel(_axis_label(ki), fontsize=8)
             if i == k - 1:
                 ax.set_xlabel(_axis_label(kj), fontsize=8)
-            ax.tick_params(labelsize=7)
+            # Numbers on the outer panels only, as in a corner plot: a column shares its x
+            # range and a row its y range (each prior's), and 600 tick labels took most of
+            # the figure's time without telling more.
+            ax.tick_params(labelsize=7, labelbottom=i == k - 1, labelleft=j == 0 or i == j)
             ax.xaxis.set_major_locator(MaxNLocator(PAIR_TICKS))  # long labels (0.0025) must
             ax.yaxis.set_major_locator(MaxNLocator(PAIR_TICKS))  # not run into each other
     handles = [*axes[0, 0].get_legend_handles_labels()]
