@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ def shortened(path=HISTORY, end="1936-06-30", overrides=None):
 def small_scenario():
     """``small_scenario(path, end, overrides)``: a small, short scenario (see ``shortened``)."""
     return shortened
+
+
+def pytest_configure(config):
+    """Ctrl-C reaches the suite's processes as it would at a terminal.
+
+    A shell without job control starts a background command (``make test &`` in a script)
+    with SIGINT ignored, and an ignored signal stays ignored in every process started from
+    it; the interrupt tests send Ctrl-C to the commands they start, and would find it
+    ignored. Runs in each xdist worker too.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 LONG_FIRST = "test_readme.py"  # its chains of commands are the longest tests: five minutes in all
