@@ -78,7 +78,10 @@ def happen(
     Two uniform numbers per slot every shift, whatever happens: a counterfactual run with the
     same seed meets the same luck (common random numbers). The first says whether the miner
     is struck, the second (read only for the struck) whether he dies. ``intensity``: each
-    run's campaign.
+    run's campaign. A single run jumps to the few numbers it reads; a batch, where some run
+    has an accident on most shifts, makes them all in one compiled call rather than jump run
+    by run from Python (the same numbers, the same streams after: each number is one output
+    of the bit generator).
     """
     struck = _struck(
         stream.uniform_slots(), w.employed, w.section, w.run, condition, attempts, intensity,
@@ -88,14 +91,10 @@ def happen(
     if not struck.size:  # (most shifts): no second number is read
         stream.skip(runs.slots)
         return Accidents(struck, struck, struck)
-    second = np.empty(struck.size)
-    run_of_struck = w.run[struck]
-    hit = np.unique(run_of_struck)
-    for run in hit.tolist():  # each run with someone struck reads his number (or theirs)
-        mine = run_of_struck == run
-        second[mine] = numbers_at(stream[run], w.local_slot[struck[mine]], runs.slots)
-    if hit.size < runs.count:  # the others move on as if they had read theirs
-        stream.skip(runs.slots, np.setdiff1d(np.arange(runs.count), hit))
+    if runs.count > 1:  # a batch: every run's second numbers in one call (see below)
+        second = stream.uniform_slots()[struck]
+    else:
+        second = numbers_at(stream[0], w.local_slot[struck], runs.slots)
     fatal = second < p.fatal_share
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
