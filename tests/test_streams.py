@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 
 from stakhanov_sim import MineModel, run
@@ -99,3 +100,26 @@ def test_skipped_and_picked_draws_leave_the_stream_where_drawing_would():
             drawn.random(1001)
             skip(jumped, 1001)
             np.testing.assert_array_equal(drawn.random(5), jumped.random(5))
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["numpy-c-api", "run-by-run"])
+def test_a_batchs_normals_are_each_generators_own(compiled, monkeypatch):
+    """``Stream.normal`` in a batch calls NumPy's ``random_standard_normal_fill`` for every
+    run in one kernel (or, where NumPy does not export it, ``standard_normal`` run by run):
+    each run gets the numbers its generator gives alone, and goes on from the same place."""
+    from stakhanov_sim.model import streams
+
+    if compiled:
+        assert streams.NORMAL_FILL, "this NumPy does not export random_standard_normal_fill"
+    else:
+        monkeypatch.setattr(streams, "NORMAL_FILL", 0)
+
+    def generators():
+        return [np.random.default_rng(np.random.SeedSequence(s)) for s in range(5)]
+
+    batch, alone = streams.Stream(generators(), runs=None), generators()
+    for n in (1, 7, 300):
+        drawn = batch.normal(n).reshape(5, n)
+        np.testing.assert_array_equal(drawn, np.stack([g.standard_normal(n) for g in alone]))
+    after = batch.uniform(4).reshape(5, 4)
+    np.testing.assert_array_equal(after, np.stack([g.random(4) for g in alone]))

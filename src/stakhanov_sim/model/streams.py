@@ -93,7 +93,7 @@ class Stream:
         if self.alone is not None:
             return self.alone.random(n)
         out = np.empty((len(self.generators), n))
-        _fill_uniform(*self._bits, out)
+        _fill_uniform(*self._bits.uniform, out)
         return out.ravel()
 
     def uniform_where(self, n: int, active: np.ndarray) -> np.ndarray | None:
@@ -111,7 +111,7 @@ class Stream:
             self.skip(n)
             return None
         out = np.ones((len(self.generators), n))
-        _fill_uniform(*self._bits, out, active)
+        _fill_uniform(*self._bits.uniform, out, active)
         for r in np.flatnonzero(~active).tolist():
             skip(self.generators[r], n)
         return out.ravel()
@@ -128,6 +128,9 @@ class Stream:
         if self.alone is not None:
             return self.alone.standard_normal(n)
         out = np.empty((len(self.generators), n))
+        if NORMAL_FILL and n:  # NumPy's own fill for each run, in one compiled call
+            _fill_normal(NORMAL_FILL, self._bits.bitgen, out, out.ctypes.data)
+            return out.ravel()
         for generator, row in zip(self.generators, out, strict=True):
             generator.standard_normal(out=row)
         return out.ravel()
@@ -149,7 +152,7 @@ class Stream:
         """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
         if self.alone is not None:
             return np.array([shift_key(self.alone)], dtype=np.uint64)
-        return _raw(*self._bits)
+        return _raw(*self._bits.uniform)
 
 
 class BitFunctions(NamedTuple):
@@ -158,6 +161,12 @@ class BitFunctions(NamedTuple):
     next_double: np.ndarray
     next_uint64: np.ndarray
     state: np.ndarray
+    bitgen: np.ndarray  # each generator's ``bitgen_t`` (what NumPy's distributions take)
+
+    @property
+    def uniform(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What ``_fill_uniform`` and ``_raw`` take."""
+        return self.next_double, self.next_uint64, self.state
 
 
 def _bit_functions(generators: list[np.random.Generator]) -> BitFunctions:
@@ -169,7 +178,24 @@ def _bit_functions(generators: list[np.random.Generator]) -> BitFunctions:
         np.array([address(c.next_double) for c in interfaces], dtype=np.intp),
         np.array([address(c.next_uint64) for c in interfaces], dtype=np.intp),
         np.array([c.state_address for c in interfaces], dtype=np.intp),
+        np.array([c.bit_generator.value for c in interfaces], dtype=np.intp),
     )
+
+
+def _numpy_random_function(name: str) -> int:
+    """The address of one of NumPy's C distribution functions (its documented C API for
+    random numbers, ``numpy/random/c_distributions.pxd``), as ``numpy.random._generator``
+    exports it; 0 where this NumPy does not export it (the draws then go run by run)."""
+    try:
+        from numpy.random import _generator
+
+        return ctypes.cast(getattr(ctypes.CDLL(_generator.__file__), name), ctypes.c_void_p).value
+    except (AttributeError, OSError):
+        return 0
+
+
+# ``Generator.standard_normal(out=row)`` is ``random_standard_normal_fill(bitgen, n, row)``.
+NORMAL_FILL = _numpy_random_function("random_standard_normal_fill")
 
 
 @intrinsic
@@ -186,6 +212,34 @@ def _call_c(typingctx, result, function, state):
         return builder.call(pointer, [builder.inttoptr(args[2], ir.IntType(8).as_pointer())])
 
     return sig, codegen
+
+
+@intrinsic
+def _call_fill(typingctx, function, bitgen, count, data):
+    """Call the C function ``void f(bitgen_t *, npy_intp count, double *out)`` at address
+    ``function`` (NumPy's ``random_*_fill``)."""
+    sig = types.void(types.intp, types.intp, types.intp, types.intp)
+
+    def codegen(context, builder, signature, args):
+        byte, double = ir.IntType(8).as_pointer(), ir.DoubleType().as_pointer()
+        called = ir.FunctionType(ir.VoidType(), [byte, ir.IntType(64), double])
+        pointer = builder.inttoptr(args[0], called.as_pointer())
+        builder.call(
+            pointer,
+            [builder.inttoptr(args[1], byte), args[2], builder.inttoptr(args[3], double)],
+        )
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@kernel
+def _fill_normal(function, bitgen, out, data):
+    """Each run's row of ``out`` (C order, starting at address ``data``) from its
+    generator, as ``Generator.standard_normal(out=row)`` fills it."""
+    runs, n = out.shape
+    for r in range(runs):
+        _call_fill(function, bitgen[r], n, data + r * n * 8)
 
 
 @kernel
