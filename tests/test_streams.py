@@ -123,3 +123,32 @@ def test_a_batchs_normals_are_each_generators_own(compiled, monkeypatch):
         np.testing.assert_array_equal(drawn, np.stack([g.standard_normal(n) for g in alone]))
     after = batch.uniform(4).reshape(5, 4)
     np.testing.assert_array_equal(after, np.stack([g.random(4) for g in alone]))
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["numpy-c-api", "run-by-run"])
+def test_draws_sized_by_each_runs_state_are_each_generators_own(compiled, monkeypatch):
+    """``Stream.by_run`` (a batch's recruits): run after run, that run's count of lognormal
+    then beta numbers, as its generator's ``lognormal`` and ``beta`` give them alone; a run
+    with none draws none."""
+    from stakhanov_sim.model import streams
+
+    if compiled:
+        assert all(streams.DISTRIBUTIONS.values()), "this NumPy does not export them"
+    else:
+        monkeypatch.setattr(streams, "DISTRIBUTIONS", {})
+
+    def generators():
+        return [np.random.default_rng(np.random.SeedSequence(s)) for s in range(4)]
+
+    batch, alone = streams.Stream(generators(), runs=None), generators()
+    for counts in ([2, 0, 3, 1], [0, 0, 0, 0], [5, 5, 5, 5]):
+        skill, eager = batch.by_run(np.array(counts), ("lognormal", 0.0, 0.2), ("beta", 2.0, 3.0))
+        expected = [
+            (g.lognormal(0.0, 0.2, k), g.beta(2.0, 3.0, k))
+            for g, k in zip(alone, counts, strict=True)
+        ]
+        np.testing.assert_array_equal(skill, np.concatenate([s for s, _ in expected]))
+        np.testing.assert_array_equal(eager, np.concatenate([e for _, e in expected]))
+    np.testing.assert_array_equal(
+        batch.uniform(3).reshape(4, 3), np.stack([g.random(3) for g in alone])
+    )

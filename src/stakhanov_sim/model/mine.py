@@ -318,20 +318,19 @@ class MineModel(mesa.Model):
             skill = draw_skill(stream[0], slots.size, m.skill_sigma)  # (read for hewers only)
             eager = draw_eagerness(stream[0], slots.size, m.eagerness_a, m.eagerness_b)
             ids = self._new_miners(slots) if self.mesa_agents else self._take_ids(0, slots.size)
-        else:  # each run's recruits in turn (``slots`` keeps each run's in its own order)
+        else:  # each run's recruits, run after run (``slots`` keeps each run's in its order)
             run_of = w.run[slots]
             order = np.argsort(run_of, kind="stable")
             counts = np.bincount(run_of, minlength=self.runs.count)
+            drawn = stream.by_run(  # as draw_skill, then draw_eagerness, in each run
+                counts, ("lognormal", 0.0, m.skill_sigma), ("beta", m.eagerness_a, m.eagerness_b)
+            )
             skill, eager = np.empty(slots.size), np.empty(slots.size)
+            skill[order], eager[order] = drawn
+            rank = np.arange(slots.size) - np.repeat(np.cumsum(counts) - counts, counts)
             ids = np.empty(slots.size, dtype=np.int64)
-            first = 0
-            for run in np.flatnonzero(counts).tolist():
-                k = int(counts[run])
-                theirs = order[first : first + k]
-                skill[theirs] = draw_skill(stream[run], k, m.skill_sigma)
-                eager[theirs] = draw_eagerness(stream[run], k, m.eagerness_a, m.eagerness_b)
-                ids[theirs] = self._take_ids(run, k)
-                first += k
+            ids[order] = np.repeat(self.next_id, counts) + rank  # each run's next ids
+            self.next_id += counts
         wages = turnover.expected_wages(self.params.turnover)
         w.fill(slots, skill, eager, ids, wages, start=start)
 

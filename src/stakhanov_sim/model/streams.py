@@ -17,7 +17,11 @@ A batch (``model.runs``) has one generator per mechanism and run. Drawing from e
 batch's generators in turn would cost a Python call per run and draw; instead one compiled
 kernel calls each bit generator's own C functions (``next_double``, ``next_uint64``: NumPy's
 ``BitGenerator.ctypes`` interface, documented for use from Numba), which is what
-``Generator.random`` and ``random_raw`` do, so the numbers are the same.
+``Generator.random`` and ``random_raw`` do, so the numbers are the same. Normal, lognormal
+and beta numbers call NumPy's own C functions for them the same way (``random_*``, its
+documented C API for random numbers, as ``numpy.random._generator`` exports them), so
+they too are the numbers ``Generator.standard_normal``, ``lognormal`` and ``beta`` give; a
+NumPy that does not export them is called run by run.
 """
 
 from __future__ import annotations
@@ -148,6 +152,27 @@ class Stream:
         for r in range(len(self.generators)) if runs is None else runs.tolist():
             skip(self.generators[r], n)
 
+    def by_run(self, counts: np.ndarray, *draws: tuple[str, float, float]) -> np.ndarray:
+        """For each run ``r``, ``counts[r]`` numbers of each distribution of ``draws``
+        (``(name, a, b)``: ``"lognormal"`` or ``"beta"``), drawn as
+        ``generator.<name>(a, b, counts[r])`` for each in turn would; one row per
+        distribution, each run's numbers after the previous run's. For draws whose size
+        depends on each run's state (recruits): one compiled call with NumPy's own C
+        functions where it exports them, run by run otherwise."""
+        out = np.empty((len(draws), int(counts.sum())))
+        functions = np.array([DISTRIBUTIONS.get(name, 0) for name, _, _ in draws], np.intp)
+        if functions.all():
+            shapes = np.array([(a, b) for _, a, b in draws], dtype=np.float64)
+            _fill_by_run(functions, shapes, self._bits.bitgen, counts.astype(np.int64), out)
+            return out
+        first = 0
+        for r in np.flatnonzero(counts).tolist():
+            k = int(counts[r])
+            for d, (name, a, b) in enumerate(draws):
+                out[d, first : first + k] = getattr(self.generators[r], name)(a, b, k)
+            first += k
+        return out
+
     def keys(self) -> np.ndarray:
         """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
         if self.alone is not None:
@@ -196,6 +221,8 @@ def _numpy_random_function(name: str) -> int:
 
 # ``Generator.standard_normal(out=row)`` is ``random_standard_normal_fill(bitgen, n, row)``.
 NORMAL_FILL = _numpy_random_function("random_standard_normal_fill")
+# ``Generator.<name>(a, b, n)`` is ``random_<name>(bitgen, a, b)`` called n times.
+DISTRIBUTIONS = {name: _numpy_random_function(f"random_{name}") for name in ("lognormal", "beta")}
 
 
 @intrinsic
@@ -231,6 +258,32 @@ def _call_fill(typingctx, function, bitgen, count, data):
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+@intrinsic
+def _call_two(typingctx, function, bitgen, a, b):
+    """Call the C function ``double f(bitgen_t *, double a, double b)`` at address
+    ``function`` (NumPy's ``random_lognormal``, ``random_beta``)."""
+    sig = types.float64(types.intp, types.intp, types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        byte, double = ir.IntType(8).as_pointer(), ir.DoubleType()
+        called = ir.FunctionType(double, [byte, double, double])
+        pointer = builder.inttoptr(args[0], called.as_pointer())
+        return builder.call(pointer, [builder.inttoptr(args[1], byte), args[2], args[3]])
+
+    return sig, codegen
+
+
+@kernel
+def _fill_by_run(functions, shapes, bitgen, counts, out):
+    """``Stream.by_run``: run after run, ``counts[r]`` numbers of each distribution."""
+    first = 0
+    for r in range(counts.size):
+        for d in range(functions.size):
+            for i in range(counts[r]):
+                out[d, first + i] = _call_two(functions[d], bitgen[r], shapes[d, 0], shapes[d, 1])
+        first += counts[r]
 
 
 @kernel
