@@ -75,7 +75,7 @@ from stakhanov_sim.model.mechanisms import (
 from stakhanov_sim.model.sections import lay_out
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Streams
-from stakhanov_sim.model.workforce import draw_eagerness, draw_skill, layout
+from stakhanov_sim.model.workforce import eagerness_distribution, layout, skill_distribution
 from stakhanov_sim.scenarios.schema import Scenario
 
 DAYS_A_YEAR = 365.25
@@ -314,17 +314,18 @@ class MineModel(mesa.Model):
         if slots.size == 0:
             return
         w, m, stream = self.workforce, self.config.mine, self.streams.recruits
+        distributions = (  # each run's skill (read for hewers only), then eagerness
+            skill_distribution(m.skill_sigma),
+            eagerness_distribution(m.eagerness_a, m.eagerness_b),
+        )
         if self.runs.count == 1:
-            skill = draw_skill(stream[0], slots.size, m.skill_sigma)  # (read for hewers only)
-            eager = draw_eagerness(stream[0], slots.size, m.eagerness_a, m.eagerness_b)
+            skill, eager = stream.by_run(np.array([slots.size]), *distributions)
             ids = self._new_miners(slots) if self.mesa_agents else self._take_ids(0, slots.size)
         else:  # each run's recruits, run after run (``slots`` keeps each run's in its order)
             run_of = w.run[slots]
             order = np.argsort(run_of, kind="stable")
             counts = np.bincount(run_of, minlength=self.runs.count)
-            drawn = stream.by_run(  # as draw_skill, then draw_eagerness, in each run
-                counts, ("lognormal", 0.0, m.skill_sigma), ("beta", m.eagerness_a, m.eagerness_b)
-            )
+            drawn = stream.by_run(counts, *distributions)
             skill, eager = np.empty(slots.size), np.empty(slots.size)
             skill[order], eager[order] = drawn
             rank = np.arange(slots.size) - np.repeat(np.cumsum(counts) - counts, counts)

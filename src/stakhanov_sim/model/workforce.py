@@ -231,11 +231,12 @@ def layout(scenario: Scenario, runs: int = 1) -> Workforce:
     )
 
 
-def draw_skill(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
-    """Hewers' full skill: lognormal with median 1 (a recruit starts below it, see ``fill``)."""
-    return rng.lognormal(0.0, sigma, n)
+def skill_distribution(sigma: float) -> tuple[str, float, float]:
+    """Hewers' full skill: lognormal with median 1 (a recruit starts below it, see ``fill``);
+    as ``Stream.by_run`` takes it."""
+    return ("lognormal", 0.0, sigma)
 
 
-def draw_eagerness(rng: np.random.Generator, n: int, a: float, b: float) -> np.ndarray:
+def eagerness_distribution(a: float, b: float) -> tuple[str, float, float]:
     """Willingness to take up new methods and go for records, 0..1: Beta(a, b)."""
-    return rng.beta(a, b, n)
+    return ("beta", a, b)
