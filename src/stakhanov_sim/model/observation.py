@@ -263,7 +263,7 @@ class Shift(NamedTuple):
     accused_after_accidents: np.ndarray
     accused_below: np.ndarray
 
-    def counts(self) -> list:
+    def counts(self) -> tuple:
         """The whole numbers the model table reports, in the order of ``SHIFT_INTS`` (each
         per run)."""
         accusations = self.accusations  # every accused man is removed and replaced

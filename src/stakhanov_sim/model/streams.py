@@ -67,7 +67,7 @@ class Streams(NamedTuple):
 
 
 class Stream:
-    """One mechanism's generator in each run of a batch, drawn from run by run.
+    """One mechanism's generator in each run of a batch.
 
     Every method draws from each run's generator what that run alone would draw, and lays
     the numbers out in the batch's order: ``uniform(n)`` gives each run's ``n`` numbers one
@@ -116,8 +116,7 @@ class Stream:
             return None
         out = np.ones((len(self.generators), n))
         _fill_uniform(*self._bits.uniform, out, active)
-        for r in np.flatnonzero(~active).tolist():
-            skip(self.generators[r], n)
+        self.skip(n, np.flatnonzero(~active))
         return out.ravel()
 
     def uniform_slots_where(self, active: np.ndarray) -> np.ndarray | None:
@@ -143,6 +142,18 @@ class Stream:
         """One uniform number per job slot of every run, in the batch's slot order."""
         numbers = self.uniform(self.runs.slots)
         return numbers if self.alone is not None else numbers[self.runs.slot_order]
+
+    def uniform_slots_at(self, slots: np.ndarray) -> np.ndarray:
+        """``uniform_slots()[slots]`` (``slots`` ascending), every stream left where that
+        draw would leave it. A single run jumps to the few numbers it reads (``numbers_at``);
+        a batch, where some run reads numbers on most shifts, makes them all in one call
+        rather than jump run by run from Python; no slot at all moves every stream on."""
+        if not slots.size:
+            self.skip(self.runs.slots)
+            return np.empty(0)
+        if self.alone is not None:  # a run alone: its slots are its own
+            return numbers_at(self.alone, slots, self.runs.slots)
+        return self.uniform_slots()[slots]
 
     def skip(self, n: int, runs: np.ndarray | None = None) -> None:
         """Move each run's generator (or those of ``runs``) on by ``n`` uniform numbers."""
@@ -292,7 +303,7 @@ def _fill_normal(function, bitgen, out, data):
     generator, as ``Generator.standard_normal(out=row)`` fills it."""
     runs, n = out.shape
     for r in range(runs):
-        _call_fill(function, bitgen[r], n, data + r * n * 8)
+        _call_fill(function, bitgen[r], n, data + r * out.strides[0])
 
 
 @kernel

@@ -23,7 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.streams import Stream, numbers_at
+from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -78,23 +78,15 @@ def happen(
     Two uniform numbers per slot every shift, whatever happens: a counterfactual run with the
     same seed meets the same luck (common random numbers). The first says whether the miner
     is struck, the second (read only for the struck) whether he dies. ``intensity``: each
-    run's campaign. A single run jumps to the few numbers it reads; a batch, where some run
-    has an accident on most shifts, makes them all in one compiled call rather than jump run
-    by run from Python (the same numbers, the same streams after: each number is one output
-    of the bit generator).
+    run's campaign.
     """
     struck = _struck(
         stream.uniform_slots(), w.employed, w.section, w.run, condition, attempts, intensity,
         tuple(p),
     )  # fmt: skip
-    runs = stream.runs
-    if not struck.size:  # (most shifts): no second number is read
-        stream.skip(runs.slots)
+    second = stream.uniform_slots_at(struck)  # the struck's only
+    if not struck.size:  # (most shifts)
         return Accidents(struck, struck, struck)
-    if runs.count > 1:  # a batch: every run's second numbers in one call (see below)
-        second = stream.uniform_slots()[struck]
-    else:
-        second = numbers_at(stream[0], w.local_slot[struck], runs.slots)
     fatal = second < p.fatal_share
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
