@@ -72,3 +72,18 @@ def test_luck_can_still_pick_another_man():
     outcome = review(whom)
     assert outcome.accused_foremen.size == 0
     np.testing.assert_array_equal(outcome.accused_engineers, [1])
+
+
+def test_the_reviews_poisson_count_is_scipys_to_the_bit():
+    """``poisson_quantile`` replaces ``scipy.stats.poisson.ppf`` (floored at 0) so a worker
+    need not import ``scipy.stats``; the counts, and so every run, must not change."""
+    from scipy import stats
+
+    rng = np.random.default_rng(7)
+    q = rng.random(50_000)
+    q[:4] = [0.0, 1e-300, 0.5, np.nextafter(1.0, 0.0)]
+    mean = np.exp(rng.uniform(-9.0, 5.0, q.size))
+    expected = np.maximum(stats.poisson.ppf(q, mean), 0)
+    np.testing.assert_array_equal(management.poisson_quantile(q, mean), expected)
+    # By hand: with mean 3, P(N <= 2) = 0.423 < 0.5 <= P(N <= 3) = 0.647, so the count is 3.
+    assert management.poisson_quantile(np.array([0.5]), np.array([3.0]))[0] == 3
