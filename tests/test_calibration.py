@@ -18,6 +18,7 @@ import pyabc
 import pytest
 
 from stakhanov_sim.cli import main
+from stakhanov_sim.experiments import calibrated
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.calibration_report import (
     posterior,
@@ -110,7 +111,7 @@ def test_interrupted_mid_generation_it_resumes_to_the_same_sample(tmp_path):
 
     with pytest.raises(Interrupted):
         _sample(tmp_path / "resumed", executor=SimpleNamespace(map=failing_map))
-    history = pyabc.History(f"sqlite:///{tmp_path / 'resumed' / cal.DB_FILE}", _id=1)
+    history = pyabc.History(f"sqlite:///{tmp_path / 'resumed' / calibrated.DB_FILE}", _id=1)
     assert history.max_t == 0  # the whole generation is kept, the broken one is not
     pd.testing.assert_frame_equal(straight, _sample(tmp_path / "resumed"))
 
@@ -122,23 +123,23 @@ def test_a_different_problem_in_the_same_directory_is_refused(tmp_path):
 
 
 def test_calibrated_ranges_lie_inside_the_schema_ranges():
-    for p in cal.CALIBRATED:
-        low, high = cal.schema_range(p.key)
+    for p in calibrated.CALIBRATED:
+        low, high = calibrated.schema_range(p.key)
         assert low <= p.low < p.high <= high, p.key
         assert p.why
-    assert math.isinf(cal.schema_range("calendar.start")[0])
+    assert math.isinf(calibrated.schema_range("calendar.start")[0])
 
 
 def _fake_calibration(directory) -> None:
     """A calibration directory holding two particles, one with nine times the other's weight."""
     directory.mkdir()
-    keys = [p.key for p in cal.CALIBRATED]
+    keys = [p.key for p in calibrated.CALIBRATED]
     record = {"parameters": [{"key": k} for k in keys]}
-    (directory / cal.RECORD_FILE).write_text(json.dumps(record))
-    low = {p.key: p.low for p in cal.CALIBRATED}
-    high = {p.key: p.high for p in cal.CALIBRATED}
+    (directory / calibrated.RECORD_FILE).write_text(json.dumps(record))
+    low = {p.key: p.low for p in calibrated.CALIBRATED}
+    high = {p.key: p.high for p in calibrated.CALIBRATED}
     particles = pd.DataFrame([low, high]).assign(weight=[0.1, 0.9], distance=[1.0, 1.0])
-    particles.to_parquet(directory / cal.POSTERIOR_FILE)
+    particles.to_parquet(directory / calibrated.POSTERIOR_FILE)
 
 
 def test_posterior_draws_follow_the_weights_and_set_the_parameters(tmp_path):
@@ -149,7 +150,7 @@ def test_posterior_draws_follow_the_weights_and_set_the_parameters(tmp_path):
     base = load_scenario("history_1935_37")
     scenarios, drawn = draw(base, tmp_path / "cal", 200, seed=3)
     high = drawn["social.quit_rate"] == next(
-        p.high for p in cal.CALIBRATED if p.key == "social.quit_rate"
+        p.high for p in calibrated.CALIBRATED if p.key == "social.quit_rate"
     )
     assert 0.8 < high.mean() < 0.97
     for scenario, quit_rate in zip(scenarios, drawn["social.quit_rate"], strict=True):
@@ -204,7 +205,7 @@ def test_the_command_lines_defaults_are_the_calibrations(capsys):
 
     args = parser().parse_args(["calibrate", "--budget", "10"])
     assert args.point_replicates == POINT_REPLICATES
-    assert args.noise_replicates == cal.NOISE_REPLICATES
+    assert args.noise_replicates == calibrated.NOISE_REPLICATES
     with pytest.raises(SystemExit) as exit_:  # one run has no spread
         main(["calibrate", "--budget", "10", "--noise-replicates", "1"])
     assert exit_.value.code == 2
@@ -236,7 +237,7 @@ def test_the_spread_is_measured_once_and_kept_for_a_resumed_calibration(tmp_path
     assert again.spread == measured.spread  # seeded from the calibration's seed
     (tmp_path / "kept").mkdir()
     stored = [["staged_record", 1.5], ["fatal_accidents", 0.25]]
-    (tmp_path / "kept" / cal.RECORD_FILE).write_text(json.dumps({"spread": stored}))
+    (tmp_path / "kept" / calibrated.RECORD_FILE).write_text(json.dumps({"spread": stored}))
     kept = cal.with_spread(base, tmp_path / "kept", SERIAL)
     assert kept.spread == (("staged_record", 1.5), ("fatal_accidents", 0.25))
 
@@ -254,14 +255,14 @@ def test_a_particle_measured_on_several_runs_is_their_mean_and_counts_less_chanc
     """``--runs-per-particle 3``: the particle's values are the mean of three runs stepped
     together, seeded from NumPy's stream as one run's are, and each target's uncertainty is
     that of a mean of three runs."""
-    from stakhanov_sim.experiments.calibration import MISSING, measure_runs, scenario_at
+    from stakhanov_sim.experiments.calibrated import MISSING, measure_runs, scenario_at
 
     setup = replace(_tiny_setup(), runs_per_particle=3, spread=(("staged_record", 1.2),))
     values = {p.key: (p.low + p.high) / 2 for p in setup.parameters}
     np.random.seed(5)  # noqa: NPY002 (pyabc's stream)
     got = setup.abc_model()(values)
     np.random.seed(5)  # noqa: NPY002
-    seeds = [int(s) for s in np.random.randint(cal.SEED_BITS, size=3)]  # noqa: NPY002
+    seeds = [int(s) for s in np.random.randint(calibrated.SEED_BITS, size=3)]  # noqa: NPY002
     runs = measure_runs(scenario_at(setup.base, values), seeds, setup.targets)
     for key in setup.targets:
         assert MISSING not in (got[key], *(r[key] for r in runs))
@@ -286,3 +287,17 @@ def test_the_docs_name_the_runs_per_particle_and_its_default():
     default = parser().parse_args(["calibrate"]).runs_per_particle
     assert default == cal.Setup("x", {}, 0, 1).runs_per_particle == 1
     assert "`--runs-per-particle N`" in docs and f"the default is {default}," in docs
+
+
+def test_measuring_a_point_and_reading_a_posterior_do_not_import_pyabc():
+    """The spread's, the point's and the predictive runs, and ``run --from-posterior``, need no
+    pyabc: importing it costs a process about four seconds (``experiments/calibrated.py``)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from stakhanov_sim.experiments import calibrated, posterior; "
+        "print(sorted(m for m in ('pyabc', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

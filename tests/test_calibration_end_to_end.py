@@ -15,7 +15,7 @@ import pyabc
 import pytest
 
 from stakhanov_sim.cli import main
-from stakhanov_sim.experiments import calibration as cal
+from stakhanov_sim.experiments import calibrated
 
 TINY = """extends: history_1935_37
 mine:
@@ -48,13 +48,13 @@ def test_calibrate_writes_the_sample_its_point_report_and_predictive_bands(poole
     report = (pooled / "report.md").read_text()
     assert "## Convergence" in report and "identified" in report
     point = pd.read_csv(pooled / "point.csv").set_index("parameter")["value"]
-    assert set(point.index) == {p.key for p in cal.CALIBRATED}
+    assert set(point.index) == {p.key for p in calibrated.CALIBRATED}
     particles = pd.read_parquet(pooled / "posterior.parquet")
     assert (particles[point.index] == point).all(axis=1).any()  # the point is a particle
     predictive = pd.read_csv(pooled / "predictive.csv")
     assert {"calibration", "validation"} == set(predictive["kind"])
     assert math.isclose(particles["weight"].sum(), 1.0)
-    assert set(p.key for p in cal.CALIBRATED) <= set(particles.columns)
+    assert set(p.key for p in calibrated.CALIBRATED) <= set(particles.columns)
 
 
 @pytest.mark.slow
@@ -78,7 +78,7 @@ def test_calibrate_killed_half_way_on_a_pool_resumes_on_dask_to_the_same_sample(
                 process.kill()
                 break
         process.wait(timeout=60)
-    history = pyabc.History(f"sqlite:///{tmp_path / 'killed' / cal.DB_FILE}", _id=1)
+    history = pyabc.History(f"sqlite:///{tmp_path / 'killed' / calibrated.DB_FILE}", _id=1)
     assert history.max_t == 0  # killed before generation 1 was stored
     assert main(_calibrate(tmp_path, "killed", "--dask-local", "2")) == 0
     assert "generation 1" in capsys.readouterr().out  # Dask sampled at least one generation

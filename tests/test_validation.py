@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from stakhanov_sim.cli import main
-from stakhanov_sim.experiments.calibration import CALIBRATED
+from stakhanov_sim.experiments.calibrated import CALIBRATED
 from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation import doc, judge
 from stakhanov_sim.validation.targets import (

@@ -226,7 +226,7 @@ def _add_calibrate(sub) -> None:
     p = sub.add_parser(
         "calibrate",
         help="ABC-SMC calibration (pyabc) of the parameters the sources leave open",
-        description="Fit the calibrated parameters (experiments/calibration.py) to the calibration targets "
+        description="Fit the calibrated parameters (experiments/calibrated.py) to the calibration targets "
         "(validation/targets.py) by ABC-SMC; write the posterior sample (Parquet), a report with posterior "
         "intervals, pairwise plots and posterior predictive bands for every target. Run again with the same "
         "-o DIR (and a larger --budget) to resume.",

@@ -28,6 +28,7 @@ import pyabc
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from stakhanov_sim.experiments import calibrated
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.results import atomic_write
 from stakhanov_sim.figures.plots import OKABE_ITO
@@ -70,7 +71,7 @@ def calibrate(
     if history.max_t < 0:
         raise cal.CalibrationError(f"{out}: no generation finished within the budget of {budget}")
     particles = posterior(history)
-    atomic_write(out / cal.POSTERIOR_FILE, lambda p: particles.to_parquet(p, index=False))
+    atomic_write(out / calibrated.POSTERIOR_FILE, lambda p: particles.to_parquet(p, index=False))
     generations = generation_table(history, setup.parameters)
     parameters = parameter_table(particles, setup.parameters)
     point, candidates = choose_point(setup, particles, executor, replicates=point_replicates)
@@ -94,7 +95,7 @@ def calibrate(
         len(generations),
         int(history.total_nr_simulations),
         converged,
-        [out / cal.POSTERIOR_FILE, *files, out / "report.md"],
+        [out / calibrated.POSTERIOR_FILE, *files, out / "report.md"],
     )
 
 
@@ -175,12 +176,14 @@ def choose_point(
     keys = [p.key for p in setup.parameters]
     density = posterior_density(particles, setup.parameters)
     order = np.argsort(-density, kind="stable")[: min(candidates, len(particles))]
-    seeds = np.random.SeedSequence([setup.seed, cal.POINT_STREAM]).generate_state(replicates)
+    seeds = np.random.SeedSequence([setup.seed, calibrated.POINT_STREAM]).generate_state(replicates)
     jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), [int(s) for s in seeds],
              setup.targets) for r in order]  # fmt: skip
-    measured = executor.map(_predict_batch, jobs)  # each candidate's replicates together
+    measured = executor.map(
+        calibrated.measure_point_runs, jobs
+    )  # each candidate's replicates together
     values = pd.DataFrame([stats for part in measured for stats in part])
-    values = values.replace(cal.MISSING, np.nan)
+    values = values.replace(calibrated.MISSING, np.nan)
     values["candidate"] = np.repeat(order, replicates)
     means = values.groupby("candidate", sort=False).mean()
     targets = [t for t in TARGETS if t.key in setup.targets]
@@ -259,17 +262,21 @@ def predictive_table(
     """
     targets = [t for t in TARGETS if t.kind in (CALIBRATION, VALIDATION)]
     modelled = [t for t in targets if t.modelled]
-    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, cal.PREDICTIVE_STREAM]))
+    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, calibrated.PREDICTIVE_STREAM]))
     rows = rng.choice(len(particles), size=draws, p=particles["weight"].to_numpy())
     keys = [p.key for p in setup.parameters]
-    seeds = rng.integers(cal.SEED_BITS, size=draws)
+    seeds = rng.integers(calibrated.SEED_BITS, size=draws)
     names = tuple(t.key for t in modelled)
     jobs = [(setup.base, particles.loc[r, keys].to_dict(), int(s), names)
             for r, s in zip(rows, seeds, strict=True)]  # fmt: skip
-    values = pd.DataFrame(list(executor.map(_predict_one, jobs)))
+    values = pd.DataFrame(list(executor.map(calibrated.measure_point, jobs)))
     table = []
     for t in targets:
-        v = values[t.key].replace(cal.MISSING, np.nan).to_numpy() if t.modelled else np.array([])
+        v = (
+            values[t.key].replace(calibrated.MISSING, np.nan).to_numpy()
+            if t.modelled
+            else np.array([])
+        )
         lo, hi = np.nanquantile(v, INTERVAL) if v.size else (np.nan, np.nan)
         inside = float(np.mean([t.met(x) for x in v])) if v.size else np.nan
         table.append({"target": t.key, "kind": t.kind, "unit": t.unit, "low": t.low,
@@ -277,16 +284,6 @@ def predictive_table(
                       "predictive_low": lo, "predictive_high": hi, "share_in_band": inside,
                       "draws": int(v.size)})  # fmt: skip
     return pd.DataFrame(table)
-
-
-def _predict_one(job) -> dict[str, float]:
-    base, values, seed, names = job
-    return cal.measure_run(cal.scenario_at(base, values), seed, names)
-
-
-def _predict_batch(job) -> list[dict[str, float]]:
-    base, values, seeds, names = job
-    return cal.measure_runs(cal.scenario_at(base, values), seeds, names)
 
 
 def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
@@ -343,7 +340,7 @@ def plot_pairs(particles: pd.DataFrame, parameters, path: Path) -> Path:
 
 
 def _axis_label(key: str) -> str:
-    return f"{key.split('.')[1]}\n({cal.unit_of(key)})"
+    return f"{key.split('.')[1]}\n({calibrated.unit_of(key)})"
 
 
 def plot_predictive(predictive: pd.DataFrame, path: Path) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stakhanov_sim.experiments.calibration import POSTERIOR_FILE, RECORD_FILE, scenario_at
+from stakhanov_sim.experiments.calibrated import POSTERIOR_FILE, RECORD_FILE, scenario_at
 from stakhanov_sim.experiments.results import Results, ResultsError
 from stakhanov_sim.experiments.runner import (
     _run_indexed,

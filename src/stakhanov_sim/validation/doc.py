@@ -4,7 +4,7 @@ The files hold blocks between ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END 
 name -->``; this module rewrites them and leaves the prose around them alone:
 
 * ``targets``: the three kinds and every target, from ``validation/targets.py``, with the
-  calibrated parameters from ``experiments/calibration.py`` (always regenerated);
+  calibrated parameters from ``experiments/calibrated.py`` (always regenerated);
 * ``status``: what ``validate`` found, from its ``validation.csv`` (with ``--validation``);
 * ``calibration``: the report of a calibration run (with ``--calibration``).
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stakhanov_sim.experiments.calibration import CALIBRATED, schema_range
+from stakhanov_sim.experiments.calibrated import CALIBRATED, schema_range
 from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation import judge
 from stakhanov_sim.validation.targets import (
