@@ -168,12 +168,13 @@ def test_what_the_docs_say_of_batches_is_what_the_runner_does():
 
 def test_a_calibrations_replicates_are_measured_the_same_in_a_batch():
     """The spread and the point's candidates run their replicates together
-    (``calibration.measure_runs``): each replicate's targets are those it gives alone."""
-    from stakhanov_sim.experiments import calibration
+    (``calibrated.measure_runs``): each replicate's targets are those it gives alone."""
+    from stakhanov_sim.experiments import calibrated
+    from stakhanov_sim.validation.targets import CALIBRATION, of_kind
 
     scenario = load_scenario("history_1935_37", {"mine.sections": 3})
-    keys = tuple(t.key for t in calibration.of_kind(calibration.CALIBRATION))
+    keys = tuple(t.key for t in of_kind(CALIBRATION))
     seeds = [11, 12, 13]
-    together = calibration.measure_runs(scenario, seeds, keys)
-    assert together == [calibration.measure_run(scenario, s, keys) for s in seeds]
+    together = calibrated.measure_runs(scenario, seeds, keys)
+    assert together == [calibrated.measure_run(scenario, s, keys) for s in seeds]
     assert len({tuple(m.values()) for m in together}) == 3  # the seeds differ
