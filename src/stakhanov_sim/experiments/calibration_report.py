@@ -179,9 +179,8 @@ def choose_point(
     seeds = np.random.SeedSequence([setup.seed, calibrated.POINT_STREAM]).generate_state(replicates)
     jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), [int(s) for s in seeds],
              setup.targets) for r in order]  # fmt: skip
-    measured = executor.map(
-        calibrated.measure_point_runs, jobs
-    )  # each candidate's replicates together
+    # each candidate's replicates together
+    measured = executor.map(calibrated.measure_point_runs, jobs)
     values = pd.DataFrame([stats for part in measured for stats in part])
     values = values.replace(calibrated.MISSING, np.nan)
     values["candidate"] = np.repeat(order, replicates)
