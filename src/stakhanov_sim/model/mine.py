@@ -318,20 +318,16 @@ class MineModel(mesa.Model):
             skill_distribution(m.skill_sigma),
             eagerness_distribution(m.eagerness_a, m.eagerness_b),
         )
-        if self.runs.count == 1:
-            skill, eager = stream.by_run(np.array([slots.size]), *distributions)
-            ids = self._new_miners(slots) if self.mesa_agents else self._take_ids(0, slots.size)
-        else:  # each run's recruits, run after run (``slots`` keeps each run's in its order)
-            run_of = w.run[slots]
-            order = np.argsort(run_of, kind="stable")
-            counts = np.bincount(run_of, minlength=self.runs.count)
-            drawn = stream.by_run(counts, *distributions)
-            skill, eager = np.empty(slots.size), np.empty(slots.size)
-            skill[order], eager[order] = drawn
-            rank = np.arange(slots.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        run_of = w.run[slots]
+        order = np.argsort(run_of, kind="stable")  # each run's recruits together, in slot order
+        counts = np.bincount(run_of, minlength=self.runs.count)
+        skill, eager = np.empty(slots.size), np.empty(slots.size)
+        skill[order], eager[order] = stream.by_run(counts, *distributions)
+        if self.mesa_agents:  # (a single run)
+            ids = self._new_miners(slots)
+        else:
             ids = np.empty(slots.size, dtype=np.int64)
-            ids[order] = np.repeat(self.next_id, counts) + rank  # each run's next ids
-            self.next_id += counts
+            ids[order] = self._take_ids(counts)
         wages = turnover.expected_wages(self.params.turnover)
         w.fill(slots, skill, eager, ids, wages, start=start)
 
@@ -358,21 +354,20 @@ class MineModel(mesa.Model):
     def _appoint_staff(self) -> dict[int, StaffMember]:
         for staff, cls in ((self.foremen, Foreman), (self.engineers, Engineer)):
             if not self.mesa_agents:
-                per_run = staff.size // self.runs.count
-                for run in range(self.runs.count):
-                    posts = slice(run * per_run, (run + 1) * per_run)
-                    staff.agent_id[posts] = self._take_ids(run, per_run)
+                per_run = staff.size // self.runs.count  # posts are laid out run after run
+                staff.agent_id[:] = self._take_ids(np.full(self.runs.count, per_run))
                 continue
             for i in range(staff.size):
                 staff.agent_id[i] = cls(self, i).unique_id
         return {a.unique_id: a for a in self.agents if isinstance(a, StaffMember)}
 
-    def _take_ids(self, run: int, n: int) -> np.ndarray:
-        """Run ``run``'s next ``n`` ids, for people without a Mesa agent (each run counts as
-        Mesa's counter would in a model of its own)."""
-        first = int(self.next_id[run])
-        self.next_id[run] += n
-        return np.arange(first, first + n, dtype=np.int64)
+    def _take_ids(self, counts: np.ndarray) -> np.ndarray:
+        """Each run's next ``counts[run]`` ids, run after run, for people without a Mesa agent
+        (each run counts as Mesa's counter would in a model of its own)."""
+        rank = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        ids = np.repeat(self.next_id, counts) + rank
+        self.next_id += counts
+        return ids
 
     def appoint(self, staff: Staff, index: int, experience: float) -> tuple[int, int, int]:
         """Remove the foreman or engineer in post ``index``; appoint a newcomer; the post's
@@ -386,7 +381,7 @@ class MineModel(mesa.Model):
             self.staff_agents[new.unique_id] = new
             staff.agent_id[index] = new.unique_id
         else:
-            staff.agent_id[index] = self._take_ids(run, 1)[0]
+            staff.agent_id[index] = self._take_ids(np.bincount([run], minlength=self.runs.count))[0]
         staff.experience[index] = experience
         staff.appointed[index] = self.shift
         if isinstance(staff, Foremen):
