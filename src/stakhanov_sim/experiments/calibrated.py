@@ -166,16 +166,11 @@ def simulate(base: dict, keys: tuple[str, ...], runs: int, parameters) -> dict[s
     }  # fmt: skip
 
 
-def measure_point(job: tuple[dict, dict[str, float], int, tuple[str, ...]]) -> dict[str, float]:
-    """One run of the base scenario at a point (base, values, seed, target keys), measured."""
-    base, values, seed, keys = job
-    return measure_run(scenario_at(base, values), seed, keys)
-
-
-def measure_point_runs(
+def measure_point(
     job: tuple[dict, dict[str, float], list[int], tuple[str, ...]],
 ) -> list[dict[str, float]]:
     """Replicates of the base scenario at a point (base, values, seeds, target keys), run
-    together and each measured."""
+    together and each measured (what an executor maps over the point's candidates and the
+    predictive draws)."""
     base, values, seeds, keys = job
     return measure_runs(scenario_at(base, values), seeds, keys)

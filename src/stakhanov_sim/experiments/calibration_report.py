@@ -180,7 +180,7 @@ def choose_point(
     jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), [int(s) for s in seeds],
              setup.targets) for r in order]  # fmt: skip
     # each candidate's replicates together
-    measured = executor.map(calibrated.measure_point_runs, jobs)
+    measured = executor.map(calibrated.measure_point, jobs)
     values = pd.DataFrame([stats for part in measured for stats in part])
     values = values.replace(calibrated.MISSING, np.nan)
     values["candidate"] = np.repeat(order, replicates)
@@ -266,9 +266,11 @@ def predictive_table(
     keys = [p.key for p in setup.parameters]
     seeds = rng.integers(calibrated.SEED_BITS, size=draws)
     names = tuple(t.key for t in modelled)
-    jobs = [(setup.base, particles.loc[r, keys].to_dict(), int(s), names)
+    jobs = [(setup.base, particles.loc[r, keys].to_dict(), [int(s)], names)
             for r, s in zip(rows, seeds, strict=True)]  # fmt: skip
-    values = pd.DataFrame(list(executor.map(calibrated.measure_point, jobs)))
+    values = pd.DataFrame(
+        [run for part in executor.map(calibrated.measure_point, jobs) for run in part]
+    )
     table = []
     for t in targets:
         v = (
