@@ -21,6 +21,9 @@ from stakhanov_sim.cli import main
 from stakhanov_sim.experiments import calibrated
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.calibration_report import (
+    convergence,
+    generation_table,
+    mean_move_in_errors,
     posterior,
     posterior_density,
     weighted_quantiles,
@@ -59,6 +62,9 @@ class Toy:
 
     def abc_observed(self):
         return {"ya": TRUTH["a"], "yb": TRUTH["b"]}
+
+    def abc_transition(self):
+        return cal.transition()
 
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps([self.seed, self.population]).encode()).hexdigest()
@@ -301,3 +307,52 @@ def test_measuring_a_point_and_reading_a_posterior_do_not_import_pyabc():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_proposal_kernel_is_twice_the_populations_weighted_covariance():
+    """Beaumont et al. 2009: the kernel's covariance is twice the weighted covariance."""
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    w = np.array([0.1, 0.2, 0.3, 0.4])
+    kernel = cal.transition()
+    kernel.fit(frame, w)
+    mean = w @ frame.to_numpy()
+    centred = frame.to_numpy() - mean
+    by_hand = (w[:, None] * centred).T @ centred / (1 - np.sum(w**2))  # unbiased, weighted
+    assert np.allclose(kernel.cov, 2 * by_hand)
+
+
+def test_a_mean_that_moves_within_its_monte_carlo_error_has_settled():
+    """A move of 0.3 against standard errors 0.1 and 0.1 is 0.3 / sqrt(0.02) = 2.12 errors."""
+    assert mean_move_in_errors(0.3, 0.1, 0.1) == pytest.approx(0.3 / math.sqrt(0.02))
+
+    def table(drift, epsilons=(5.0, 4.0, 3.8)):
+        return pd.DataFrame({"epsilon": epsilons, "acceptance_rate": [0.5, 0.4, 0.3],
+                             "largest_mean_shift": [np.nan, 0.3, 0.2],
+                             "largest_drift_z": [np.nan, 9.0, drift]})  # fmt: skip
+
+    assert convergence(table(0.0))[0]  # every mean moved under 5% of its range
+    assert convergence(table(2.0))[0]  # a wide mean moved, but within chance
+    assert not convergence(table(4.0))[0]  # a mean moved beyond chance
+    assert not convergence(table(0.0, (5.0, 4.0, 3.5)))[0]  # epsilon still fell 12.5%
+    assert "2.0 Monte Carlo standard errors" in convergence(table(2.0))[1]
+    assert not convergence(table(0.0).iloc[:2])[0]  # two generations: too few
+
+
+def test_a_steady_drift_within_chance_at_each_step_shows_over_two_generations():
+    """Means 0, 1, 2 (standard error 0.5 each, prior range 0-10): each step is 1.41 errors,
+    the two steps together 2.83; at 0, 1.5, 3 the two steps are 4.24 errors, not settled."""
+    parameters = [calibrated.Calibrated("a.b", 0.0, 10.0, "")]
+    rng = np.random.default_rng(0)
+    frames = []
+    for mean in (0.0, 1.5, 3.0):
+        x = rng.standard_normal(100)
+        frames.append(mean + 5 * (x - x.mean()) / x.std())  # sd 5, ESS 100: error 0.5
+    history = SimpleNamespace(
+        get_all_populations=lambda: pd.DataFrame({"t": [0, 1, 2], "epsilon": [3.0, 2.9, 2.8],
+                                                  "samples": [200, 200, 200]}),
+        get_distribution=lambda t: (pd.DataFrame({"a.b": frames[t]}), np.ones(100)),
+    )  # fmt: skip
+    table = generation_table(history, parameters)
+    assert table["largest_drift_z"].iloc[1] == pytest.approx(1.5 / math.hypot(0.5, 0.5))
+    assert table["largest_drift_z"].iloc[2] == pytest.approx(3.0 / math.hypot(0.5, 0.5))
+    assert not convergence(table)[0]

@@ -18,6 +18,7 @@ Output directory::
 from __future__ import annotations
 
 import datetime as dt
+import math
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,11 @@ from stakhanov_sim.validation.targets import CALIBRATION, TARGETS, VALIDATION
 INTERVAL = (0.05, 0.95)  # the posterior interval reported: 90%
 IDENTIFIED, PARTLY = 0.4, 0.75  # posterior interval width / prior range below which
 SETTLED = 0.05  # a posterior mean moving less than this share of its prior range has settled
+# ... or less than this many Monte Carlo standard errors (posterior sd / sqrt(ESS)): a wide
+# posterior's mean wanders that much between generations by chance alone, however long it runs
+NOISE_Z = 3.0
+DRIFT_LAGS = 2  # a mean is compared with the last two generations': a steady drift, each step
+# within chance, shows over two
 PREDICTIVE_DRAWS = 40
 EDGE = 0.05  # a posterior interval within this share of its prior's end presses on that end
 POINT_CANDIDATES, POINT_REPLICATES = 20, 10  # particles tried for the defaults, runs of each
@@ -217,37 +223,72 @@ def generation_table(history, parameters) -> pd.DataFrame:
     """Per generation: epsilon, simulations, acceptance rate, ESS, largest shift of a mean."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].sort_values("t")
-    rows, previous = [], None
+    rows, earlier = [], []  # earlier: each earlier generation's means and their errors
     for row in pops.itertuples():
         frame, w = history.get_distribution(t=int(row.t))
         w = w / w.sum()
+        ess = float(1 / np.sum(w**2))
         means = {p.key: float(np.average(frame[p.key], weights=w)) for p in parameters}
+        errors = {p.key: _standard_error(frame[p.key], w, ess) for p in parameters}
         shift = (
-            max(abs(means[p.key] - previous[p.key]) / (p.high - p.low) for p in parameters)
-            if previous
+            max(abs(means[p.key] - earlier[-1][0][p.key]) / (p.high - p.low) for p in parameters)
+            if earlier
             else np.nan
         )
+        drift = max((_unsettled_z(means, errors, *e, parameters) for e in earlier[-DRIFT_LAGS:]),
+                    default=np.nan)  # fmt: skip
         rows.append({"generation": int(row.t), "epsilon": float(row.epsilon),
                      "simulations": int(row.samples), "acceptance_rate": len(w) / row.samples,
-                     "ess": float(1 / np.sum(w**2)), "largest_mean_shift": shift})  # fmt: skip
-        previous = means
+                     "ess": ess, "largest_mean_shift": shift, "largest_drift_z": drift})  # fmt: skip
+        earlier.append((means, errors))
     return pd.DataFrame(rows)
 
 
+def _unsettled_z(means, errors, means_before, errors_before, parameters) -> float:
+    """The largest move between two generations' means, in Monte Carlo standard errors, of a
+    mean that moved at least ``SETTLED`` of its prior range (0 when none did)."""
+    return max(
+        (
+            mean_move_in_errors(abs(means[p.key] - means_before[p.key]), errors[p.key],
+                                errors_before[p.key])
+            for p in parameters
+            if abs(means[p.key] - means_before[p.key]) >= SETTLED * (p.high - p.low)
+        ),
+        default=0.0,
+    )  # fmt: skip
+
+
+def _standard_error(values: pd.Series, w: np.ndarray, ess: float) -> float:
+    """Monte Carlo standard error of a weighted mean: the weighted sd over sqrt(ESS)."""
+    mean = np.average(values, weights=w)
+    return float(np.sqrt(np.average((values - mean) ** 2, weights=w) / ess))
+
+
+def mean_move_in_errors(move: float, error: float, error_before: float) -> float:
+    """A mean's move between two generations in standard errors of the difference of two
+    independent Monte Carlo means."""
+    scale = math.hypot(error, error_before)
+    return move / scale if scale > 0 else math.inf
+
+
 def convergence(generations: pd.DataFrame) -> tuple[bool, str]:
-    """Converged when, between the last two generations, no posterior mean moved more than
-    ``SETTLED`` of its prior range and epsilon fell by less than a tenth."""
-    if len(generations) < 3:
+    """Converged when, in the last generation, epsilon fell by less than a tenth and every
+    posterior mean has settled against each of the two generations before it: it moved less
+    than ``SETTLED`` of its prior range, or less than ``NOISE_Z`` Monte Carlo standard errors
+    (a move chance alone explains)."""
+    if len(generations) < DRIFT_LAGS + 1:
         return False, f"only {len(generations)} generation(s): too few to judge convergence"
     last, before = generations.iloc[-1], generations.iloc[-2]
-    shift = float(last["largest_mean_shift"])
+    shift, drift = float(last["largest_mean_shift"]), float(last["largest_drift_z"])
     drop = 1 - last["epsilon"] / before["epsilon"]
-    settled = shift < SETTLED and drop < 0.1
+    settled = bool(drift < NOISE_Z and drop < 0.1)  # a mean under SETTLED counts as z 0
     verdict = "converged" if settled else "not converged"
     return settled, (
-        f"{verdict}: between the last two generations the largest move of a posterior mean was "
-        f"{shift:.1%} of its prior range (settled below {SETTLED:.0%}) and epsilon fell by {drop:.1%} "
-        f"(settled below 10%); acceptance rate in the last generation {last['acceptance_rate']:.1%}"
+        f"{verdict}: since the generation before, the largest move of a posterior mean was "
+        f"{shift:.1%} of its prior range; against each of the last two generations, the largest "
+        f"move of a mean by more than {SETTLED:.0%} of its range was {drift:.1f} Monte Carlo "
+        f"standard errors (settled below {NOISE_Z:.0f}); epsilon fell by {drop:.1%} (settled "
+        f"below 10%); acceptance rate in the last generation {last['acceptance_rate']:.1%}"
     )
 
 
@@ -440,13 +481,16 @@ def report_markdown(
     lines += [f"| `{key}` | {value:.6g} | {value:.3g} |" for key, value in point.items()]
     lines += ["", "## Convergence", "", how + ".", ""]
     lines += [
-        "| generation | epsilon | simulations | acceptance rate | effective sample size | largest move of a posterior mean (share of prior range) |",
-        "|---|---|---|---|---|---|",
+        "| generation | epsilon | simulations | acceptance rate | effective sample size | largest move of a posterior mean (share of prior range) | "
+        f"largest move over {SETTLED:.0%} of a range against the last two generations (Monte Carlo standard errors) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in generations.itertuples():
+        first = np.isnan(r.largest_mean_shift)
         lines.append(
             f"| {r.generation} | {r.epsilon:.3g} | {r.simulations} | {r.acceptance_rate:.1%} | "
-            f"{r.ess:.0f} | {'-' if np.isnan(r.largest_mean_shift) else f'{r.largest_mean_shift:.1%}'} |"
+            f"{r.ess:.0f} | {'-' if first else f'{r.largest_mean_shift:.1%}'} | "
+            f"{'-' if first else f'{r.largest_drift_z:.1f}'} |"
         )
     lines += ["", "## Posterior predictive check", "",
               f"{int(predictive['draws'].max())} parameter sets drawn from the posterior, one run each.", "",
