@@ -47,14 +47,14 @@ class Calibrated:
 CALIBRATED: list[Calibrated] = [
     Calibrated("production.base_output_tons", 4.0, 9.0, "median hewer's ordinary output: from below the press's 5-6 t to well above the 7 t norm"),
     Calibrated("records.special_conditions_multiplier", 3.0, 10.0, "a record's output over an ordinary shift: 102 t is 13-15 times a 7-7.6 t shift, and the effort multiplier is about 1.7"),
-    Calibrated("recognition.title_threshold", 1.05, 1.6, "fulfilment earning the title: above the norm, below the records"),
+    Calibrated("recognition.title_threshold", 1.0, 1.6, "fulfilment earning the title: from meeting the norm (the shock worker's mark, which the title superseded) to well below the records"),
     Calibrated("recognition.broadcast", 0.0005, 0.01, "uptake of the methods from the press alone: from a trickle to most hewers within a year"),
     Calibrated("recognition.publicity", 0.02, 0.5, "uptake from workmates: from slow to within days"),
     Calibrated("production.campaign_effort", 0.0, 0.5, "storming effort at full intensity: none to half an ordinary shift"),
     Calibrated("social.quit_rate", 0.001, 0.004, "content miners' quits per shift: about 30% to 120% a year"),
     Calibrated("social.quit_resentment", 0.0, 3.0, "extra quitting of a fully resentful or sanctioned miner: none to four times the content rate"),
     Calibrated("records.helper_escalation", 0.5, 3.0, "timbermen added to the next record attempt: the sources give the records (102 t to 240 t in two weeks), not the crews"),
-    Calibrated("methods.division_gain", 0.0, 0.6, "output gain of the division of labour without special conditions: none to more than half"),
+    Calibrated("methods.division_gain", 0.1, 0.6, "output gain of the division of labour without special conditions: the method's core (Siegelbaum 1988, ch. 2; Central Committee, Dec 1935), so a rise: from a tenth (an assumed floor) to more than half"),
     Calibrated("equipment.repair_per_engineer", 0.12, 0.3, "condition an engineer restores a shift: from a mine whose machines collapse under the campaign's pace to one that keeps up"),
     Calibrated("accidents.wear_risk", 0.0, 1.5, "extra accident risk on worn-out equipment: none to two and a half times the base rate"),
 ]
