@@ -182,7 +182,7 @@ class Calendar(Section):
 
 class Production(Section):
     base_output_tons: float = param(
-        6.12,
+        6.33,
         "tons per shift",
         "Output of a median hewer on an ordinary shift with normal support and supplies",
         "calibrated (docs/calibration.md) to 5-6 t per hewer-shift with a pick before the campaign (TIME, 30 Sep 1935) and the other targets",
@@ -220,7 +220,7 @@ class Production(Section):
         0.5, "share of output", "Output lost at full fatigue", ASSUMPTION, ge=0, le=1
     )
     campaign_effort: float = param(
-        0.499,
+        0.0156,
         "share of output",
         "Extra effort of an eager hewer at full campaign intensity (storming)",
         "Siegelbaum 1988 on storming; calibrated (docs/calibration.md) to output and wages in 1936",
@@ -263,7 +263,7 @@ class Records(Section):
         le=1,
     )
     special_conditions_multiplier: float = param(
-        6.33,
+        5.65,
         "x output",
         "Output multiplier of a record shift with full special conditions (two timbermen behind him, prepared and lit face, checked picks and air, organised haulage)",
         "calibrated (docs/calibration.md) to Stakhanov's 102 t against a 7 t norm, about 14.5 norms (Siegelbaum 1988)",
@@ -295,7 +295,7 @@ class Records(Section):
         le=200,
     )
     helper_escalation: float = param(
-        1.06,
+        0.978,
         "timbermen per record",
         "Timbermen added to the next attempt after each attempt in the mine (recordmania)",
         "record race of Sept 1935: 102 t, 115 t, 125 t, 151 t, 175 t, 240 t within two weeks (Annales 1936; GSE 'Izotov'); calibrated (docs/calibration.md) to 240 t / 102 t",
@@ -406,7 +406,7 @@ class Equipment(Section):
         le=1,
     )
     repair_per_engineer: float = param(
-        0.25,
+        0.234,
         "condition per shift",
         "Condition an experienced engineer restores per shift across his sections",
         "calibrated (docs/calibration.md) to flat output in 1937 and the 1937 plan missed (Davies and Khlevnyuk 2002, unconfirmed)",
@@ -570,7 +570,7 @@ class Norms(Section):
 
 class Recognition(Section):
     title_threshold: float = param(
-        1.11,
+        1.04,
         "norms",
         "Mean fulfilment over the recent window that earns the Stakhanovite title",
         "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
@@ -602,7 +602,7 @@ class Recognition(Section):
         le=100_000,
     )
     publicity: float = param(
-        0.0434,
+        0.111,
         "probability per shift",
         "Chance per shift that an ordinary hewer takes up the new methods at full campaign intensity when all his workmates have",
         "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
@@ -610,7 +610,7 @@ class Recognition(Section):
         le=1,
     )
     broadcast: float = param(
-        0.00479,
+        0.00978,
         "probability per shift",
         "Chance per shift that a hewer takes up the new methods from the press and meetings alone",
         "calibrated (docs/calibration.md) to 'upward of 40%' Stakhanovites by Aug 1936 (Siegelbaum 1988) and the other targets",
@@ -726,7 +726,7 @@ class Social(Section):
         0.1, "share per shift", "Share of harm that heals each shift", ASSUMPTION, ge=0, le=1
     )
     quit_rate: float = param(
-        0.00171,
+        0.00209,
         "probability per shift",
         "Chance a miner leaves on a shift when content (about 100% turnover a year)",
         "calibrated (docs/calibration.md) to coal miners' turnover of 95% (1934) and 113% (1936), all-USSR (Kuromiya 1998)",
@@ -734,7 +734,7 @@ class Social(Section):
         le=1,
     )
     quit_resentment: float = param(
-        1.76,
+        1.06,
         "x quit rate",
         "Extra quitting of a fully resentful or sanctioned miner",
         "calibrated (docs/calibration.md) to coal miners' turnover of 95% (1934) and 113% (1936), all-USSR (Kuromiya 1998)",
@@ -884,7 +884,7 @@ class Methods(Section):
     """The rise of 1936: the new methods beyond the favoured, schools, concentration of mining."""
 
     division_gain: float = param(
-        0.53,
+        0.404,
         "share of output",
         "Output gain of a hewer who works the new way (he hews, the timbermen prop) without special conditions, with his section's ordinary timbermen behind him",
         "Siegelbaum 1988, ch. 2 (division of labour between hewer and timberman); calibrated (docs/calibration.md) to output in 1936",
@@ -961,7 +961,7 @@ class Accidents(Section):
         le=100,
     )
     wear_risk: float = param(
-        0.453,
+        0.313,
         "x risk",
         "Extra risk in a section whose equipment is worn out (none when it is new)",
         "calibrated (docs/calibration.md) to 2.45-2.84 deaths per 1,000 coal miners a year (Kuromiya 1998)",
