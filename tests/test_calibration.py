@@ -17,7 +17,7 @@ import pandas as pd
 import pyabc
 import pytest
 
-from stakhanov_sim.cli import main
+from stakhanov_sim.cli import main, parser
 from stakhanov_sim.experiments import calibrated
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.calibration_report import (
@@ -206,7 +206,6 @@ def test_calibrate_refuses_bad_input_with_one_message(tmp_path, capsys):
 
 
 def test_the_command_lines_defaults_are_the_calibrations(capsys):
-    from stakhanov_sim.cli import parser
     from stakhanov_sim.experiments.calibration_report import POINT_REPLICATES
 
     args = parser().parse_args(["calibrate", "--budget", "10"])
@@ -287,8 +286,6 @@ def test_a_particle_measured_on_several_runs_is_their_mean_and_counts_less_chanc
 def test_the_docs_name_the_runs_per_particle_and_its_default():
     from pathlib import Path
 
-    from stakhanov_sim.cli import parser
-
     docs = (Path(__file__).resolve().parents[1] / "docs" / "calibration.md").read_text()
     default = parser().parse_args(["calibrate"]).runs_per_particle
     assert default == cal.Setup("x", {}, 0, 1).runs_per_particle == 1
@@ -356,3 +353,20 @@ def test_a_steady_drift_within_chance_at_each_step_shows_over_two_generations():
     assert table["largest_drift_z"].iloc[1] == pytest.approx(1.5 / math.hypot(0.5, 0.5))
     assert table["largest_drift_z"].iloc[2] == pytest.approx(3.0 / math.hypot(0.5, 0.5))
     assert not convergence(table)[0]
+
+
+def test_a_calibration_stops_at_the_first_generation_that_converged(tmp_path):
+    """With a budget it never reaches, generations stop once ``settled`` holds, and a resumed
+    calibration stops at the same place (the rule reads the stored History)."""
+    seen = []
+
+    def settled(history):
+        seen.append(history.max_t)
+        return history.max_t >= 1
+
+    history = cal.run_generations(Toy(), tmp_path / "c", SERIAL, 10**6, settled=settled)
+    assert history.max_t == 1 and seen == [0, 1]
+    again = cal.run_generations(Toy(), tmp_path / "c", SERIAL, 10**6, settled=settled)
+    assert again.max_t == 1 and seen == [0, 1, 1]
+    args = parser().parse_args(["calibrate", "--past-convergence"])
+    assert args.past_convergence and not parser().parse_args(["calibrate"]).past_convergence

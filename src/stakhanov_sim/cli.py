@@ -283,6 +283,11 @@ def _add_calibrate(sub) -> None:
         help="runs stepped together whose mean measures each particle: less chance in the distance, at a fraction of N times the cost (default: %(default)s)",
     )
     p.add_argument(
+        "--past-convergence",
+        action="store_true",
+        help="go on until --budget after the posterior has converged (default: stop at the first generation that converged, by the rule in report.md)",
+    )
+    p.add_argument(
         "--point-replicates",
         type=_positive,
         default=10,

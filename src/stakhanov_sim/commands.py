@@ -255,8 +255,9 @@ def calibrate(args: argparse.Namespace) -> int:
             open_executor(workers, args.scheduler, args.dask_local) as executor,
         ):
             report = calibrate(
-                setup, out, args.budget, executor, args.predictive, args.point_replicates
-            )
+                setup, out, args.budget, executor, args.predictive, args.point_replicates,
+                past_convergence=args.past_convergence,
+            )  # fmt: skip
     except (CalibrationError, SweepError) as exc:
         raise UsageError(str(exc)) from None
     state = "converged" if report.converged else "not converged (see report.md)"

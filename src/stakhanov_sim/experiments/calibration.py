@@ -271,8 +271,11 @@ def run_generations(
     executor: Executor,
     budget: int,
     on_generation: Callable[[pyabc.History, int], None] | None = None,
+    settled: Callable[[pyabc.History], bool] | None = None,
 ) -> pyabc.History:
-    """Run whole generations until the simulations reach ``budget`` or acceptance collapses.
+    """Run whole generations until the simulations reach ``budget``, acceptance collapses, or
+    ``settled`` says the History has converged (checked on the stored History before each
+    generation, so a resumed calibration stops where one never stopped would).
 
     Each generation is run by an ABCSMC freshly loaded from the History, exactly as after an
     interruption (pyabc caches the first generation's calibration sample in the object, so
@@ -285,6 +288,8 @@ def run_generations(
         history = abc.load(db, abc_id)
         t = history.max_t + 1
         if history.total_nr_simulations >= budget:
+            return history
+        if settled is not None and t > 0 and settled(history):
             return history
         np.random.seed(generation_seed(problem.seed, t))  # noqa: NPY002 (pyabc draws from the global stream)
         abc.run(max_nr_populations=1, min_acceptance_rate=MIN_ACCEPTANCE_RATE)

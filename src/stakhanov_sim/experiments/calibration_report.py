@@ -70,10 +70,18 @@ def calibrate(
     executor: Executor,
     predictive_draws: int = PREDICTIVE_DRAWS,
     point_replicates: int = POINT_REPLICATES,
+    past_convergence: bool = False,
 ) -> CalibrationReport:
-    """Run (or resume) the calibration up to ``budget`` simulations and write its report."""
+    """Run (or resume) the calibration up to ``budget`` simulations, or until it has converged
+    (unless ``past_convergence``), and write its report."""
     setup = cal.with_spread(setup, out, executor)
-    history = cal.run_generations(setup, out, executor, budget, _say_generation)
+
+    def settled(history) -> bool:
+        return convergence(generation_table(history, setup.parameters))[0]
+
+    history = cal.run_generations(
+        setup, out, executor, budget, _say_generation, None if past_convergence else settled
+    )
     if history.max_t < 0:
         raise cal.CalibrationError(f"{out}: no generation finished within the budget of {budget}")
     particles = posterior(history)
