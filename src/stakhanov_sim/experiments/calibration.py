@@ -51,10 +51,10 @@ from stakhanov_sim.validation.targets import CALIBRATION, Target, of_kind
 
 MIN_ACCEPTANCE_RATE = 0.01  # a generation that would need more draws per particle stops
 # The proposal kernel: a normal with twice the last generation's weighted covariance, the
-# choice that minimises the divergence of the proposals from the posterior (Beaumont et al.
-# 2009). pyabc's default shrinks the covariance by Silverman's rule (0.59 of it for 12
-# parameters and 20 effective particles), too narrow a kernel: the weights fell on a handful
-# of particles (effective sample size 7-26 of 120 from the second generation on).
+# adaptive ABC-SMC kernel of Beaumont et al. (2009). pyabc's default shrinks the covariance
+# by Silverman's rule (0.59 of it for 12 parameters and 20 effective particles), too narrow a
+# kernel here: the weights fell on a handful of particles (an effective sample size of 7-26
+# of 120 after the first generation, against 71-95 with this kernel).
 KERNEL_SCALE = 2.0
 
 
