@@ -38,6 +38,7 @@ from stakhanov_sim.validation.targets import CALIBRATION, TARGETS, VALIDATION
 INTERVAL = (0.05, 0.95)  # the posterior interval reported: 90%
 IDENTIFIED, PARTLY = 0.4, 0.75  # posterior interval width / prior range below which
 SETTLED = 0.05  # a posterior mean moving less than this share of its prior range has settled
+EPSILON_SETTLED = 0.1  # ... and epsilon falling by less than this share has settled
 # ... or less than this many Monte Carlo standard errors (posterior sd / sqrt(ESS)): a wide
 # posterior's mean wanders that much between generations by chance alone, however long it runs
 NOISE_Z = 3.0
@@ -237,7 +238,7 @@ def generation_table(history, parameters) -> pd.DataFrame:
         w = w / w.sum()
         ess = float(1 / np.sum(w**2))
         means = {p.key: float(np.average(frame[p.key], weights=w)) for p in parameters}
-        errors = {p.key: _standard_error(frame[p.key], w, ess) for p in parameters}
+        errors = {p.key: _standard_error(frame[p.key], means[p.key], w, ess) for p in parameters}
         shift = (
             max(abs(means[p.key] - earlier[-1][0][p.key]) / (p.high - p.low) for p in parameters)
             if earlier
@@ -266,9 +267,8 @@ def _unsettled_z(means, errors, means_before, errors_before, parameters) -> floa
     )  # fmt: skip
 
 
-def _standard_error(values: pd.Series, w: np.ndarray, ess: float) -> float:
-    """Monte Carlo standard error of a weighted mean: the weighted sd over sqrt(ESS)."""
-    mean = np.average(values, weights=w)
+def _standard_error(values: pd.Series, mean: float, w: np.ndarray, ess: float) -> float:
+    """Monte Carlo standard error of a weighted ``mean``: the weighted sd over sqrt(ESS)."""
     return float(np.sqrt(np.average((values - mean) ** 2, weights=w) / ess))
 
 
@@ -280,23 +280,23 @@ def mean_move_in_errors(move: float, error: float, error_before: float) -> float
 
 
 def convergence(generations: pd.DataFrame) -> tuple[bool, str]:
-    """Converged when, in the last generation, epsilon fell by less than a tenth and every
-    posterior mean has settled against each of the two generations before it: it moved less
-    than ``SETTLED`` of its prior range, or less than ``NOISE_Z`` Monte Carlo standard errors
-    (a move chance alone explains)."""
+    """Converged when, in the last generation, epsilon fell by less than ``EPSILON_SETTLED``
+    and every posterior mean has settled against each of the two generations before it: it
+    moved less than ``SETTLED`` of its prior range, or less than ``NOISE_Z`` Monte Carlo
+    standard errors (a move chance alone explains)."""
     if len(generations) < DRIFT_LAGS + 1:
         return False, f"only {len(generations)} generation(s): too few to judge convergence"
     last, before = generations.iloc[-1], generations.iloc[-2]
     shift, drift = float(last["largest_mean_shift"]), float(last["largest_drift_z"])
     drop = 1 - last["epsilon"] / before["epsilon"]
-    settled = bool(drift < NOISE_Z and drop < 0.1)  # a mean under SETTLED counts as z 0
+    settled = bool(drift < NOISE_Z and drop < EPSILON_SETTLED)  # a mean under SETTLED: z 0
     verdict = "converged" if settled else "not converged"
     return settled, (
         f"{verdict}: since the generation before, the largest move of a posterior mean was "
         f"{shift:.1%} of its prior range; against each of the last two generations, the largest "
         f"move of a mean by more than {SETTLED:.0%} of its range was {drift:.1f} Monte Carlo "
         f"standard errors (settled below {NOISE_Z:.0f}); epsilon fell by {drop:.1%} (settled "
-        f"below 10%); acceptance rate in the last generation {last['acceptance_rate']:.1%}"
+        f"below {EPSILON_SETTLED:.0%}); acceptance rate in the last generation {last['acceptance_rate']:.1%}"
     )
 
 
