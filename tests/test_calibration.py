@@ -336,8 +336,8 @@ def test_a_mean_that_moves_within_its_monte_carlo_error_has_settled():
 
 
 def test_a_steady_drift_within_chance_at_each_step_shows_over_two_generations():
-    """Means 0, 1, 2 (standard error 0.5 each, prior range 0-10): each step is 1.41 errors,
-    the two steps together 2.83; at 0, 1.5, 3 the two steps are 4.24 errors, not settled."""
+    """Means 0, 1.5, 3 (standard error 0.5 each, prior range 0-10): each step is 2.12 errors,
+    within chance, but the two steps together are 4.24 errors, so not settled."""
     parameters = [calibrated.Calibrated("a.b", 0.0, 10.0, "")]
     rng = np.random.default_rng(0)
     frames = []
