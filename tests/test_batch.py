@@ -77,6 +77,24 @@ def test_a_replicate_is_the_same_alone_and_in_batches_of_1_7_and_64():
         assert (events["event"] == kind).any(), f"no {kind} in 64 runs: the test shows less"
 
 
+@pytest.mark.slow
+def test_a_history_and_its_baseline_are_the_same_in_one_batch_as_alone():
+    """Runs of one batch follow different timelines (``mechanisms.policy``): the history's
+    staged record, burst, norm revision (which raises the norms and cuts the rates of its own
+    runs only), charges and mass operations, next to the baseline's none."""
+    history = load_scenario("history_1935_37")
+    quiet = history.model_copy(
+        update={"campaign": history.campaign.model_copy(update={"events": []})}
+    )
+    fresh = lambda: runner.replicate_seeds(SEED, 2)  # noqa: E731 (spawning uses a seed up)
+    with_history, with_baseline = runner.run_with_baseline(history, fresh(), [3, 8])
+    assert_same(with_history, runner.run_batch(history, fresh(), [3, 8]))
+    assert_same(with_baseline, runner.run_batch(quiet, fresh(), [3, 8]))
+    events = with_history.events["event"]
+    assert (events == "norm revision").sum() == 2 and (events == "arrest").any()
+    assert not with_baseline.events["event"].isin(["policy", "norm revision"]).any()
+
+
 def test_a_basin_of_several_mines_is_the_same_alone_and_in_a_batch():
     """Two mines share the railway's wagons; each run's basin keeps its own."""
     basin = load_scenario(

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stakhanov_sim.experiments.results import Results
-from stakhanov_sim.experiments.runner import batch_size, batches, cpu_count, run_batch
+from stakhanov_sim.experiments.runner import (
+    batch_size,
+    batches,
+    cpu_count,
+    run_batch,
+    run_with_baseline,
+)
 from stakhanov_sim.scenarios.loading import set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation.targets import by_key
@@ -131,13 +136,12 @@ def measure_runs(
     targets = [by_key(key) for key in keys]
     numbers = list(range(len(seeds)))
 
-    def ensemble(scenario: Scenario) -> Results:
-        return run_batch(scenario, [np.random.SeedSequence(s) for s in seeds], numbers)
-
-    runs = {"history": ensemble(scenario)}
+    sequences = [np.random.SeedSequence(s) for s in seeds]
     if any("baseline" in t.needs for t in targets):  # the same mine with no campaign events
-        quiet = scenario.campaign.model_copy(update={"events": []})
-        runs["baseline"] = ensemble(scenario.model_copy(update={"campaign": quiet}))
+        history, baseline = run_with_baseline(scenario, sequences, numbers)
+        runs = {"history": history, "baseline": baseline}
+    else:
+        runs = {"history": run_batch(scenario, sequences, numbers)}
     measured = []
     for rep in numbers:
         stats = {}

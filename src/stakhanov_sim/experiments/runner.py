@@ -9,6 +9,7 @@ the same whatever batch it ran in. Each worker gets whole batches.
 
 from __future__ import annotations
 
+import copy
 import os
 import platform
 import signal
@@ -62,6 +63,45 @@ def run_batch(
     the same tables, without Mesa's bookkeeping for every hire and departure).
     """
     model = MineModel(scenario, rng=list(seeds), replicate=list(replicates), mesa_agents=False)
+    return _to_the_end(model, progress).results()
+
+
+def run_with_baseline(
+    scenario: Scenario, seeds: list[np.random.SeedSequence], replicates: list[int]
+) -> tuple[Results, Results]:
+    """Each replicate of ``scenario`` and of its no-campaign baseline (the same mine and seed
+    without campaign events), all stepped in one batch: the history's tables and the
+    baseline's, each run's the same as alone (a batch's runs may follow different timelines,
+    ``mechanisms.policy``). A calibration measures every particle on both, so this halves the
+    batches it steps."""
+    n = len(seeds)
+    twins = copy.deepcopy(list(seeds))  # a SeedSequence counts its spawns: one for each run
+    model = MineModel(
+        scenario,
+        rng=list(seeds) + twins,
+        replicate=list(range(2 * n)),
+        mesa_agents=False,
+        timelines=[scenario.campaign.events] * n + [[]] * n,
+    )
+    both = _to_the_end(model, progress=False).results()
+    return _runs_of(both, 0, replicates), _runs_of(both, n, replicates)
+
+
+def _runs_of(results: Results, first: int, replicates: list[int]) -> Results:
+    """The runs ``first``, ``first + 1``, ... of a batch's tables, numbered ``replicates``."""
+    numbers = np.asarray(replicates, dtype=np.int64)
+    tables = []
+    for frame in (results.model, results.agents, results.events):
+        position = frame["replicate"].to_numpy() - first
+        mine = (position >= 0) & (position < numbers.size)
+        part = frame[mine].reset_index(drop=True)
+        part["replicate"] = numbers[position[mine]]
+        tables.append(part)
+    return Results(*tables)
+
+
+def _to_the_end(model: MineModel, progress: bool) -> MineModel:
+    """Step ``model`` to the end of its calendar (with a progress bar if asked)."""
     # No tqdm at all without a bar: even a disabled one makes a process-shared lock, which
     # a worker ended by Ctrl-C leaves behind ("leaked semaphore objects" at exit).
     bar = (
@@ -75,7 +115,7 @@ def run_batch(
             bar.update()
     if bar is not None:
         bar.close()
-    return model.results()
+    return model
 
 
 def _run_indexed(args: tuple[Scenario, list[np.random.SeedSequence], list[int]]) -> Results:

@@ -9,8 +9,9 @@ schools, the concentration of mining (``methods``), the mass operations (``repre
 the period's charge (``blame``) and the wage fund (``bargain``).
 
 Every field is an array with one element per run of the batch (``model.runs``; per mine of
-every run for the records' fields): the runs of a batch live through the same timeline, but
-each its own campaign.
+every run for the records' fields): each run lives through its own campaign, and the runs of
+a batch may follow different timelines (a history and its counterfactual without campaign
+events: ``mechanisms.policy``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class Campaign:
         concentration, concentration_target: share of mining concentrated on fewer, better
             faces now, and the share the timeline has ordered.
         mass_operation: intensity of the mass operations of 1937 (0 = none).
-        charge: what the accused are charged with in this period ("" = the post's usual).
+        charge: what the accused are charged with in this period ("" = the post's usual),
+            a string for each run.
     """
 
     intensity: np.ndarray
@@ -66,7 +68,7 @@ class Campaign:
     concentration: np.ndarray
     concentration_target: np.ndarray
     mass_operation: np.ndarray
-    charge: str  # the same in every run: the timeline's
+    charge: np.ndarray
 
 
 def before_the_campaign(scenario: Scenario, runs: int = 1) -> Campaign:
@@ -84,5 +86,5 @@ def before_the_campaign(scenario: Scenario, runs: int = 1) -> Campaign:
         year_shifts=np.zeros(runs, dtype=np.int64),
         best_fulfilment=np.zeros(mines),
         record_helpers=np.full(mines, float(scenario.records.helpers_per_record)),
-        charge="",
+        charge=np.full(runs, "", dtype=object),
     )

@@ -22,7 +22,8 @@ tables (``runner.run_batch``) makes none (``mesa_agents=False``).
 A model may hold a batch of independent runs of one scenario (``model.runs``): their
 sections are stacked along the section axis, so every kernel's pass serves them all, and
 what is the mine's as a whole (the campaign's fields, the plan, a shift's tallies) has one
-element per run. A run's tables are the same in a batch of any size as alone
+element per run. Each run may follow its own timeline (``timelines``), so a history and its
+no-campaign baseline step together. A run's tables are the same in a batch of any size as alone
 (tests/test_batch.py); a single run is a batch of one.
 
 How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
@@ -76,7 +77,7 @@ from stakhanov_sim.model.sections import lay_out
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Streams
 from stakhanov_sim.model.workforce import eagerness_distribution, layout, skill_distribution
-from stakhanov_sim.scenarios.schema import Scenario
+from stakhanov_sim.scenarios.schema import PolicyEvent, Scenario
 
 DAYS_A_YEAR = 365.25
 
@@ -98,6 +99,9 @@ class MineModel(mesa.Model):
             arrays alone and their ids come from the same counter, so the tables are the
             same; a large mine's hiring and leaving cost a fifth of its shift in Mesa's
             bookkeeping.
+        timelines: each run's policy events (one list per run), for a batch whose runs follow
+            different timelines (a history with its no-campaign baseline); ``None``: the
+            scenario's for every run.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class MineModel(mesa.Model):
         rng=None,
         replicate: int | list[int] = 0,
         mesa_agents: bool = True,
+        timelines: list[list[PolicyEvent]] | None = None,
     ) -> None:
         scenario = scenario if scenario is not None else Scenario()
         seeds = rng if isinstance(rng, list) else None
@@ -115,6 +120,8 @@ class MineModel(mesa.Model):
         count = len(generators)
         if mesa_agents and count > 1:
             raise ValueError("Mesa agents are made for a single run, not a batch")
+        if timelines is not None and len(timelines) != count:
+            raise ValueError(f"{len(timelines)} timelines for {count} runs: give one per run")
         self.config, self.mesa_agents = scenario, mesa_agents
         self.replicates = [replicate] if isinstance(replicate, int) else list(replicate)
         self.replicate = self.replicates[0]
@@ -146,7 +153,9 @@ class MineModel(mesa.Model):
         self.datacollector = observation.ShiftCollector(self.dates, w)
         self.ledger = self.datacollector.ledger  # the last shift's row of the model table
         self.sampler = observation.AgentSampler(self, self.streams.sampling)
-        self.policy_actions = policy.schedule_timeline(self)
+        self.policy_actions = policy.schedule_timeline(
+            self, [scenario.campaign.events] * count if timelines is None else timelines
+        )
 
     # ----------------------------------------------------------------- the shift
     def step(self) -> None:

@@ -277,7 +277,7 @@ def remove_accused(
     accused: blame.Accused,
     foremen: Foremen,
     engineers: Staff,
-    charge: str,
+    charge: np.ndarray,
     runs: int,
     appoint: Callable[[Staff, int, float], tuple[int, int, int]],
     p: Params,
@@ -286,7 +286,8 @@ def remove_accused(
     """The accused are removed and replaced (``appoint``: their run, old and new agent ids);
     how many in each run.
 
-    The charge is the period's (``Campaign.charge``), or the post's usual one.
+    The charge is the period's in the accused's run (``Campaign.charge``), or the post's
+    usual one.
     """
     removed = np.zeros(runs, dtype=np.int64)
     if accused.foremen.size == 0 and accused.engineers.size == 0:  # (most shifts)
@@ -297,7 +298,7 @@ def remove_accused(
     ):
         for post in posts.tolist():
             run, old, new = appoint(staff, post, p.replacement_experience)
-            words = blame.charge_of(label, charge)
+            words = blame.charge_of(label, charge[run])
             detail = f"{label} accused of {words} ({accused.source}); {accused.reason(run)}"
             log.add("accusation", target=old, detail=detail, run=run)
             log.add(

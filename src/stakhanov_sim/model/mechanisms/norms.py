@@ -21,13 +21,15 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Norms
 
 
-def revise(w: Workforce, sections: Sections, cfg: Norms) -> np.ndarray:
-    """Raise every section's norm and cut the piece rate; returns each run's mean raise
-    (share), each run's revision reading only its own hewers and sections."""
+def revise(w: Workforce, sections: Sections, cfg: Norms, which: np.ndarray) -> np.ndarray:
+    """Raise the norm of every section of the runs ``which`` (a mask over the batch's runs:
+    those whose timeline revises now) and cut their piece rates; returns each run's mean
+    raise (share; 0 in the others), each run's revision reading only its own hewers and
+    sections."""
     runs = w.runs
     per_run = w.sections // runs
     raised = np.zeros(runs)
-    for run in range(runs):
+    for run in np.flatnonzero(which).tolist():
         hewers = slice(run * w.hewers * per_run, (run + 1) * w.hewers * per_run)
         mine = slice(run * per_run, (run + 1) * per_run)
         norm_tons = sections.norm_tons[mine]
@@ -43,7 +45,7 @@ def revise(w: Workforce, sections: Sections, cfg: Norms) -> np.ndarray:
         sections.old_norm[mine] = norm_tons
         norm_tons *= 1 + raised[run]
         sections.revised_norm[mine] = norm_tons
-    sections.piece_rate *= 1 - cfg.rate_cut
+        sections.piece_rate[mine] *= 1 - cfg.rate_cut
     return raised
 
 

@@ -7,11 +7,17 @@ concentration of mining and the Stakhanovite schools of 1936, the norm revision 
 1936, the trials and plenums from autumn 1936 that set the blame and its charge, and the mass
 operations of August 1937. Events go on Mesa's event list (``model.schedule_event``) half a
 shift before the shift they govern, so each takes effect before that shift is worked.
+
+Each run of a batch follows its own timeline (by default the scenario's): an event acts on
+the runs whose timeline holds it and on no other, so a history and its counterfactual
+without campaign events (the baseline) can be stepped together, each as it would run alone.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from stakhanov_sim.model.calendar import shift_on_or_after
 from stakhanov_sim.model.mechanisms import norms
@@ -24,35 +30,54 @@ BEFORE_SHIFT = 0.5  # model time between two steps: events there run before the 
 
 
 class PolicyAction:
-    """A policy event bound to its shift, kept alive by the model (Mesa holds weak refs)."""
+    """A policy event bound to its shift and to the runs (a mask) whose timeline holds it,
+    kept alive by the model (Mesa holds weak refs)."""
 
-    def __init__(self, model: MineModel, event: PolicyEvent, shift: int) -> None:
-        self.model, self.event, self.shift = model, event, shift
+    def __init__(self, model: MineModel, event: PolicyEvent, shift: int, runs: np.ndarray) -> None:
+        self.model, self.event, self.shift, self.runs = model, event, shift, runs
 
     def __call__(self) -> None:
-        apply(self.model, self.event, self.shift)
+        apply(self.model, self.event, self.shift, self.runs)
 
 
 class BurstEnd:
-    """Ends a short campaign burst, restoring the intensity it interrupted."""
+    """Ends a short campaign burst in its runs, restoring the intensity it interrupted."""
 
-    def __init__(self, model: MineModel, restore: float, shift: int) -> None:
-        self.model, self.restore, self.shift = model, restore, shift
+    def __init__(self, model: MineModel, restore: np.ndarray, shift: int, runs: np.ndarray) -> None:
+        self.model, self.restore, self.shift, self.runs = model, restore, shift, runs
 
     def __call__(self) -> None:
-        self.model.campaign.intensity[:] = self.restore
-        for run in range(self.model.runs.count):
+        self.model.campaign.intensity[self.runs] = self.restore[self.runs]
+        for run in np.flatnonzero(self.runs).tolist():
             self.model.events.add("burst end", detail="end of the burst", shift=self.shift, run=run)
 
 
-def schedule_timeline(model: MineModel) -> list:
-    """Put every event of the scenario's timeline on Mesa's event list; the actions."""
+def schedule_timeline(model: MineModel, timelines: list[list[PolicyEvent]]) -> list:
+    """Put every event of each run's timeline (``timelines``: one per run) on Mesa's event
+    list; the actions. Runs with the same timeline share its actions; actions of different
+    timelines act on different runs, so their order within a shift changes nothing."""
     actions: list = []
-    for event in sorted(model.config.campaign.events, key=lambda e: e.date):
-        shift = shift_on_or_after(model.dates, event.date)
-        if shift < model.n_shifts:
-            _schedule(model, actions, PolicyAction(model, event, shift), shift)
+    for timeline, runs in _distinct(timelines):
+        for event in sorted(timeline, key=lambda e: e.date):
+            shift = shift_on_or_after(model.dates, event.date)
+            if shift < model.n_shifts:
+                _schedule(model, actions, PolicyAction(model, event, shift, runs), shift)
     return actions
+
+
+def _distinct(timelines: list[list[PolicyEvent]]) -> list[tuple[list[PolicyEvent], np.ndarray]]:
+    """Each different timeline, with the mask of the runs that follow it (first seen first)."""
+    distinct: list[tuple[list[PolicyEvent], np.ndarray]] = []
+    for run, timeline in enumerate(timelines):
+        for known, runs in distinct:
+            if known == timeline:
+                runs[run] = True
+                break
+        else:
+            runs = np.zeros(len(timelines), dtype=bool)
+            runs[run] = True
+            distinct.append((list(timeline), runs))
+    return distinct
 
 
 def _schedule(model: MineModel, actions: list, action, shift: int) -> None:
@@ -60,34 +85,37 @@ def _schedule(model: MineModel, actions: list, action, shift: int) -> None:
     model.schedule_event(action, at=shift + BEFORE_SHIFT)
 
 
-def apply(model: MineModel, event: PolicyEvent, shift: int) -> None:
-    """Carry out one policy event in every run: it changes the campaign's state (or the norms)."""
-    campaign, log, runs = model.campaign, model.events, model.runs.count
+def apply(model: MineModel, event: PolicyEvent, shift: int, runs: np.ndarray) -> None:
+    """Carry out one policy event in the runs ``runs`` (a mask): it changes their campaign's
+    state (or their norms)."""
+    campaign, log = model.campaign, model.events
     label = event.label or event.kind.replace("_", " ")
     if event.kind in ("campaign", "conference"):
-        campaign.intensity[:] = event.intensity
+        campaign.intensity[runs] = event.intensity
     elif event.kind == "burst":
         end = min(shift + max(event.shifts, 1), model.n_shifts)
         if end < model.n_shifts:
-            restore = BurstEnd(model, campaign.intensity.copy(), end)
+            restore = BurstEnd(model, campaign.intensity.copy(), end, runs)
             _schedule(model, model.policy_actions, restore, end)
-        campaign.intensity[:] = event.intensity
+        campaign.intensity[runs] = event.intensity
     elif event.kind == "record":
-        campaign.staged_record[:] = True
+        campaign.staged_record[runs] = True
     elif event.kind == "norm_revision":
-        campaign.norm_raise[:] = norms.revise(model.workforce, model.sections, model.config.norms)
+        raised = norms.revise(model.workforce, model.sections, model.config.norms, runs)
+        campaign.norm_raise[runs] = raised[runs]
         cut = model.config.norms.rate_cut
-        for run in range(runs):
+        for run in np.flatnonzero(runs).tolist():
             detail = f"norms +{campaign.norm_raise[run]:.0%}, piece rate -{cut:.0%}"
             log.add("norm revision", detail=detail, shift=shift, run=run)
     elif event.kind == "scapegoating":
-        campaign.scapegoating[:] = event.intensity
-        campaign.charge = event.charge or campaign.charge
+        campaign.scapegoating[runs] = event.intensity
+        if event.charge:
+            campaign.charge[runs] = event.charge
     elif event.kind == "schools":
-        campaign.schools[:] = event.intensity
+        campaign.schools[runs] = event.intensity
     elif event.kind == "concentration":
-        campaign.concentration_target[:] = min(event.intensity, 1.0)
+        campaign.concentration_target[runs] = min(event.intensity, 1.0)
     elif event.kind == "mass_operation":
-        campaign.mass_operation[:] = event.intensity
-    for run in range(runs):
+        campaign.mass_operation[runs] = event.intensity
+    for run in np.flatnonzero(runs).tolist():
         log.add("policy", detail=label, shift=shift, run=run)
