@@ -16,7 +16,7 @@ then the default scenario's and the basin scenario's wall time, the ensemble thr
 workers (process pool and a local Dask cluster; batch 1 is the path of before the batches),
 the time from a fresh ``.venv`` to the first results, a single default-size run's cost per
 worker-shift against the large mine's (10k miners) in one process (optionally for an older
-tree too, alternating), and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
+tree too, alternating), a calibration particle's cost in one batch against two, and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
 on a shared machine wall time also counts other people's work; wall time is reported too.
 
 Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``;
@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 import mesa
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,6 +57,7 @@ SCENARIO_REPEATS = 3  # runs of the default scenario; the first includes warming
 # does not swamp the comparison), each setting timed twice, best kept (the machine is shared).
 ENSEMBLE = {"replicates": 4, "sections": 400, "tries": 2}
 SINGLE_ROUNDS = 7  # default-size runs and large-mine runs, alternating, in one process
+PARTICLE_ROUNDS = 5  # calibration particles each way, alternating, in one process
 LARGE_MINE = 10_000  # miners of the large mine a single default-size run is compared with
 # Issue 17: 200 replicates of the default mine on 2 workers, today's one-run-per-task path
 # (batch 1) against batches of 8, 32 and 64; one worker at 64; a local Dask cluster of 2
@@ -63,7 +65,7 @@ LARGE_MINE = 10_000  # miners of the large mine a single default-size run is com
 THROUGHPUT = {"replicates": 200, "workers": 2,
               "settings": (("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32), ("pool", 2, 64),
                            ("pool", 1, 64), ("dask", 2, 1), ("dask", 2, 64))}  # fmt: skip
-PARTS = ("sizes", "default", "basin", "ensemble", "single", "throughput", "fresh")
+PARTS = ("sizes", "default", "basin", "ensemble", "single", "throughput", "fresh", "particle")
 
 
 class EmptyAgent(mesa.Agent):
@@ -370,6 +372,47 @@ def measure_single(rounds: int = SINGLE_ROUNDS, default=None, large=None) -> dic
     }
 
 
+def measure_particle(rounds: int = PARTICLE_ROUNDS, scenario=None) -> dict:
+    """One calibration particle (issue 14): the history and its no-campaign baseline, measured
+    on every calibration target, as one batch of two runs (``runner.run_with_baseline``, what
+    ``calibrate`` does) and as two batches of one (the path of before), alternating ``rounds``
+    times in this process with the same seeds; CPU time, medians. Both give the same numbers
+    (checked here, and value for value in tests/test_batch.py)."""
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.experiments import calibrated
+    from stakhanov_sim.experiments.runner import run_batch
+    from stakhanov_sim.validation.targets import CALIBRATION, by_key, of_kind
+
+    scenario = load_scenario(DEFAULT_CONFIG) if scenario is None else scenario
+    keys = tuple(t.key for t in of_kind(CALIBRATION))
+    quiet = scenario.model_copy(
+        update={"campaign": scenario.campaign.model_copy(update={"events": []})}
+    )
+
+    def apart(seed: int) -> dict[str, float]:
+        runs = {
+            name: run_batch(s, [np.random.SeedSequence(seed)], [0])
+            for name, s in (("history", scenario), ("baseline", quiet))
+        }
+        return {key: float(by_key(key).measure(runs, 0)) for key in keys}
+
+    calibrated.measure_run(scenario, 1, keys)  # compile and warm
+    load = os.getloadavg()[0]
+    together_s, apart_s = [], []
+    for seed in range(2, 2 + rounds):
+        cpu = time.process_time()
+        one = calibrated.measure_run(scenario, seed, keys)
+        together_s.append(time.process_time() - cpu)
+        cpu = time.process_time()
+        two = apart(seed)
+        apart_s.append(time.process_time() - cpu)
+        assert all(one[k] == two[k] or not np.isfinite(two[k]) for k in keys), (one, two)
+    together, separate = statistics.median(together_s), statistics.median(apart_s)
+    return {"together_s": together, "apart_s": separate, "speedup": separate / together,
+            "together_s_each": together_s, "apart_s_each": apart_s,
+            "load_before": load, "load_after": os.getloadavg()[0]}  # fmt: skip
+
+
 def measure_single_against(reference_src: Path, repeats: int = 3) -> dict:
     """``measure_single`` for this tree and for an older one, alternating subprocesses.
 
@@ -408,6 +451,8 @@ def _child(args: list[str]) -> None:
         result = measure_size(int(value), (WINDOW[0], dt.date.fromisoformat(args[2])))
     elif kind == "single":
         result = measure_single()
+    elif kind == "particle":
+        result = measure_particle()
     else:
         repeats = SCENARIO_REPEATS if kind == "default" else 1
         result = measure_scenario(Path(value), repeats)
@@ -456,6 +501,11 @@ def run_benchmarks(
               f"{s['large_us']:.3f} us, ratio {s['ratio']:.2f}", flush=True)  # fmt: skip
         if reference_src is not None:
             measured["single_against"] = measure_single_against(reference_src, ab_repeats)
+    if "particle" not in skip:
+        measured["particle"] = _in_subprocess("particle")
+        c = measured["particle"]
+        print(f"  calibration particle: {c['together_s']:.2f} s in one batch, "
+              f"{c['apart_s']:.2f} s apart", flush=True)  # fmt: skip
     measured["load_after"] = os.getloadavg()
     return measured
 

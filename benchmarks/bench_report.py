@@ -322,7 +322,29 @@ def markdown(measured: dict) -> str:
         lines += fresh_lines(measured["fresh"])
     if measured.get("single"):
         lines += single_lines(measured)
+    if measured.get("particle"):
+        lines += particle_lines(measured["particle"])
     return "\n".join(lines)
+
+
+def particle_lines(c: dict) -> list[str]:
+    """The section on a calibration particle in one batch against two (issue 14)."""
+    each = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(c["together_s_each"], c["apart_s_each"],
+                                                           strict=True))  # fmt: skip
+    return [
+        "## A calibration particle (issue 14)",
+        "",
+        "`calibrate` measures each particle on the history and its no-campaign baseline, both "
+        "on the default mine. In one process, alternating, with the same seeds: the two runs "
+        "as one batch (`runner.run_with_baseline`, what `calibrate` does) and as two batches of "
+        "one (the path of before); CPU time, medians, the same targets' values both ways. "
+        f"Load average (1 min) {c['load_before']:.1f} before, {c['load_after']:.1f} after.",
+        "",
+        "| one batch of two (s CPU) | two batches of one (s CPU) | speed-up | each round (one/two) |",
+        "|---:|---:|---:|---|",
+        f"| {c['together_s']:.2f} | {c['apart_s']:.2f} | {c['speedup']:.2f}x | {each} |",
+        "",
+    ]
 
 
 def figure(rows: list[dict], path: Path) -> None:

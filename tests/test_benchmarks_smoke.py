@@ -128,3 +128,18 @@ def test_shift_breakdown_times_the_calls_of_a_shift_and_puts_them_back():
     assert {"_observe", "social.sanction", "supply.allocate", "hire_into"} <= set(spent)
     assert sum(spent.values()) < 2 * total  # nested calls count twice, never more
     assert (mine.social.sanction, mine.MineModel._observe) == before
+
+
+@pytest.mark.slow
+def test_a_calibration_particle_is_timed_both_ways_and_reported(bench):
+    """The particle's measurement runs at a tiny size and reaches the report (no timing judged)."""
+    import bench_report
+
+    from stakhanov_sim import load_scenario
+
+    small = load_scenario("history_1935_37", {"mine.sections": 2})  # every target measurable
+    particle = bench.measure_particle(rounds=2, scenario=small)
+    assert len(particle["together_s_each"]) == len(particle["apart_s_each"]) == 2
+    assert particle["speedup"] == pytest.approx(particle["apart_s"] / particle["together_s"])
+    text = "\n".join(bench_report.particle_lines(particle))
+    assert "## A calibration particle" in text and f"{particle['speedup']:.2f}x" in text
