@@ -379,19 +379,16 @@ def measure_particle(rounds: int = PARTICLE_ROUNDS, scenario=None) -> dict:
     times in this process with the same seeds; CPU time, medians. Both give the same numbers
     (checked here, and value for value in tests/test_batch.py)."""
     from stakhanov_sim import load_scenario
-    from stakhanov_sim.experiments import calibrated
-    from stakhanov_sim.experiments.runner import run_batch
+    from stakhanov_sim.experiments import calibrated, runner
     from stakhanov_sim.validation.targets import CALIBRATION, by_key, of_kind
 
     scenario = load_scenario(DEFAULT_CONFIG) if scenario is None else scenario
     keys = tuple(t.key for t in of_kind(CALIBRATION))
-    quiet = scenario.model_copy(
-        update={"campaign": scenario.campaign.model_copy(update={"events": []})}
-    )
+    quiet = runner.without_campaign(scenario)
 
     def apart(seed: int) -> dict[str, float]:
         runs = {
-            name: run_batch(s, [np.random.SeedSequence(seed)], [0])
+            name: runner.run_batch(s, [np.random.SeedSequence(seed)], [0])
             for name, s in (("history", scenario), ("baseline", quiet))
         }
         return {key: float(by_key(key).measure(runs, 0)) for key in keys}

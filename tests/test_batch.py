@@ -83,9 +83,7 @@ def test_a_history_and_its_baseline_are_the_same_in_one_batch_as_alone():
     staged record, burst, norm revision (which raises the norms and cuts the rates of its own
     runs only), charges and mass operations, next to the baseline's none."""
     history = load_scenario("history_1935_37")
-    quiet = history.model_copy(
-        update={"campaign": history.campaign.model_copy(update={"events": []})}
-    )
+    quiet = runner.without_campaign(history)
     fresh = lambda: runner.replicate_seeds(SEED, 2)  # noqa: E731 (spawning uses a seed up)
     with_history, with_baseline = runner.run_with_baseline(history, fresh(), [3, 8])
     assert_same(with_history, runner.run_batch(history, fresh(), [3, 8]))
@@ -160,6 +158,24 @@ def test_an_ensemble_is_the_same_in_any_batches(small_scenario):
         other = runner.run(scenario, replicates=5, workers=1, batch=size)
         assert_same(Results(one.model, one.agents, one.events), other)
         assert other.manifest["batch"] == size
+
+
+def test_an_ensemble_and_its_baseline_in_shared_batches_are_what_run_gives_each(small_scenario):
+    """``validate``'s two ensembles (``runner.run_and_baseline``), on one worker and on two."""
+    scenario = small_scenario(end="1936-03-31")
+    quiet = runner.without_campaign(scenario)
+    assert not quiet.campaign.events and scenario.campaign.events
+    alone = {
+        name: runner.run(s, replicates=3, workers=1)
+        for name, s in (("history", scenario), ("baseline", quiet))
+    }
+    for workers in (1, 2):
+        history, baseline = runner.run_and_baseline(scenario, 3, workers=workers, batch=2)
+        assert_same(history, alone["history"])
+        assert_same(baseline, alone["baseline"])
+        assert history.manifest["scenario"] == alone["history"].manifest["scenario"]
+        assert baseline.manifest["scenario"] == alone["baseline"].manifest["scenario"]
+        assert history.manifest["replicate_seeds"] == baseline.manifest["replicate_seeds"]
 
 
 def test_a_sweep_is_the_same_on_the_batch_path_and_the_reference_path(tmp_path):

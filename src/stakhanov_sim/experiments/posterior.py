@@ -17,7 +17,7 @@ import pandas as pd
 from stakhanov_sim.experiments.calibrated import POSTERIOR_FILE, RECORD_FILE, scenario_at
 from stakhanov_sim.experiments.results import Results, ResultsError
 from stakhanov_sim.experiments.runner import (
-    _run_indexed,
+    _run_job,
     default_workers,
     manifest,
     replicate_seeds,
@@ -71,15 +71,15 @@ def run_from_posterior(
     seed = base.seed if seed is None else seed
     scenarios, drawn = draw(base, directory, replicates, seed)
     seeds = replicate_seeds(seed, replicates)
-    jobs = [(s, [seeds[i]], [i]) for i, s in enumerate(scenarios)]
+    jobs = [(s, [seeds[i]], [i], False) for i, s in enumerate(scenarios)]
     workers = default_workers(replicates) if workers is None else max(1, workers)
     started = time.perf_counter()
     if workers == 1 or replicates == 1:
-        parts = [_run_indexed(job) for job in jobs]
+        parts = [_run_job(job)[0] for job in jobs]
     else:
         pool = worker_pool(workers)
         try:
-            parts = list(pool.map(_run_indexed, jobs))
+            parts = [part[0] for part in pool.map(_run_job, jobs)]
         except BaseException:
             stop_pool(pool)
             raise

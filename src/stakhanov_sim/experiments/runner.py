@@ -81,7 +81,7 @@ def run_with_baseline(
         rng=list(seeds) + twins,
         replicate=list(range(2 * n)),
         mesa_agents=False,
-        timelines=[scenario.campaign.events] * n + [[]] * n,
+        timelines=[scenario.campaign.events] * n + [without_campaign(scenario).campaign.events] * n,
     )
     both = _to_the_end(model, progress=False).results()
     return _runs_of(both, 0, replicates), _runs_of(both, n, replicates)
@@ -116,11 +116,6 @@ def _to_the_end(model: MineModel, progress: bool) -> MineModel:
     if bar is not None:
         bar.close()
     return model
-
-
-def _run_indexed(args: tuple[Scenario, list[np.random.SeedSequence], list[int]]) -> Results:
-    scenario, seeds, replicates = args
-    return run_batch(scenario, seeds, replicates)
 
 
 def batch_size(scenario: Scenario, runs: int, workers: int, available: float | None = None) -> int:
@@ -177,34 +172,89 @@ def run(
         batch: runs stepped together (default: ``batch_size``, from the memory available);
             the tables are the same whatever it is.
     """
+    return _ensemble(scenario, replicates, seed, workers, progress, batch, baseline=False)[0]
+
+
+def run_and_baseline(
+    scenario: Scenario,
+    replicates: int = 1,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    batch: int | None = None,
+) -> tuple[Results, Results]:
+    """``run`` for ``scenario`` and for its no-campaign baseline (the same scenario without
+    campaign events), with the same seeds: each replicate steps with its baseline twin in one
+    batch (``run_with_baseline``), so the two ensembles share their batches and workers. Each
+    ensemble's tables and manifest are those ``run`` gives it (``batch`` counts replicates:
+    a batch steps twice as many runs)."""
+    return _ensemble(scenario, replicates, seed, workers, progress, batch, baseline=True)
+
+
+def without_campaign(scenario: Scenario) -> Scenario:
+    """The no-campaign baseline of ``scenario``: the same mine without campaign events."""
+    return scenario.model_copy(
+        update={"campaign": scenario.campaign.model_copy(update={"events": []})}
+    )
+
+
+def _ensemble(
+    scenario: Scenario,
+    replicates: int,
+    seed: int | None,
+    workers: int | None,
+    progress: bool,
+    batch: int | None,
+    baseline: bool,
+) -> tuple[Results, ...]:
+    """The ensemble of ``scenario`` (and of its baseline, when ``baseline``), with manifests."""
     if replicates < 1:
         raise ValueError(f"replicates must be at least 1, got {replicates}")
     seed = scenario.seed if seed is None else seed
     seeds = replicate_seeds(seed, replicates)
     workers = default_workers(replicates) if workers is None else max(1, min(workers, replicates))
+    runs = 2 * replicates if baseline else replicates
     budget.check(  # before a single agent is made
-        budget.run_estimate(scenario, replicates, workers),
+        budget.run_estimate(scenario, runs, workers),
         f"scenario '{scenario.name}'",
         budget.RUN_ALLOWED,
     )
     started = time.perf_counter()
-    size = batch_size(scenario, replicates, workers) if batch is None else max(1, batch)
-    jobs = [(scenario, [seeds[i] for i in part], list(part))
+    if batch is None:  # a replicate and its twin are two runs in memory
+        size = max(1, batch_size(scenario, runs, workers) // (2 if baseline else 1))
+    else:
+        size = max(1, batch)
+    jobs = [(scenario, [seeds[i] for i in part], list(part), baseline)
             for part in batches(replicates, workers, size)]  # fmt: skip
     if workers == 1 or len(jobs) == 1:
-        parts = [run_batch(*job, progress) for job in jobs]
+        parts = [_run_job(job, progress) for job in jobs]
     else:
         parts = _run_parallel(jobs, workers, progress)
-    results = Results.concat(parts)
-    results.manifest = manifest(scenario, seed, replicates, workers, time.perf_counter() - started)
-    results.manifest["batch"] = size
-    return results
+    seconds = time.perf_counter() - started
+    scenarios = (scenario, without_campaign(scenario)) if baseline else (scenario,)
+    ensembles = []
+    for k, of in enumerate(scenarios):
+        results = Results.concat([part[k] for part in parts])
+        results.manifest = manifest(of, seed, replicates, workers, seconds)
+        results.manifest["batch"] = size
+        ensembles.append(results)
+    return tuple(ensembles)
 
 
-def _run_parallel(jobs: list, workers: int, progress: bool) -> list[Results]:
+def _run_job(
+    job: tuple[Scenario, list[np.random.SeedSequence], list[int], bool], progress: bool = False
+) -> tuple[Results, ...]:
+    """One batch of an ensemble: the replicates' tables (and their baselines')."""
+    scenario, seeds, replicates, baseline = job
+    if baseline:
+        return run_with_baseline(scenario, seeds, replicates)
+    return (run_batch(scenario, seeds, replicates, progress),)
+
+
+def _run_parallel(jobs: list, workers: int, progress: bool) -> list[tuple[Results, ...]]:
     pool = worker_pool(workers)
     try:
-        stream = pool.map(_run_indexed, jobs)
+        stream = pool.map(_run_job, jobs)
         parts = list(
             tqdm(
                 stream, total=len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress

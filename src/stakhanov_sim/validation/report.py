@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
 from stakhanov_sim.experiments.results import Results, atomic_write
-from stakhanov_sim.experiments.runner import run
+from stakhanov_sim.experiments.runner import run, run_and_baseline
 from stakhanov_sim.figures.plots import ensemble_band
 from stakhanov_sim.scenarios.loading import load_scenario
 from stakhanov_sim.validation import judge
@@ -38,8 +38,16 @@ def run_ensembles(
     overrides: dict | None = None,
     batch: int | None = None,
 ) -> dict[str, Results]:
-    """The ensembles the patterns are measured on (``batch``: ``runner.run``'s)."""
+    """The ensembles the patterns are measured on (``batch``: ``runner.run``'s). The history
+    and its no-campaign baseline, when both are needed, step in shared batches
+    (``runner.run_and_baseline``: each replicate with its twin of the same seed)."""
     base = dict(overrides or {})
+    needed = ensembles_needed(TARGETS)
+    if sorted(needed) == ["baseline", "history"]:
+        history, baseline = run_and_baseline(
+            load_scenario(config, base), replicates, workers=workers, progress=True, batch=batch
+        )
+        return {"history": history, "baseline": baseline}
     changes = {"history": {}, "baseline": NO_CAMPAIGN}
     return {
         name: run(
@@ -49,7 +57,7 @@ def run_ensembles(
             progress=True,
             batch=batch,
         )
-        for name in ensembles_needed(TARGETS)
+        for name in needed
     }
 
 
