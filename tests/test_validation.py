@@ -203,3 +203,27 @@ def test_what_the_docs_say_of_the_latest_calibration_is_its_report():
         r"^\| ordinary_output \| calibration \| [^|]+ \| ([\d.]+) \|", status, re.M
     )
     assert f"({ordinary[1]} t against at most 6)" in prose
+
+
+def test_the_verdict_panel_puts_no_text_over_another():
+    """Each column of the validation figure's table starts after the widest text of the one
+    before (a long name such as output_over_baseline_1936 ran into its claim), and the
+    verdicts stay inside the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from stakhanov_sim.validation import report
+
+    table = judge.judge(_values(inside=False), 20)
+    fig = Figure(figsize=(12, 8.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(2, 2)
+    rows = report._verdicts(axes[1, 1], table)
+    report._columns(axes[1, 1], rows)
+    renderer = fig.canvas.get_renderer()
+    assert len(rows) == len(table)
+    for texts in rows:
+        boxes = [text.get_window_extent(renderer) for text in texts]
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left.x1 < right.x0, [t.get_text() for t in texts]
+        assert boxes[-1].x1 <= fig.bbox.x1

@@ -13,9 +13,10 @@ from textwrap import shorten
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from stakhanov_sim.experiments.results import Results, atomic_write
 from stakhanov_sim.experiments.runner import run, run_and_baseline
@@ -28,6 +29,7 @@ NO_CAMPAIGN = {"campaign.events": []}
 COLOURS = {"history": "#0072B2", "baseline": "#E69F00"}  # Okabe-Ito
 TARGET_COLOUR = "#009E73"
 MONTH_SHIFTS = 25
+RECORD_TICKS = (10, 12, 15, 20, 30, 40, 50, 70, 100, 150, 200, 300)  # norms, labelled
 CLAIM_WIDTH = 50  # characters of a pattern's claim that fit beside its verdict
 
 
@@ -90,6 +92,7 @@ def validate(
 def plot_validation(runs: dict[str, Results], table: pd.DataFrame, path: Path) -> Path:
     """Four panels: output against baseline and plan, the Stakhanovite share, records, verdicts."""
     fig = Figure(figsize=(12, 8.5), layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas that can measure text (``_columns``); PNG is Agg's anyway
     axes = fig.subplots(2, 2)
     _band(
         axes[0, 0],
@@ -121,7 +124,7 @@ def plot_validation(runs: dict[str, Results], table: pd.DataFrame, path: Path) -
     )
     ax.legend(loc="upper left")
     _records(axes[1, 0], runs)
-    _verdicts(axes[1, 1], table)
+    verdicts = _verdicts(axes[1, 1], table)
     for ax in (axes[0, 0], axes[0, 1], axes[1, 0]):
         locator = AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
@@ -129,6 +132,7 @@ def plot_validation(runs: dict[str, Results], table: pd.DataFrame, path: Path) -
     fig.suptitle(
         "Validation: does one parameter set reproduce the historical patterns?", fontweight="bold"
     )
+    _columns(axes[1, 1], verdicts)  # last: measured on the figure as it will be saved
     atomic_write(path, lambda p: fig.savefig(p, dpi=130, format="png"))
     return path
 
@@ -187,8 +191,11 @@ def _records(ax, runs) -> None:
         xlabel="date",
         yscale="log",
     )
+    low, high = ax.get_ylim()  # labelled ticks down to the target's band, on the log scale
+    ax.set_yticks([t for t in RECORD_TICKS if low <= t <= high])
+    ax.set_ylim(low, high)
     ax.yaxis.set_major_formatter(ScalarFormatter())
-    ax.yaxis.set_minor_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend(loc="center right", fontsize=8)
 
 
@@ -202,8 +209,9 @@ VERDICT_COLOURS = {
 }
 
 
-def _verdicts(ax, table: pd.DataFrame) -> None:
-    """The verdicts, grouped by kind as in the report."""
+def _verdicts(ax, table: pd.DataFrame) -> list[list]:
+    """The verdicts, grouped by kind as in the report; each target's texts (name, claim,
+    value, verdict), to be put in columns by ``_columns`` once the figure is laid out."""
     ax.axis("off")
     ax.set_title("Targets by kind: verdict of the ensemble mean")
     lines = []
@@ -212,14 +220,32 @@ def _verdicts(ax, table: pd.DataFrame) -> None:
         rows = table[table["kind"] == kind]
         lines += [(r.target, r, r.verdict) for r in rows.itertuples()]
     y = np.linspace(0.97, 0.02, len(lines))
+    drawn = []
     for yi, (name, row, mark) in zip(y, lines, strict=True):
-        ax.text(0.0, yi, name, fontsize=7, fontweight="bold", transform=ax.transAxes)
-        if row is None:
-            continue
-        ax.text(0.26, yi, shorten(row.claim, CLAIM_WIDTH), fontsize=7, transform=ax.transAxes)
-        value = "" if np.isnan(row.mean) else f"{row.mean:.3g}"
-        ax.text(0.80, yi, value, fontsize=7, transform=ax.transAxes)
-        ax.text(0.88, yi, mark, fontsize=7, color=VERDICT_COLOURS[mark], transform=ax.transAxes)
+        texts = [ax.text(0.0, yi, name, fontsize=7, fontweight="bold", transform=ax.transAxes)]
+        if row is not None:
+            value = "" if np.isnan(row.mean) else f"{row.mean:.3g}"
+            texts += [
+                ax.text(0.0, yi, shorten(row.claim, CLAIM_WIDTH), fontsize=7, transform=ax.transAxes),
+                ax.text(0.0, yi, value, fontsize=7, transform=ax.transAxes),
+                ax.text(0.0, yi, mark, fontsize=7, color=VERDICT_COLOURS[mark], transform=ax.transAxes),
+            ]  # fmt: skip
+        drawn.append(texts)
+    return [texts for texts in drawn if len(texts) > 1]
+
+
+def _columns(ax, rows: list[list], gap: float = 0.02) -> None:
+    """Set each column's x where the widest text of the column before it ends, plus ``gap``
+    (a share of the axes' width), measured on the figure as laid out."""
+    ax.figure.draw_without_rendering()  # the constrained layout sets the axes' final width
+    renderer = ax.figure.canvas.get_renderer()
+    width = ax.get_window_extent(renderer).width
+    x = 0.0
+    for column in range(len(rows[0])):
+        for texts in rows:
+            texts[column].set_x(x)
+        widest = max(texts[column].get_window_extent(renderer).width for texts in rows)
+        x += widest / width + gap
 
 
 def report_markdown(table: pd.DataFrame, replicates: int, figure: str | None, when) -> str:
