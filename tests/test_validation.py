@@ -186,12 +186,24 @@ def test_what_the_docs_say_of_the_latest_calibration_is_its_report():
     status = doc.blocks(text)["status"]
     passed = re.search(r"calibration: (\d+) of (\d+) pass", status)
     assert f"Its point passes {passed[1]} of the {passed[2]} calibration targets" in prose
-    # the convergence the prose tells: the generation, epsilon's fall, the drift before it
-    converged = re.search(r"^converged: .* epsilon fell by ([\d.]+)%", block, re.M)
-    assert converged and f"epsilon fell by {round(float(converged[1]))}%" in prose
-    assert f"converged by the rule above in generation {max(int(g) for g, _ in rows)}" in prose
+    # the convergence the prose tells: the verdict, the generations, epsilon's fall, the drift
+    verdict = re.search(
+        r"^(not converged|converged): the rule must hold in 2 generations running "
+        r"\(generation (\d+) (held|failed), (\d+) (held|failed)\)\..* epsilon fell by ([\d.]+)%",
+        block,
+        re.M,
+    )
+    assert (
+        verdict and verdict[1] == "not converged" and (verdict[3], verdict[5]) == ("failed", "held")
+    )
+    assert (
+        "It has not converged by the rule above. The rule held at generation " + verdict[4] in prose
+    )
+    assert f"but not at generation {verdict[2]}" in prose
+    assert f"epsilon fell by {round(float(verdict[6]))}%" in prose
     drift = dict(re.findall(r"^\| (\d+) \| [\d.]+ \| \d+ \| .* \| ([\d.]+) \|$", block, re.M))
     assert f"drifted by {drift['4']} errors over generations 2-4" in prose
+    assert f"failed at 4 and 5 (the title threshold drifted by {drift['4']}" in prose
     # what the point passes and misses, as the status table says
     verdicts = dict(
         re.findall(
