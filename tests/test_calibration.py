@@ -392,3 +392,39 @@ def test_a_calibration_stops_at_the_first_generation_that_converged(tmp_path):
     assert again.max_t == 1 and seen == [0, 1, 1]
     args = parser().parse_args(["calibrate", "--past-convergence"])
     assert args.past_convergence and not parser().parse_args(["calibrate"]).past_convergence
+
+
+def test_one_unlucky_task_does_not_fail_a_generation_that_is_within_its_limit():
+    """Two tasks, a limit of 10 evaluations (a share of 5 each): a task that needs 7 draws
+    is one unlucky draw, not a collapse; only the generation's total counts against it."""
+    import pyabc
+
+    def particle(accepted: bool) -> pyabc.Particle:
+        return pyabc.Particle(m=0, parameter=pyabc.Parameter({"a": 1.0}), weight=1.0,
+                              sum_stat={}, distance=0.0, accepted=accepted)  # fmt: skip
+
+    class Counted:
+        """simulate_one for task k accepts at its needs[k]-th draw (tasks seeded in order)."""
+
+        def __init__(self, needs):
+            self.needs, self.k, self.n = needs, -1, 0
+
+        def __call__(self):
+            if self.n == 0:
+                self.k += 1
+            self.n += 1
+            accepted = self.n >= self.needs[self.k]
+            if accepted:
+                self.n = 0
+            return particle(accepted)
+
+    def generation(needs, max_eval):
+        sampler = cal.SeededMappingSampler(map_=map)
+        sampler.pickle = sampler.unpickle = lambda f: f  # one process: the same object
+        counted = Counted(needs)
+        sample = sampler.sample_until_n_accepted(len(needs), counted, 0, max_eval=max_eval)
+        return sample.ok, sampler.nr_evaluations_
+
+    assert generation([7, 1], 10) == (True, 8)  # one task past its share of 5
+    assert generation([7, 6], 10) == (False, 13)  # the total past the limit
+    assert generation([1, 1], np.inf) == (True, 2)
