@@ -25,7 +25,6 @@ from stakhanov_sim.scenarios.loading import load_scenario
 from stakhanov_sim.validation import judge
 from stakhanov_sim.validation.targets import TARGETS, by_key, ensembles_needed
 
-NO_CAMPAIGN = {"campaign.events": []}
 COLOURS = {"history": "#0072B2", "baseline": "#E69F00"}  # Okabe-Ito
 TARGET_COLOUR = "#009E73"
 MONTH_SHIFTS = 25
@@ -40,27 +39,17 @@ def run_ensembles(
     overrides: dict | None = None,
     batch: int | None = None,
 ) -> dict[str, Results]:
-    """The ensembles the patterns are measured on (``batch``: ``runner.run``'s). The history
-    and its no-campaign baseline, when both are needed, step in shared batches
-    (``runner.run_and_baseline``: each replicate with its twin of the same seed)."""
-    base = dict(overrides or {})
+    """The ensembles the patterns are measured on (``batch``: ``runner.run``'s). The
+    no-campaign baseline, when needed, is ``runner.without_campaign`` of the history, each
+    replicate stepped with its history twin of the same seed (``runner.run_and_baseline``)."""
+    scenario = load_scenario(config, dict(overrides or {}))
     needed = ensembles_needed(TARGETS)
-    if sorted(needed) == ["baseline", "history"]:
-        history, baseline = run_and_baseline(
-            load_scenario(config, base), replicates, workers=workers, progress=True, batch=batch
-        )
-        return {"history": history, "baseline": baseline}
-    changes = {"history": {}, "baseline": NO_CAMPAIGN}
-    return {
-        name: run(
-            load_scenario(config, {**base, **changes[name]}),
-            replicates=replicates,
-            workers=workers,
-            progress=True,
-            batch=batch,
-        )
-        for name in needed
-    }
+    if "baseline" not in needed:
+        return {"history": run(scenario, replicates, workers=workers, progress=True, batch=batch)}
+    history, baseline = run_and_baseline(
+        scenario, replicates, workers=workers, progress=True, batch=batch
+    )
+    return {name: {"history": history, "baseline": baseline}[name] for name in needed}
 
 
 def validate(
