@@ -192,6 +192,31 @@ def test_a_sweep_is_the_same_on_the_batch_path_and_the_reference_path(tmp_path):
     assert len(tables[3]) == sweep.n_runs and not pd.isna(tables[3]).any().any()
 
 
+def test_a_sweeps_points_that_differ_in_per_run_parameters_share_batches(tmp_path):
+    """Points that differ only in parameters a batch's runs may differ in
+    (``mechanisms.PER_RUN``) go in one batch, each run with its point's values: the rows are
+    those of the reference path; points that differ otherwise never share a batch."""
+    parameters = {
+        "records.special_conditions_multiplier": {"low": 3.0, "high": 8.0, "levels": 2},
+        "social.quit_rate": {"low": 0.001, "high": 0.004, "levels": 2},
+        "pay.support_pay": {"values": ["time", "share"]},
+    }
+    sweep = load_sweep(write_sweep(tmp_path, parameters=parameters, replicates=2))
+    tables = {}
+    for size in (1, 8):
+        out = tmp_path / f"batch{size}"
+        with ThreadPoolExecutor(2) as executor:
+            run_sweep(sweep, out, executor, progress=False, batch=size)
+        tables[size] = load_runs(out)
+    assert_frame_equal(tables[1], tables[8], check_exact=True)
+    parts = in_batches(sweep.tasks(), 8)
+    assert [len(part) for part in parts] == [8, 8]  # 4 points of each pay, 2 replicates each
+    for part in parts:
+        assert len({task.point for task in part}) == 4
+        assert len({task.scenario.pay.support_pay for task in part}) == 1
+    assert tables[8].groupby("point")["mean_output_tons"].mean().nunique() == 8
+
+
 def test_what_the_docs_say_of_batches_is_what_the_runner_does():
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text()
@@ -212,3 +237,76 @@ def test_a_calibrations_replicates_are_measured_the_same_in_a_batch():
     together = calibrated.measure_runs(scenario, seeds, keys)
     assert together == [calibrated.measure_run(scenario, s, keys) for s in seeds]
     assert len({tuple(m.values()) for m in together}) == 3  # the seeds differ
+
+
+def test_runs_at_different_parameter_points_are_the_same_in_one_batch_as_alone():
+    """A batch's runs may differ in the calibrated parameters (``mechanisms.PER_RUN``): every
+    run's tables, with its own values of all of them, are those it has alone."""
+    from stakhanov_sim.experiments.calibrated import CALIBRATED
+    from stakhanov_sim.model.mine import with_values
+
+    history = load_scenario("history_1935_37", {"mine.sections": 4, "calendar.end": "1936-06-30"})
+    rng = np.random.default_rng(7)
+    points = [{c.key: float(rng.uniform(c.low, c.high)) for c in CALIBRATED} for _ in range(3)]
+    points.insert(1, {})  # a run at the scenario's own values between them
+    seeds = lambda: runner.replicate_seeds(SEED, 4)  # noqa: E731 (a SeedSequence counts its spawns)
+    together = runner.run_batch(history, seeds(), [0, 1, 2, 3], varying=points)
+    for r, values in enumerate(points):
+        one = runner.run_batch(with_values(history, values), [seeds()[r]], [r])
+        assert_same(of(together, [r]), one)
+    tons = together.model.groupby("replicate")["output_tons"].sum()
+    assert tons.nunique() == 4  # the points differ
+    history_twins, baseline_twins = runner.run_with_baseline(
+        history, seeds()[:2], [0, 1], points[:2]
+    )
+    assert_same(history_twins, of(together, [0, 1]))
+    quiet = runner.without_campaign(history)
+    assert_same(baseline_twins, runner.run_batch(quiet, seeds()[:2], [0, 1], varying=points[:2]))
+
+
+def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
+    """``mechanisms.PER_RUN`` names the parameters whose records hold one value per run: a
+    change of one of them changes per-run fields only, and a change of any other numeric
+    parameter changes none (else a batch would silently give its runs the first run's)."""
+    from stakhanov_sim.experiments.calibrated import CALIBRATED
+    from stakhanov_sim.model.mechanisms import PER_RUN, Parameters, by_run, parameters
+    from stakhanov_sim.model.mine import with_values
+    from stakhanov_sim.scenarios.schema import Scenario
+
+    assert {c.key for c in CALIBRATED} <= set(PER_RUN)  # a calibration's particles batch
+    base = Scenario()
+    before = parameters(base)
+
+    def changed(scenario) -> tuple[set, set]:
+        after = parameters(scenario)
+        per_run, scalar = set(), set()
+        for mechanism, old, new in zip(Parameters._fields, before, after, strict=True):
+            for name in old._fields:
+                same = np.array_equal(getattr(old, name), getattr(new, name))
+                if not same:
+                    (per_run if name in by_run(mechanism) else scalar).add(name)
+        return per_run, scalar
+
+    for key in PER_RUN:
+        group, name = key.split(".")
+        value = getattr(getattr(base, group), name)
+        per_run, scalar = changed(with_values(base, {key: value * 1.1 + 0.01}))
+        assert per_run and not scalar, key
+    for group, section in base:
+        if not hasattr(type(section), "model_fields"):
+            continue
+        for name, value in section:
+            key = f"{group}.{name}"
+            if key in PER_RUN or isinstance(value, bool) or not isinstance(value, float):
+                continue
+            data = base.model_dump()
+            data[group][name] = value * 1.1 + 0.01
+            try:
+                other = Scenario.model_validate(data)
+            except ValueError:
+                continue  # out of its range: nothing to compare
+            per_run, _ = changed(other)
+            assert not per_run, key
+    with pytest.raises(ValueError, match="may differ only in"):
+        MineModel(base, rng=[1, 2], mesa_agents=False, varying=[{}, {"mine.sections": 3}])
+

@@ -18,12 +18,15 @@ from stakhanov_sim.experiments.calibrated import POSTERIOR_FILE, RECORD_FILE, sc
 from stakhanov_sim.experiments.results import Results, ResultsError
 from stakhanov_sim.experiments.runner import (
     _run_job,
+    batch_size,
+    batches,
     default_workers,
     manifest,
     replicate_seeds,
     stop_pool,
     worker_pool,
 )
+from stakhanov_sim.model.mechanisms import PER_RUN
 from stakhanov_sim.scenarios.schema import Scenario
 
 DRAW_STREAM = 2  # the posterior draws' stream, apart from the replicates' own
@@ -66,13 +69,21 @@ def run_from_posterior(
 ) -> Results:
     """Run one replicate per posterior draw; the manifest lists each replicate's parameters.
 
-    Each draw is its own scenario, so each replicate runs as a batch of one.
+    The draws differ only in the calibrated parameters, which a batch's runs may differ in
+    (``mechanisms.PER_RUN``), so the replicates run in batches as an ensemble's do, each with
+    its own draw (a calibration of other parameters runs each replicate alone).
     """
     seed = base.seed if seed is None else seed
     scenarios, drawn = draw(base, directory, replicates, seed)
     seeds = replicate_seeds(seed, replicates)
-    jobs = [(s, [seeds[i]], [i], False) for i, s in enumerate(scenarios)]
     workers = default_workers(replicates) if workers is None else max(1, workers)
+    values = drawn.astype(float).to_dict(orient="records")
+    if set(drawn.columns) <= set(PER_RUN):
+        size = batch_size(base, replicates, workers)
+        jobs = [(base, [seeds[i] for i in part], list(part), False, [values[i] for i in part])
+                for part in batches(replicates, workers, size)]  # fmt: skip
+    else:
+        jobs = [(s, [seeds[i]], [i], False) for i, s in enumerate(scenarios)]
     started = time.perf_counter()
     if workers == 1 or replicates == 1:
         parts = [_run_job(job)[0] for job in jobs]

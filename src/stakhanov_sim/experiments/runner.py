@@ -55,25 +55,33 @@ def run_batch(
     seeds: list[np.random.SeedSequence],
     replicates: list[int],
     progress: bool = False,
+    varying: list[dict[str, float]] | None = None,
 ) -> Results:
     """Run one batch of replicates together to the end of the calendar; their tables, one
     replicate after another (each the same as run alone).
 
     Only the tables leave this function, so the model makes no Mesa agents (``mesa_agents``:
-    the same tables, without Mesa's bookkeeping for every hire and departure).
+    the same tables, without Mesa's bookkeeping for every hire and departure). ``varying``:
+    each run's values of the parameters a batch's runs may differ in (``MineModel``).
     """
-    model = MineModel(scenario, rng=list(seeds), replicate=list(replicates), mesa_agents=False)
+    model = MineModel(
+        scenario, rng=list(seeds), replicate=list(replicates), mesa_agents=False, varying=varying
+    )
     return _to_the_end(model, progress).results()
 
 
 def run_with_baseline(
-    scenario: Scenario, seeds: list[np.random.SeedSequence], replicates: list[int]
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    replicates: list[int],
+    varying: list[dict[str, float]] | None = None,
 ) -> tuple[Results, Results]:
     """Each replicate of ``scenario`` and of its no-campaign baseline (the same mine and seed
     without campaign events), all stepped in one batch: the history's tables and the
     baseline's, each run's the same as alone (a batch's runs may follow different timelines,
     ``mechanisms.policy``). A calibration measures every particle on both, so this halves the
-    batches it steps."""
+    batches it steps. ``varying``: each replicate's values of the parameters a batch's runs
+    may differ in (``MineModel``), its twin's the same."""
     n = len(seeds)
     twins = copy.deepcopy(list(seeds))  # a SeedSequence counts its spawns: one for each run
     model = MineModel(
@@ -82,6 +90,7 @@ def run_with_baseline(
         replicate=list(range(2 * n)),
         mesa_agents=False,
         timelines=[scenario.campaign.events] * n + [without_campaign(scenario).campaign.events] * n,
+        varying=None if varying is None else list(varying) * 2,
     )
     both = _to_the_end(model, progress=False).results()
     return _runs_of(both, 0, replicates), _runs_of(both, n, replicates)
@@ -241,14 +250,17 @@ def _ensemble(
     return tuple(ensembles)
 
 
-def _run_job(
-    job: tuple[Scenario, list[np.random.SeedSequence], list[int], bool], progress: bool = False
-) -> tuple[Results, ...]:
-    """One batch of an ensemble: the replicates' tables (and their baselines')."""
-    scenario, seeds, replicates, baseline = job
+def _run_job(job: tuple, progress: bool = False) -> tuple[Results, ...]:
+    """One batch of an ensemble: the replicates' tables (and their baselines').
+
+    ``job`` is (scenario, seeds, replicates, baseline) and, optionally, each replicate's
+    values of the parameters a batch's runs may differ in (``MineModel(varying=...)``).
+    """
+    scenario, seeds, replicates, baseline, *rest = job
+    varying = rest[0] if rest else None
     if baseline:
-        return run_with_baseline(scenario, seeds, replicates)
-    return (run_batch(scenario, seeds, replicates, progress),)
+        return run_with_baseline(scenario, seeds, replicates, varying)
+    return (run_batch(scenario, seeds, replicates, progress, varying),)
 
 
 def _run_parallel(jobs: list, workers: int, progress: bool) -> list[tuple[Results, ...]]:

@@ -57,6 +57,7 @@ from stakhanov_sim.experiments.sweepdir import (
     verified_runs,
 )
 from stakhanov_sim.experiments.sweepfile import Design, SweepSpec, base_scenario, read_spec
+from stakhanov_sim.model.mechanisms import PER_RUN
 from stakhanov_sim.scenarios.loading import ConfigError, set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -78,27 +79,58 @@ class RunTask:
 
 
 def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
-    """Run replicates of one point together (a batch, ``runner.run_batch``) and return their
-    summary rows (runs on a worker); each row is the one its run gives alone."""
+    """Run a batch of tasks together (``runner.run_batch``) and return their summary rows
+    (runs on a worker); each row is the one its run gives alone. The tasks share a shape
+    (``shape``): they are replicates of one point, or of points that differ only in
+    parameters a batch's runs may differ in (``mechanisms.PER_RUN``), which each run gets.
+    """
     first = tasks[0]
-    replicates = [task.replicate for task in tasks]
-    model = run_batch(first.scenario, [task.seed for task in tasks], replicates).model
+    varying = (
+        None
+        if all(task.scenario is first.scenario for task in tasks)
+        else [per_run_values(task.scenario) for task in tasks]
+    )
+    numbers = list(range(len(tasks)))  # a batch's runs, as points may share replicate numbers
+    model = run_batch(first.scenario, [task.seed for task in tasks], numbers, varying=varying).model
     rows = []
     for task, (_, table) in zip(tasks, model.groupby("replicate", sort=False), strict=True):
         row = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
-        rows.append(row | summarise(table.reset_index(drop=True), list(task.outcomes)))
+        table = table.assign(replicate=task.replicate).reset_index(drop=True)
+        rows.append(row | summarise(table, list(task.outcomes)))
     return rows
 
 
+def per_run_values(scenario: Scenario) -> dict[str, float]:
+    """A scenario's values of the parameters a batch's runs may differ in."""
+    values = {}
+    for key in PER_RUN:
+        group, name = key.split(".")
+        values[key] = float(getattr(getattr(scenario, group), name))
+    return values
+
+
+def shape(scenario: Scenario) -> str:
+    """What runs stepped in one batch must share: the whole scenario but ``PER_RUN``."""
+    data = scenario.model_dump(mode="json")
+    for key in PER_RUN:
+        group, name = key.split(".")
+        data[group].pop(name)
+    return json.dumps(data, sort_keys=True)
+
+
 def in_batches(tasks: list[RunTask], size: int) -> list[list[RunTask]]:
-    """Tasks cut into batches of replicates of the same point, in order: each point's into
-    as few as hold at most ``size``, as even as can be (``runner.batches``)."""
-    by_point: dict[int, list[RunTask]] = {}
+    """Tasks cut into batches of at most ``size``, in order: the runs of points of one
+    ``shape`` (a point's replicates, and points that differ only in ``PER_RUN``) into as few
+    as hold them, as even as can be (``runner.batches``)."""
+    by_shape: dict[str, list[RunTask]] = {}
+    shapes: dict[int, str] = {}
     for task in tasks:
-        by_point.setdefault(task.point, []).append(task)
+        if id(task.scenario) not in shapes:
+            shapes[id(task.scenario)] = shape(task.scenario)
+        by_shape.setdefault(shapes[id(task.scenario)], []).append(task)
     return [
         [theirs[i] for i in part]
-        for theirs in by_point.values()
+        for theirs in by_shape.values()
         for part in batches(len(theirs), 1, size)
     ]
 
@@ -242,6 +274,21 @@ def open_executor(
     pool.shutdown(wait=True)
 
 
+def parallelism(executor: Executor) -> int:
+    """How many runs ``executor`` works on at once: a pool's processes, a Dask cluster's
+    threads (the machine's cores when it cannot tell)."""
+    pool = getattr(executor, "_max_workers", None)  # concurrent.futures' executors
+    if pool:
+        return int(pool)
+    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 (a cluster that cannot say: fall back to the cores)
+            pass
+    return cpu_count()
+
+
 LOOPBACK_ANY_PORT = "127.0.0.1:0"
 
 
@@ -321,8 +368,9 @@ def run_sweep(
 ) -> SweepReport:
     """Run every run of ``sweep`` not already in ``out``, writing each row as it arrives.
 
-    A point's replicates run in batches of ``batch`` (default: ``runner.batch_size`` for
-    the base scenario); the rows are the same whatever the batches.
+    Runs go in batches of ``batch`` (default: ``runner.batch_size`` for the base scenario),
+    a point's replicates together and with those of points that differ only in parameters a
+    batch's runs may differ in (``in_batches``); the rows are the same whatever the batches.
 
     Returns:
         a ``SweepReport``.
@@ -333,11 +381,8 @@ def run_sweep(
     todo = [task for task in sweep.tasks() if task.run_id not in done]
     started = time.perf_counter()
     skipped = sweep.n_runs - len(todo)
-    if batch is None:  # a point's replicates, within memory for every core's batch at once
-        batch = min(
-            batch_size(sweep.base, sweep.spec.replicates, 1),
-            batch_size(sweep.base, sweep.n_runs, cpu_count()),
-        )
+    if batch is None:  # within memory for every core's batch at once
+        batch = batch_size(sweep.base, sweep.n_runs, cpu_count())
     with tqdm(total=sweep.n_runs, initial=skipped, unit="run", disable=not progress) as bar:
         futures = [executor.submit(execute, part) for part in in_batches(todo, max(1, batch))]
         try:

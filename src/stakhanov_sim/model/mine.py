@@ -23,8 +23,10 @@ A model may hold a batch of independent runs of one scenario (``model.runs``): t
 sections are stacked along the section axis, so every kernel's pass serves them all, and
 what is the mine's as a whole (the campaign's fields, the plan, a shift's tallies) has one
 element per run. Each run may follow its own timeline (``timelines``), so a history and its
-no-campaign baseline step together. A run's tables are the same in a batch of any size as alone
-(tests/test_batch.py); a single run is a batch of one.
+no-campaign baseline step together, and its own values of the parameters a calibration
+sets (``varying``, ``mechanisms.PER_RUN``), so a calibration's particles step together. A
+run's tables are the same in a batch of any size as alone (tests/test_batch.py); a single run
+is a batch of one.
 
 How to add a mechanism (say, accidents): write ``model/mechanisms/accidents.py`` with its
 history in the docstring, a ``Params`` record and ``params(scenario)``, and functions that
@@ -36,7 +38,9 @@ run (a kernel reads a section's as ``values[run_of_section[s]]``, a slot's as
 ``values[run[k]]``), a count it hands on is one per run, and an event is logged with its run.
 Put its parameters
 in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning and source),
-its record in ``mechanisms.Parameters``, its stream at the end of ``Streams`` (it must draw the
+its record in ``mechanisms.Parameters`` (a parameter a batch's runs may differ in is also
+named in ``mechanisms.PER_RUN`` and its field in the module's ``BY_RUN``, and a kernel reads
+it by run), its stream at the end of ``Streams`` (it must draw the
 same amount every shift, whatever the state: ``Stream.uniform`` draws each run's numbers as
 that run alone would), any state that lasts across shifts in a state
 object (an existing one, or a new one made in ``__init__``), and one line in ``step()``; what
@@ -55,6 +59,7 @@ from stakhanov_sim.model.agents import Engineer, Foreman, Miner, StaffMember
 from stakhanov_sim.model.calendar import working_days
 from stakhanov_sim.model.campaign import before_the_campaign
 from stakhanov_sim.model.mechanisms import (
+    PER_RUN,
     accidents,
     bargain,
     blame,
@@ -82,6 +87,27 @@ from stakhanov_sim.scenarios.schema import PolicyEvent, Scenario
 DAYS_A_YEAR = 365.25
 
 
+def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """``scenario`` with the per-run parameters ``values`` (dotted keys of ``PER_RUN``) set,
+    each checked against the schema's range."""
+    unknown = sorted(set(values) - set(PER_RUN))
+    if unknown:
+        raise ValueError(
+            f"{', '.join(unknown)}: runs of a batch may differ only in {', '.join(PER_RUN)}"
+        )
+    groups: dict[str, dict[str, float]] = {}
+    for key, value in values.items():
+        group, name = key.split(".")
+        groups.setdefault(group, {})[name] = float(value)
+    update = {
+        group: type(getattr(scenario, group)).model_validate(
+            getattr(scenario, group).model_dump() | fields
+        )
+        for group, fields in groups.items()
+    }
+    return scenario.model_copy(update=update)
+
+
 class MineModel(mesa.Model):
     """A coal mine under the Stakhanovite campaign (or a batch of independent runs of one).
 
@@ -102,6 +128,10 @@ class MineModel(mesa.Model):
         timelines: each run's policy events (one list per run), for a batch whose runs follow
             different timelines (a history with its no-campaign baseline); ``None``: the
             scenario's for every run.
+        varying: each run's values of parameters that may differ between a batch's runs
+            (one dict of dotted keys of ``mechanisms.PER_RUN`` per run; the scenario's value
+            for a key not given), for a batch of a calibration's particles or a sweep's
+            points; ``None``: the scenario's for every run.
     """
 
     def __init__(
@@ -112,6 +142,7 @@ class MineModel(mesa.Model):
         replicate: int | list[int] = 0,
         mesa_agents: bool = True,
         timelines: list[list[PolicyEvent]] | None = None,
+        varying: list[dict[str, float]] | None = None,
     ) -> None:
         scenario = scenario if scenario is not None else Scenario()
         seeds = rng if isinstance(rng, list) else None
@@ -122,6 +153,8 @@ class MineModel(mesa.Model):
             raise ValueError("Mesa agents are made for a single run, not a batch")
         if timelines is not None and len(timelines) != count:
             raise ValueError(f"{len(timelines)} timelines for {count} runs: give one per run")
+        if varying is not None and len(varying) != count:
+            raise ValueError(f"{len(varying)} sets of values for {count} runs: give one per run")
         self.config, self.mesa_agents = scenario, mesa_agents
         self.replicates = [replicate] if isinstance(replicate, int) else list(replicate)
         self.replicate = self.replicates[0]
@@ -129,11 +162,15 @@ class MineModel(mesa.Model):
         self.n_shifts = len(self.dates)
         self.shift = 0
         self.running = self.n_shifts > 0
+        self.params = parameters(
+            scenario,
+            count,
+            None if varying is None else [with_values(scenario, v) for v in varying],
+        )
         self.workforce = w = layout(scenario, count)
-        self.sections = lay_out(scenario, w)
+        self.sections = lay_out(scenario, w, self.params.production.base_tons)
         self.runs = runs.of(w, scenario.mine.mines, self.sections.n_engineers)
         self.streams = Streams.spawn(generators, self.runs)
-        self.params = parameters(scenario)
         self.events = observation.EventLog(scenario.output.log_individual_events, count)
         self.campaign = before_the_campaign(scenario, count)
         self.foremen = Foremen(w.sections)
@@ -190,7 +227,7 @@ class MineModel(mesa.Model):
         diverted = records.assign_helpers(w, sections, campaign, attempts, p.records)
         methods.divide_labour(
             w.by_section(w.adopted), w.by_section(w.special), w.by_section(w.employed),
-            w.by_section(w.support), p.methods.division_gain,
+            w.by_section(w.support), p.methods.division_gain, w.run_of_section,
         )  # fmt: skip
         # 2. Hewers cut coal with the supplies they get, on faces concentrated as far as the
         #    trust has got; records are registered; accidents happen.

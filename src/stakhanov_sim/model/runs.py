@@ -13,6 +13,10 @@ section by section, then all timbermen, then all haulers. A run's slots are ther
 contiguous; ``Runs`` knows where each run's slots lie, so that a number drawn for a run's
 own slot ``k`` (its stream draws as if the run were alone) lands in the batch's slot that
 holds it.
+
+The runs of a batch may also differ in the few parameters that a calibration or a sweep
+varies (``mechanisms.PER_RUN``): those parameters' records hold one value per run
+(``varying``), so a calibration's particles or a sweep's points step together too.
 """
 
 from __future__ import annotations
@@ -78,6 +82,14 @@ class Runs:
         if self.count == 1:
             return np.array([np.add.reduce(values)])
         return np.add.reduce(values[self.run_major].reshape(self.count, -1), axis=1)
+
+
+def varying(value: float) -> np.ndarray:
+    """A parameter that may differ between a batch's runs (``mechanisms.PER_RUN``), for one
+    run: an array of one value, which ``mechanisms.parameters`` joins with the other runs'.
+    A kernel reads a section's as ``values[run_of_section[s]]``, a slot's as ``values[run[k]]``.
+    """
+    return np.array([float(value)])
 
 
 def of(workforce, mines: int, engineers: int) -> Runs:

@@ -52,11 +52,15 @@ class Sections:
         return self.engineer_first_section.size
 
 
-def lay_out(scenario: Scenario, workforce: Workforce) -> Sections:
+def lay_out(
+    scenario: Scenario, workforce: Workforce, base_tons: np.ndarray | None = None
+) -> Sections:
     """Fresh sections for a scenario: initial norms and rates, equipment in order.
 
     ``workforce`` may hold several runs (``model.runs``); each run's sections, mines and
     engineers follow the last run's, numbered as in a run alone plus the run's offset.
+    ``base_tons``: each run's ordinary output of a hewer (``production.base_output_tons``,
+    which may differ between a batch's runs); by default the scenario's.
     """
     m, n = scenario.mine, workforce.sections
     per_run = m.mines * m.sections
@@ -68,10 +72,15 @@ def lay_out(scenario: Scenario, workforce: Workforce) -> Sections:
     engineer_of_section = run * (per_mine * m.mines) + local_engineer
     # Each engineer's first section (every engineer keeps at least one; numbers ascend).
     first = np.unique(engineer_of_section, return_index=True)[1].astype(np.int64)
+    base = (
+        np.full(workforce.runs, scenario.production.base_output_tons)
+        if base_tons is None
+        else base_tons
+    )
     return Sections(
         norm_tons=np.full(n, scenario.norms.initial_norm_tons),
         piece_rate=np.full(n, scenario.pay.base_rate_rubles_per_ton),
-        baseline_need=np.full(n, workforce.hewers * scenario.production.base_output_tons),
+        baseline_need=workforce.hewers * base[run],
         condition=np.ones(n),
         broken=np.zeros(n, dtype=bool),
         mine_of_section=mine_of_section,

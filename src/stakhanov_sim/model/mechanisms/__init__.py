@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from stakhanov_sim.model.calendar import shifts_per_year
 from stakhanov_sim.model.mechanisms import (
     accidents,
@@ -51,8 +53,79 @@ class Parameters(NamedTuple):
     repression: repression.Params
 
 
-def parameters(scenario: Scenario) -> Parameters:
-    """The parameter records of every mechanism for ``scenario``."""
+# The parameters that may differ between the runs of a batch (``MineModel(varying=...)``),
+# so that a calibration's particles or a sweep's points step together: the calibrated ones
+# (``experiments.calibrated.CALIBRATED``). Their records' fields hold one value per run
+# (``runs.varying``); a test checks that these keys, and no others, set those fields.
+PER_RUN = (
+    "production.base_output_tons",
+    "production.campaign_effort",
+    "records.special_conditions_multiplier",
+    "records.helper_escalation",
+    "recognition.title_threshold",
+    "recognition.broadcast",
+    "recognition.publicity",
+    "social.quit_rate",
+    "social.quit_resentment",
+    "methods.division_gain",
+    "equipment.repair_per_engineer",
+    "accidents.wear_risk",
+)
+
+
+def parameters(scenario: Scenario, runs: int = 1, each: list[Scenario] | None = None) -> Parameters:
+    """The parameter records of every mechanism for a batch of ``runs`` runs of ``scenario``
+    (per-run fields hold its value once for each run), or with ``each`` (one scenario per
+    run, differing from one another only in ``PER_RUN``) every run's value in run order."""
+    if each is None:
+        alone = _records(scenario)
+        return Parameters(
+            *(
+                _repeat(name, record, runs)
+                for name, record in zip(Parameters._fields, alone, strict=True)
+            )
+        )
+    runs_records = [_records(s) for s in each]
+    return Parameters(
+        *(
+            _join(name, records)
+            for name, records in zip(
+                Parameters._fields, zip(*runs_records, strict=True), strict=True
+            )
+        )
+    )
+
+
+def by_run(mechanism: str) -> tuple[str, ...]:
+    """The fields of a mechanism's record that hold one value per run (its ``BY_RUN``)."""
+    return getattr(_BY_NAME[mechanism], "BY_RUN", ())
+
+
+def _repeat(mechanism: str, record: NamedTuple, runs: int) -> NamedTuple:
+    """One mechanism's record for ``runs`` runs alike: each per-run field's value repeated."""
+    return record._replace(**{f: np.repeat(getattr(record, f), runs) for f in by_run(mechanism)})
+
+
+def _join(mechanism: str, records: tuple[NamedTuple, ...]) -> NamedTuple:
+    """One mechanism's records of every run as one: per-run fields joined in run order;
+    every other field must be the same in every run."""
+    first, per_run = records[0], by_run(mechanism)
+    joined = {}
+    for name in first._fields:
+        values = [getattr(r, name) for r in records]
+        if name in per_run:
+            joined[name] = np.concatenate(values)
+        elif any(not np.array_equal(v, values[0]) for v in values[1:]):
+            raise ValueError(
+                f"{type(first).__module__}.{name} differs between the runs of a batch; "
+                f"runs may differ only in {', '.join(PER_RUN)}"
+            )
+        else:
+            joined[name] = values[0]
+    return type(first)(**joined)
+
+
+def _records(scenario: Scenario) -> Parameters:
     year = shifts_per_year(scenario.calendar)
     return Parameters(
         *(module.params(scenario) for module in _MODULES),
@@ -64,5 +137,17 @@ def parameters(scenario: Scenario) -> Parameters:
         repression=repression.params(scenario, year),
     )
 
+
+_BY_NAME = {
+    name: module
+    for name, module in zip(
+        Parameters._fields,
+        (
+            records, production, supply, equipment, pay, recognition, social, turnover,
+            management, methods, accidents, reporting, bargain, blame, repression,
+        ),
+        strict=True,
+    )
+}  # fmt: skip
 
 _MODULES = (records, production, supply, equipment, pay, recognition, social, turnover, management)

@@ -23,6 +23,7 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
@@ -30,12 +31,16 @@ from stakhanov_sim.scenarios.schema import Scenario
 PER_THOUSAND = 1000.0  # the source's rate is per 1,000 miners
 
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("wear_risk",)
+
+
 class Params(NamedTuple):
     accident_chance: float  # per miner-shift, ordinary pace, equipment in order
     fatal_share: float  # of accidents
     record_risk: float
     storming_risk: float
-    wear_risk: float
+    wear_risk: np.ndarray  # each run's (``runs.varying``)
     injury_harm: float
 
 
@@ -48,7 +53,7 @@ def params(s: Scenario, shifts_per_year: float) -> Params:
         fatal_share=1.0 / a.accidents_per_fatal,
         record_risk=a.record_risk,
         storming_risk=a.storming_risk,
-        wear_risk=a.wear_risk,
+        wear_risk=varying(a.wear_risk),
         injury_harm=a.injury_harm,
     )
 
@@ -110,6 +115,7 @@ def _struck(draw, employed, section, run, condition, attempts, intensity, p):
     """Slots (ascending) of the miners at work struck by an accident this shift
     (``intensity``: each run's campaign)."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
+    wear_risk = p.wear_risk  # each run's
     on_record = np.zeros(draw.size, dtype=np.bool_)
     for k in attempts:
         on_record[k] = True
@@ -119,7 +125,7 @@ def _struck(draw, employed, section, run, condition, attempts, intensity, p):
         if not employed[k]:
             continue
         storming = 1 + p.storming_risk * intensity[run[k]]
-        risk = p.accident_chance * storming * (1 + p.wear_risk * (1 - condition[section[k]]))
+        risk = p.accident_chance * storming * (1 + wear_risk[run[k]] * (1 - condition[section[k]]))
         if on_record[k]:
             risk *= 1 + p.record_risk
         if draw[k] < risk:

@@ -16,10 +16,14 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.staff import Staff
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("repair",)
 
 
 class Params(NamedTuple):
@@ -27,7 +31,7 @@ class Params(NamedTuple):
     exponent: float
     breakdown_rate: float
     damage: float
-    repair: float  # an experienced engineer's repair capacity per shift
+    repair: np.ndarray  # an experienced engineer's repair capacity per shift, each run's
     engineer_effect: float
     priority: float  # weight of a broken section's deficit
     working: float  # condition at which a broken section runs again
@@ -40,7 +44,7 @@ def params(s: Scenario) -> Params:
         exponent=c.wear_exponent,
         breakdown_rate=c.breakdown_rate,
         damage=c.breakdown_damage,
-        repair=c.repair_per_engineer,
+        repair=varying(c.repair_per_engineer),
         engineer_effect=c.engineer_effect,
         priority=c.broken_priority,
         working=c.working_condition,
@@ -68,8 +72,9 @@ def _wear_break_repair(condition, broken, pace, draw, engineer, experience, p):
     repairs less the less experienced he is."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
     capacity = np.empty(experience.size)
+    per_run = experience.size // p.repair.size  # engineers are laid out run after run
     for e in range(experience.size):
-        capacity[e] = p.repair * (1 - p.engineer_effect * (1 - experience[e]))
+        capacity[e] = p.repair[e // per_run] * (1 - p.engineer_effect * (1 - experience[e]))
     for s in range(condition.size):
         worn = condition[s] - p.wear * max(pace[s], 0.0) ** p.exponent
         condition[s] = min(max(worn, 0.0), 1.0)

@@ -25,12 +25,16 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("division_gain",)
+
 
 class Params(NamedTuple):
-    division_gain: float
+    division_gain: np.ndarray  # each run's (``runs.varying``)
     school_rate: float
     concentration_gain: float
     concentration_step: float  # share of the target carried out per shift
@@ -40,7 +44,7 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     m = s.methods
     return Params(
-        division_gain=m.division_gain,
+        division_gain=varying(m.division_gain),
         school_rate=m.school_rate,
         concentration_gain=m.concentration_gain,
         concentration_step=1.0 / m.concentration_shifts,
@@ -74,18 +78,19 @@ def wear_factor(concentration: np.ndarray, p: Params) -> np.ndarray:
 
 
 @kernel
-def divide_labour(adopted, special, employed, support, gain):
+def divide_labour(adopted, special, employed, support, gain, run_of_section):
     """Raise the support of hewers who work the new way without special conditions.
 
     ``support`` is what the section's timbermen leave an ordinary hewer (1 = all he needs);
-    the division of labour multiplies what that support yields. Arrays are ``(sections,
-    hewers)`` views; changes ``support`` in place.
+    the division of labour multiplies what that support yields (``gain``: each run's).
+    Arrays are ``(sections, hewers)`` views; changes ``support`` in place.
     """
     sections, hewers = adopted.shape
     for s in range(sections):
+        g = gain[run_of_section[s]]
         for j in range(hewers):
             if adopted[s, j] and employed[s, j] and not special[s, j]:
-                support[s, j] *= 1 + gain * support[s, j]
+                support[s, j] *= 1 + g * support[s, j]
 
 
 def school(stream: Stream, adopted, employed, schools_open: np.ndarray, p: Params) -> int:

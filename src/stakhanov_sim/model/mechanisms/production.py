@@ -19,21 +19,25 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.staff import Staff
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("base_tons", "campaign_effort", "conditions_multiplier")
+
 
 class Params(NamedTuple):
-    base_tons: float
-    campaign_effort: float
+    base_tons: np.ndarray  # each run's (``runs.varying``), as are the campaign effort and
+    campaign_effort: np.ndarray  # the special conditions' multiplier
     restriction: float
     foreman_effect: float
     fatigue_effect: float
     record_effort: float
-    conditions_multiplier: float
+    conditions_multiplier: np.ndarray
     helpers_per_record: float
     helper_elasticity: float
     noise_sigma: float
@@ -45,13 +49,13 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     c, r = s.production, s.records
     return Params(
-        base_tons=c.base_output_tons,
-        campaign_effort=c.campaign_effort,
+        base_tons=varying(c.base_output_tons),
+        campaign_effort=varying(c.campaign_effort),
         restriction=c.restriction,
         foreman_effect=c.foreman_effect,
         fatigue_effect=c.fatigue_effect,
         record_effort=r.record_effort,
-        conditions_multiplier=r.special_conditions_multiplier,
+        conditions_multiplier=varying(r.special_conditions_multiplier),
         helpers_per_record=r.helpers_per_record,
         helper_elasticity=r.helper_elasticity,
         noise_sigma=c.noise_sigma,
@@ -98,13 +102,15 @@ def intended_output(
     tons = np.empty((w.sections, w.hewers))
     _intended_output(
         tuple(w.views(Hewers)), foremen.experience, noise.reshape(w.sections, w.hewers),
-        attempts, intensity[w.run_of_section], tuple(p), tons,
+        attempts, intensity[w.run_of_section], w.run_of_section, tuple(p), tons,
     )  # fmt: skip
     return tons
 
 
 @kernel
-def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, tons):
+def _intended_output(
+    hewers, foreman_experience, noise, attempts, intensity, run_of_section, p, tons
+):
     """Each hewer's tons (at least 0): an ordinary shift, or a record attempt.
 
     On an ordinary shift effort rises with the campaign and his eagerness and falls with his
@@ -124,17 +130,15 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
         hewers.support,
     )
     fatigue, harm, employed, helpers = hewers.fatigue, hewers.harm, hewers.employed, hewers.helpers
+    base_tons, campaign_effort, multiplier = p.base_tons, p.campaign_effort, p.conditions_multiplier
     sections, n_hewers = tons.shape
     for s in range(sections):
         organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
+        base, storming = base_tons[run_of_section[s]], campaign_effort[run_of_section[s]]
         for j in range(n_hewers):
-            effort = (
-                1
-                + p.campaign_effort * intensity[s] * eager[s, j]
-                - p.restriction * resentment[s, j]
-            )
+            effort = 1 + storming * intensity[s] * eager[s, j] - p.restriction * resentment[s, j]
             cut = (
-                p.base_tons * skill[s, j] * effort * support[s, j] * organisation
+                base * skill[s, j] * effort * support[s, j] * organisation
                 * noise[s, j] * (1 - p.fatigue_effect * fatigue[s, j]) * (1 - harm[s, j])
                 * employed[s, j]
             )  # fmt: skip
@@ -143,12 +147,12 @@ def _intended_output(hewers, foreman_experience, noise, attempts, intensity, p, 
         s, j = k // n_hewers, k % n_hewers
         organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
         conditions = (
-            p.conditions_multiplier
+            multiplier[run_of_section[s]]
             * ((helpers[s, j] + 1) / (p.helpers_per_record + 1)) ** p.helper_elasticity
         )
         fresh = (1 - p.fatigue_effect * fatigue[s, j]) * (1 - harm[s, j])
         cut = (
-            p.base_tons
+            base_tons[run_of_section[s]]
             * skill[s, j]
             * p.record_effort
             * conditions

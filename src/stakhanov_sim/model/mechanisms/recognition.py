@@ -22,29 +22,33 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network, Tally
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("title_threshold", "broadcast", "publicity")
+
 
 class Params(NamedTuple):
     alpha: float  # weight of this shift in the moving averages
-    title_threshold: float
+    title_threshold: np.ndarray  # each run's (``runs.varying``), as are the uptake rates
     keep_threshold: float
     bonus: float
-    broadcast: float
-    publicity: float
+    broadcast: np.ndarray
+    publicity: np.ndarray
 
 
 def params(s: Scenario) -> Params:
     c = s.recognition
     return Params(
         alpha=2.0 / (c.window_shifts + 1),  # the EMA whose centre of mass is the window's
-        title_threshold=c.title_threshold,
+        title_threshold=varying(c.title_threshold),
         keep_threshold=c.keep_threshold,
         bonus=c.bonus_rubles,
-        broadcast=c.broadcast,
-        publicity=c.publicity,
+        broadcast=varying(c.broadcast),
+        publicity=varying(c.publicity),
     )
 
 
@@ -76,7 +80,7 @@ def update_titles(
     """
     campaign_on = (intensity > 0)[w.run_of_section]  # the title did not exist before
     new, lost, per_section = _titles(
-        tuple(w.views(Standing)), attempts, campaign_on, shift, tuple(p)
+        tuple(w.views(Standing)), attempts, campaign_on, w.run_of_section, shift, tuple(p)
     )
     if new.size:
         log.add_many("title", w.agent_id[new], detail="Stakhanovite title", runs=w.run[new])
@@ -86,7 +90,7 @@ def update_titles(
 
 
 @kernel
-def _titles(h, attempts, campaign_on, shift, p):
+def _titles(h, attempts, campaign_on, run_of_section, shift, p):
     """Update the moving averages; withdraw lost titles; confer new ones with their bonus.
 
     A hewer working the new way earns the title when his average fulfilment reaches the
@@ -99,19 +103,21 @@ def _titles(h, attempts, campaign_on, shift, p):
     output = h.output_tons
     stakhanovite, employed, adopted = h.stakhanovite, h.employed, h.adopted
     title_since, earnings = h.title_since, h.earnings_rubles  # arrays into locals (production)
+    threshold = p.title_threshold  # each run's
     sections, hewers = ema.shape
     earned = np.zeros((sections, hewers), dtype=np.bool_)
     for s in range(sections):
+        title = threshold[run_of_section[s]]
         for j in range(hewers):
             ema[s, j] += p.alpha * (fulfilment[s, j] - ema[s, j])
             ema_output[s, j] += p.alpha * (output[s, j] - ema_output[s, j])
             earned[s, j] = (
-                employed[s, j] and adopted[s, j] and ema[s, j] >= p.title_threshold
+                employed[s, j] and adopted[s, j] and ema[s, j] >= title
                 and campaign_on[s]
             )  # fmt: skip
     for k in attempts:
         s, j = k // hewers, k % hewers
-        if fulfilment[s, j] >= p.title_threshold:
+        if fulfilment[s, j] >= threshold[run_of_section[s]]:
             earned[s, j] = True
     new, lost = (
         np.empty(sections * hewers, dtype=np.intp),
@@ -169,10 +175,12 @@ def _adopt(
     """Each employed hewer takes up the methods with a chance: intensity x eagerness x pull.
 
     The pull grows with the share of his workmates who have (``adopters`` x 1 / degree);
-    ``intensity`` is each run's (the hewers' slots are run after run).
+    ``intensity``, ``broadcast`` and ``publicity`` are each run's (the hewers' slots are run
+    after run).
     """
     per_run = adopted.size // intensity.size
     for k in range(adopted.size):
-        pull = broadcast + publicity * (adopters[k] * inverse_degree[k])
-        if employed[k] and draw[k] < intensity[k // per_run] * eager[k] * pull:
+        run = k // per_run
+        pull = broadcast[run] + publicity[run] * (adopters[k] * inverse_degree[k])
+        if employed[k] and draw[k] < intensity[run] * eager[k] * pull:
             adopted[k] = True

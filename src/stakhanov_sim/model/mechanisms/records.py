@@ -23,11 +23,15 @@ import numpy as np
 from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.staff import Staff
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("helper_escalation",)
 
 
 class Params(NamedTuple):
@@ -37,7 +41,7 @@ class Params(NamedTuple):
     support_weight: float
     method_gain: float
     max_helpers: float
-    helper_escalation: float
+    helper_escalation: np.ndarray  # each run's (``runs.varying``)
     race_decay: float
 
 
@@ -50,7 +54,7 @@ def params(s: Scenario) -> Params:
         support_weight=s.production.support_weight,
         method_gain=r.method_gain,
         max_helpers=r.max_helpers,
-        helper_escalation=r.helper_escalation,
+        helper_escalation=varying(r.helper_escalation),
         race_decay=r.race_decay,
     )
 
@@ -280,7 +284,7 @@ def register_records(
         run = int(w.run[slot])
         fulfilment = float(w.fulfilment[slot])
         campaign.record_helpers[mine] = min(
-            p.max_helpers, campaign.record_helpers[mine] + p.helper_escalation
+            p.max_helpers, campaign.record_helpers[mine] + p.helper_escalation[run]
         )
         if fulfilment <= campaign.best_fulfilment[mine]:
             continue

@@ -19,14 +19,18 @@ import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.streams import Stream, slot_uniform
 from stakhanov_sim.model.workforce import HEWER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+BY_RUN = ("quit_rate", "quit_resentment")
+
 
 class Params(NamedTuple):
-    quit_rate: float
-    quit_resentment: float
+    quit_rate: np.ndarray  # each run's (``runs.varying``), as is the resentment's weight
+    quit_resentment: np.ndarray
     hire_rate: float
     skill_learning: float
     quit_low_pay: float
@@ -38,8 +42,8 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     c = s.social
     return Params(
-        c.quit_rate,
-        c.quit_resentment,
+        varying(c.quit_rate),
+        varying(c.quit_resentment),
         c.hire_rate,
         c.skill_learning,
         quit_low_pay=c.quit_low_pay,
@@ -78,7 +82,9 @@ def quit_mine(stream: Stream, w: Workforce, p: Params, log: EventLog) -> np.ndar
     numbers for the same slots, and its quits differ only where its miners' states do.
     """
     draw = stream.uniform_slots()
-    leaving = _leavers(draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, w.trade, tuple(p))
+    leaving = _leavers(
+        draw, w.employed, w.resentment, w.sanctioned, w.ema_wage, w.trade, w.run, tuple(p)
+    )
     if leaving.size:
         log.add_many("quit", w.agent_id[leaving], detail="left the mine", runs=w.run[leaving])
         w.vacate(leaving)
@@ -86,17 +92,22 @@ def quit_mine(stream: Stream, w: Workforce, p: Params, log: EventLog) -> np.ndar
 
 
 @kernel
-def _leavers(draw, employed, resentment, sanctioned, remembered, trade, p):
+def _leavers(draw, employed, resentment, sanctioned, remembered, trade, run, p):
     """Slots whose miner leaves: a base chance, raised by resentment, abuse and low pay
     (his remembered wage below his trade's, ``expected_wage``)."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
+    quit_rate, quit_resentment = p.quit_rate, p.quit_resentment  # each run's
     leaving = np.empty(draw.size, dtype=np.intp)
     n = 0
     for k in range(draw.size):
         grievance = max(resentment[k], 1.0 if sanctioned[k] else 0.0)
         expected = p.hewer_wage if trade[k] == HEWER else p.support_wage
         low_pay = min(max(1.0 - remembered[k] / expected, 0.0), 1.0) if expected > 0 else 0.0
-        chance = p.quit_rate * (1 + p.quit_resentment * grievance) * (1 + p.quit_low_pay * low_pay)
+        chance = (
+            quit_rate[run[k]]
+            * (1 + quit_resentment[run[k]] * grievance)
+            * (1 + p.quit_low_pay * low_pay)
+        )
         if employed[k] and draw[k] < chance:
             leaving[n] = k
             n += 1
