@@ -16,7 +16,7 @@ then the default scenario's and the basin scenario's wall time, the ensemble thr
 workers (process pool and a local Dask cluster; batch 1 is the path of before the batches),
 the time from a fresh ``.venv`` to the first results, a single default-size run's cost per
 worker-shift against the large mine's (10k miners) in one process (optionally for an older
-tree too, alternating), a calibration particle's cost in one batch against two, and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
+tree too, alternating), a calibration particle's cost in one batch against two, a worker's particles together against one by one, and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
 on a shared machine wall time also counts other people's work; wall time is reported too.
 
 Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``;
@@ -58,6 +58,8 @@ SCENARIO_REPEATS = 3  # runs of the default scenario; the first includes warming
 ENSEMBLE = {"replicates": 4, "sections": 400, "tries": 2}
 SINGLE_ROUNDS = 7  # default-size runs and large-mine runs, alternating, in one process
 PARTICLE_ROUNDS = 5  # calibration particles each way, alternating, in one process
+PARTICLES_TOGETHER = 32  # a worker's particles in one batch (64 runs with their baselines)
+PARTICLE_SEED = 14  # the particles' parameter points and seeds
 LARGE_MINE = 10_000  # miners of the large mine a single default-size run is compared with
 # Issue 17: 200 replicates of the default mine on 2 workers, today's one-run-per-task path
 # (batch 1) against batches of 8, 32 and 64; one worker at 64; a local Dask cluster of 2
@@ -410,6 +412,41 @@ def measure_particle(rounds: int = PARTICLE_ROUNDS, scenario=None) -> dict:
             "load_before": load, "load_after": os.getloadavg()[0]}  # fmt: skip
 
 
+def measure_particles_together(count: int = PARTICLES_TOGETHER, scenario=None) -> dict:
+    """A calibration worker's particles (issue 14): ``count`` parameter points drawn from the
+    calibration's priors, each measured on one run and its baseline, stepped in one batch
+    (``calibrated.measure_particles``, what a group of ``calibrate``'s tasks does) and one
+    by one (the path of before), in this process with the same seeds; CPU time. Both give the
+    same numbers (checked here, and run for run in tests/test_batch.py)."""
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.experiments import calibrated
+    from stakhanov_sim.validation.targets import CALIBRATION, of_kind
+
+    scenario = load_scenario(DEFAULT_CONFIG) if scenario is None else scenario
+    keys = tuple(t.key for t in of_kind(CALIBRATION))
+    base = scenario.model_dump(mode="json")
+    rng = np.random.default_rng(PARTICLE_SEED)
+    particles = [
+        calibrated.Particle(
+            base, keys, {c.key: float(rng.uniform(c.low, c.high)) for c in calibrated.CALIBRATED},
+            (int(rng.integers(calibrated.SEED_BITS)),),
+        )
+        for _ in range(count)
+    ]  # fmt: skip
+    calibrated.measure_particles(particles[:2])  # compile and warm
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
+    together = calibrated.measure_particles(particles)
+    together_s = time.process_time() - cpu
+    cpu = time.process_time()
+    alone = [calibrated.measure_particles([p])[0] for p in particles]
+    alone_s = time.process_time() - cpu
+    assert together == alone
+    return {"particles": count, "together_s": together_s / count, "alone_s": alone_s / count,
+            "speedup": alone_s / together_s, "load_before": load,
+            "load_after": os.getloadavg()[0]}  # fmt: skip
+
+
 def measure_single_against(reference_src: Path, repeats: int = 3) -> dict:
     """``measure_single`` for this tree and for an older one, alternating subprocesses.
 
@@ -450,6 +487,8 @@ def _child(args: list[str]) -> None:
         result = measure_single()
     elif kind == "particle":
         result = measure_particle()
+    elif kind == "particles":
+        result = measure_particles_together()
     else:
         repeats = SCENARIO_REPEATS if kind == "default" else 1
         result = measure_scenario(Path(value), repeats)
@@ -503,6 +542,10 @@ def run_benchmarks(
         c = measured["particle"]
         print(f"  calibration particle: {c['together_s']:.2f} s in one batch, "
               f"{c['apart_s']:.2f} s apart", flush=True)  # fmt: skip
+        measured["particles"] = _in_subprocess("particles")
+        c = measured["particles"]
+        print(f"  {c['particles']} particles together: {c['together_s']:.2f} s each, "
+              f"{c['alone_s']:.2f} s one by one", flush=True)  # fmt: skip
     measured["load_after"] = os.getloadavg()
     return measured
 

@@ -324,6 +324,8 @@ def markdown(measured: dict) -> str:
         lines += single_lines(measured)
     if measured.get("particle"):
         lines += particle_lines(measured["particle"])
+    if measured.get("particles"):
+        lines += particles_lines(measured["particles"])
     return "\n".join(lines)
 
 
@@ -343,6 +345,25 @@ def particle_lines(c: dict) -> list[str]:
         "| one batch of two (s CPU) | two batches of one (s CPU) | speed-up | each round (one/two) |",
         "|---:|---:|---:|---|",
         f"| {c['together_s']:.2f} | {c['apart_s']:.2f} | {c['speedup']:.2f}x | {each} |",
+        "",
+    ]
+
+
+def particles_lines(c: dict) -> list[str]:
+    """The section on a worker's calibration particles stepped together (issue 14)."""
+    return [
+        "## A worker's calibration particles together (issue 14)",
+        "",
+        f"{c['particles']} parameter points drawn from the calibration's priors, each run once "
+        "with its no-campaign baseline on the default mine and measured on every calibration "
+        "target: in one batch (`calibrated.measure_particles`, what a group of `calibrate`'s "
+        "tasks does while its tasks are paused at their runs) and one by one (the path of "
+        "before); CPU time per particle, in one process, the same numbers both ways. Load "
+        f"average (1 min) {c['load_before']:.1f} before, {c['load_after']:.1f} after.",
+        "",
+        "| particles | together (s CPU each) | one by one (s CPU each) | speed-up |",
+        "|---:|---:|---:|---:|",
+        f"| {c['particles']} | {c['together_s']:.3f} | {c['alone_s']:.3f} | {c['speedup']:.2f}x |",
         "",
     ]
 

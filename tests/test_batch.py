@@ -310,3 +310,30 @@ def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
     with pytest.raises(ValueError, match="may differ only in"):
         MineModel(base, rng=[1, 2], mesa_agents=False, varying=[{}, {"mine.sections": 3}])
 
+
+def test_a_workers_particles_are_measured_in_one_batch_each_as_alone(monkeypatch):
+    """A calibration worker's paused tasks hand their particles over together
+    (``calibrated.measure_particles``): each particle's targets are those it gives alone, and
+    a few particles' runs, with their baselines, make one batch."""
+    from stakhanov_sim.experiments import calibrated
+    from stakhanov_sim.validation.targets import CALIBRATION, of_kind
+
+    scenario = load_scenario("history_1935_37", {"mine.sections": 3})
+    base, keys = scenario.model_dump(mode="json"), tuple(t.key for t in of_kind(CALIBRATION))
+    rng = np.random.default_rng(3)
+    particles = [
+        calibrated.Particle(
+            base, keys, {c.key: float(rng.uniform(c.low, c.high)) for c in calibrated.CALIBRATED},
+            (11 + i,),
+        )
+        for i in range(3)
+    ]  # fmt: skip
+    alone = [calibrated.measure_particles([p])[0] for p in particles]
+    batches_made = []
+    measure_runs = calibrated.measure_runs
+    monkeypatch.setattr(
+        calibrated, "measure_runs", lambda *a, **k: batches_made.append(1) or measure_runs(*a, **k)
+    )
+    assert calibrated.measure_particles(particles) == alone
+    assert len(batches_made) == 1
+    assert len({tuple(m[0].values()) for m in alone}) == 3  # the points differ

@@ -143,3 +143,18 @@ def test_a_calibration_particle_is_timed_both_ways_and_reported(bench):
     assert particle["speedup"] == pytest.approx(particle["apart_s"] / particle["together_s"])
     text = "\n".join(bench_report.particle_lines(particle))
     assert "## A calibration particle" in text and f"{particle['speedup']:.2f}x" in text
+
+
+@pytest.mark.slow
+def test_a_workers_particles_are_timed_together_and_one_by_one_and_reported(bench):
+    """The measurement runs at a tiny size and reaches the report (no timing judged)."""
+    import bench_report
+
+    from stakhanov_sim import load_scenario
+
+    small = load_scenario("history_1935_37", {"mine.sections": 2})
+    particles = bench.measure_particles_together(count=3, scenario=small)
+    assert particles["speedup"] == pytest.approx(particles["alone_s"] / particles["together_s"])
+    text = "\n".join(bench_report.particles_lines(particles))
+    assert "## A worker's calibration particles together" in text
+    assert f"{particles['speedup']:.2f}x" in text

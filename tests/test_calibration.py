@@ -18,7 +18,7 @@ import pyabc
 import pytest
 
 from stakhanov_sim.cli import main, parser
-from stakhanov_sim.experiments import calibrated
+from stakhanov_sim.experiments import calibrated, together
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.calibration_report import (
     convergence,
@@ -90,6 +90,48 @@ def test_a_toy_calibration_recovers_the_known_answer(tmp_path):
     point = particles.iloc[int(np.argmax(density))]  # the posterior's mode among the particles
     for key, truth in TRUTH.items():
         assert abs(point[key] - truth) < 0.4, (key, point[key])
+
+
+MEASURED: list[int] = []  # how many requests each call of ``observe`` measured
+
+
+def observe(requests) -> list[dict[str, float]]:
+    """The paused toy's measurement: many requests at once, as a batch of runs would be."""
+    MEASURED.append(len(requests))
+    return [{"ya": a, "yb": b} for a, b in requests]
+
+
+def paused_toy_model(parameters) -> dict[str, float]:
+    """``toy_model``, but the observation waits to be made with those of the worker's other
+    tasks (``together.wait``), as the mine's runs do."""
+    noise = np.random.normal(0.0, 0.2, size=2)  # noqa: NPY002
+    return together.wait(observe, (parameters["a"] + noise[0], parameters["b"] + noise[1]))
+
+
+@dataclass(frozen=True)
+class PausedToy(Toy):
+    def abc_model(self):
+        return paused_toy_model
+
+
+def test_a_workers_tasks_stepped_together_give_the_sample_of_one_by_one(tmp_path):
+    """The sampler runs each group of tasks as coroutines whose observations are made
+    together: in one group of all the tasks, or in groups of one task, the sample is the
+    one the tasks give one after another, and the observations were made many at once."""
+    reference = _sample(tmp_path / "toy")
+    MEASURED.clear()
+    one_group = SimpleNamespace(map=map, _max_workers=1)
+    pd.testing.assert_frame_equal(
+        reference, _sample(tmp_path / "one", PausedToy(), executor=one_group)
+    )
+    assert max(MEASURED) == Toy().population  # the first generation's tasks, all at once
+    assert sum(MEASURED) > len(MEASURED)
+    MEASURED.clear()
+    alone = SimpleNamespace(map=map, _max_workers=Toy().population)
+    pd.testing.assert_frame_equal(
+        reference, _sample(tmp_path / "alone", PausedToy(), executor=alone)
+    )
+    assert set(MEASURED) == {1}
 
 
 def test_same_seed_same_sample_other_seed_another(tmp_path):
@@ -428,3 +470,21 @@ def test_one_unlucky_task_does_not_fail_a_generation_that_is_within_its_limit():
     assert generation([7, 1], 10) == (True, 8)  # one task past its share of 5
     assert generation([7, 6], 10) == (False, 13)  # the total past the limit
     assert generation([1, 1], np.inf) == (True, 2)
+
+
+def test_posterior_draws_run_in_one_batch_each_as_alone(tmp_path):
+    """``run --from-posterior`` steps its replicates together, each with its own draw: each
+    replicate's tables are those of its drawn scenario run alone."""
+    from stakhanov_sim.experiments import runner
+    from stakhanov_sim.experiments.posterior import draw, run_from_posterior
+    from stakhanov_sim.scenarios.loading import load_scenario
+
+    _fake_calibration(tmp_path / "cal")
+    base = load_scenario("history_1935_37", {"mine.sections": 2, "calendar.end": "1936-03-31"})
+    together = run_from_posterior(base, tmp_path / "cal", 3, seed=4, workers=1)
+    scenarios, _ = draw(base, tmp_path / "cal", 3, seed=4)
+    seeds = runner.replicate_seeds(4, 3)
+    for r, scenario in enumerate(scenarios):
+        alone = runner.run_replicate(scenario, seeds[r], r)
+        mine = together.model[together.model["replicate"] == r].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone.model, check_exact=True)

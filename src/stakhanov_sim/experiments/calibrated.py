@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stakhanov_sim.experiments import together
 from stakhanov_sim.experiments.runner import (
     batch_size,
     batches,
@@ -23,6 +24,7 @@ from stakhanov_sim.experiments.runner import (
     run_batch,
     run_with_baseline,
 )
+from stakhanov_sim.model.mechanisms import PER_RUN
 from stakhanov_sim.scenarios.loading import set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 from stakhanov_sim.validation.targets import by_key
@@ -126,10 +128,14 @@ def measure_run(scenario: Scenario, seed: int, keys: tuple[str, ...]) -> dict[st
 
 
 def measure_runs(
-    scenario: Scenario, seeds: list[int], keys: tuple[str, ...]
+    scenario: Scenario,
+    seeds: list[int],
+    keys: tuple[str, ...],
+    varying: list[dict[str, float]] | None = None,
 ) -> list[dict[str, float]]:
     """Replicates of ``scenario``, one per seed, run together (a batch) and each measured on
     the targets named (a failed measure is MISSING); each is what it would be alone.
+    ``varying``: each replicate's values of calibrated parameters (``MineModel``).
 
     Targets travel to workers by name: their measures are closures, which pickle does not take.
     """
@@ -137,11 +143,11 @@ def measure_runs(
     numbers = list(range(len(seeds)))
 
     sequences = [np.random.SeedSequence(s) for s in seeds]
-    if any("baseline" in t.needs for t in targets):  # the same mine with no campaign events
-        history, baseline = run_with_baseline(scenario, sequences, numbers)
+    if needs_baseline(keys):  # the same mine with no campaign events
+        history, baseline = run_with_baseline(scenario, sequences, numbers, varying)
         runs = {"history": history, "baseline": baseline}
     else:
-        runs = {"history": run_batch(scenario, sequences, numbers)}
+        runs = {"history": run_batch(scenario, sequences, numbers, varying=varying)}
     measured = []
     for rep in numbers:
         stats = {}
@@ -152,29 +158,82 @@ def measure_runs(
     return measured
 
 
+def needs_baseline(keys: tuple[str, ...]) -> bool:
+    """Whether a target named needs the same mine without the campaign."""
+    return any("baseline" in by_key(key).needs for key in keys)
+
+
+@dataclass(frozen=True)
+class Particle:
+    """A particle's runs to be measured: the base scenario (as data), the targets named,
+    its calibrated parameters' values and one seed per run."""
+
+    base: dict
+    keys: tuple[str, ...]
+    values: dict[str, float]
+    seeds: tuple[int, ...]
+
+
+def measure_particles(particles: list[Particle]) -> list[list[dict[str, float]]]:
+    """Each particle's runs, each measured on its targets; the runs of all the particles are
+    stepped together in batches (``MineModel(varying=...)``), and each is what it is alone.
+
+    Particles of different scenarios or targets, or with a parameter outside
+    ``mechanisms.PER_RUN`` (which a batch's runs cannot differ in), are run one by one.
+    """
+    first = particles[0]
+    if any(
+        p.base != first.base or p.keys != first.keys or not set(p.values) <= set(PER_RUN)
+        for p in particles
+    ):
+        return [
+            measure_runs(scenario_at(p.base, p.values), list(p.seeds), p.keys) for p in particles
+        ]
+    scenario = validate(copy.deepcopy(first.base), source="calibration")
+    runs = [(p.values, seed) for p in particles for seed in p.seeds]
+    twins = 2 if needs_baseline(first.keys) else 1  # a run's baseline shares its batch
+    # All of this worker's runs in one batch where they fit, within its share of the memory
+    # (``runner.batch_size`` for every core's worker at once, each with as many runs).
+    workers = cpu_count()
+    size = max(1, batch_size(scenario, len(runs) * twins * workers, workers) // twins)
+    measured = []
+    for start in range(0, len(runs), size):
+        part = runs[start : start + size]
+        measured += measure_runs(
+            scenario, [seed for _, seed in part], first.keys, [values for values, _ in part]
+        )
+    out, at = [], 0
+    for p in particles:
+        out.append(measured[at : at + len(p.seeds)])
+        at += len(p.seeds)
+    return out
+
+
+def measure_spread_out(
+    particles: list[Particle], executor: Executor, groups: int
+) -> list[list[dict[str, float]]]:
+    """``measure_particles`` of ``particles`` in ``groups`` even groups on ``executor`` (one
+    per worker, each group's runs stepped together); each particle's measured runs, in order."""
+    parts = batches(len(particles), groups, len(particles))
+    measured = executor.map(measure_particles, [[particles[i] for i in part] for part in parts])
+    return [runs for part in measured for runs in part]
+
+
 def simulate(base: dict, keys: tuple[str, ...], runs: int, parameters) -> dict[str, float]:
     """pyabc's model: parameters -> the targets' values, in one run or the mean of ``runs``
-    runs stepped together (a batch; seeded from NumPy's stream). A mean with a target a run
-    could not measure is MISSING."""
-    values = {key: parameters[key] for key in parameters}
-    scenario = scenario_at(base, values)
+    runs (seeded from NumPy's stream). A mean with a target a run could not measure is
+    MISSING. Inside a task of ``together.run_together`` (the calibration's sampler) the runs
+    wait to be stepped with those of the worker's other tasks."""
+    values = {key: float(parameters[key]) for key in parameters}
     if runs == 1:  # the one draw the shipped calibration made, so that it reproduces
-        seed = int(np.random.randint(SEED_BITS))  # noqa: NPY002 (pyabc draws from the global stream)
-        return measure_run(scenario, seed, keys)
-    seeds = [int(s) for s in np.random.randint(SEED_BITS, size=runs)]  # noqa: NPY002
-    measured = measure_runs(scenario, seeds, keys)
+        seeds = [int(np.random.randint(SEED_BITS))]  # noqa: NPY002 (pyabc draws from the global stream)
+    else:
+        seeds = [int(s) for s in np.random.randint(SEED_BITS, size=runs)]  # noqa: NPY002
+    measured = together.wait(measure_particles, Particle(base, keys, values, tuple(seeds)))
+    if runs == 1:
+        return measured[0]
     return {
         key: MISSING if any(m[key] == MISSING for m in measured)
         else float(np.mean([m[key] for m in measured]))
         for key in keys
     }  # fmt: skip
-
-
-def measure_point(
-    job: tuple[dict, dict[str, float], list[int], tuple[str, ...]],
-) -> list[dict[str, float]]:
-    """Replicates of the base scenario at a point (base, values, seeds, target keys), run
-    together and each measured (what an executor maps over the point's candidates and the
-    predictive draws)."""
-    base, values, seeds, keys = job
-    return measure_runs(scenario_at(base, values), seeds, keys)

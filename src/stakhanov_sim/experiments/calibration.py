@@ -36,6 +36,7 @@ import numpy as np
 import pyabc
 from pyabc.sampler import MappingSampler
 
+from stakhanov_sim.experiments import together
 from stakhanov_sim.experiments.calibrated import (
     CALIBRATED,
     DB_FILE,
@@ -47,6 +48,8 @@ from stakhanov_sim.experiments.calibrated import (
     simulate,
 )
 from stakhanov_sim.experiments.results import atomic_write
+from stakhanov_sim.experiments.runner import batches, cpu_count
+from stakhanov_sim.experiments.sweep import parallelism
 from stakhanov_sim.validation.targets import CALIBRATION, Target, of_kind
 
 MIN_ACCEPTANCE_RATE = 0.01  # a generation that would need more draws per particle stops
@@ -116,16 +119,30 @@ def distance(
 
 
 class SeededMappingSampler(MappingSampler):
-    """pyabc's MappingSampler, but each task seeded from the calling process's stream.
+    """pyabc's MappingSampler, but each task seeded from the calling process's stream, and a
+    worker's tasks stepped together.
 
     The seeds are drawn in the main process in task order, and ``map`` returns results in
     task order, so a generation is the same on any executor. Each task samples until it has
     one accepted particle, or until ``TASK_SLACK`` times its share of the generation's
     evaluation limit; the limit itself is judged on the generation's total.
+
+    The tasks go to the executor in ``groups`` (by default one per core): a group's tasks run
+    as coroutines whose particles' runs are stepped in one batch (``together``), which gives
+    each task what it gives alone, so the sample does not depend on ``groups``.
     """
 
+    def __init__(self, map_, groups: int | None = None):
+        super().__init__(map_=map_)
+        self.groups = groups
+
     def map_function(self, simulate_one, arguments):
-        seed, most = arguments
+        """A group of tasks, stepped together: each task's sample and number of evaluations."""
+        return together.run_together(
+            [functools.partial(self._task, simulate_one, seed, most) for seed, most in arguments]
+        )
+
+    def _task(self, simulate_one, seed, most):
         simulate_one = self.unpickle(simulate_one)
         np.random.seed(seed)  # noqa: NPY002 (pyabc draws from the global stream)
         random.seed(seed)
@@ -145,7 +162,9 @@ class SeededMappingSampler(MappingSampler):
         )
         seeds = np.random.randint(SEED_BITS, size=n)  # noqa: NPY002 (pyabc draws from the global stream)
         task = functools.partial(self.map_function, self.pickle(simulate_one))
-        results = list(self.map_(task, [(int(s), most) for s in seeds]))
+        tasks = [(int(s), most) for s in seeds]
+        groups = [[tasks[i] for i in part] for part in batches(n, self.groups or cpu_count(), n)]
+        results = [result for group in self.map_(task, groups) for result in group]
         self.nr_evaluations_ = sum(evaluations for _, evaluations in results)
         sample = self._create_empty_sample()
         for part, _ in results:
@@ -230,7 +249,7 @@ def _abc(problem: Setup, executor: Executor) -> pyabc.ABCSMC:
         problem.abc_distance(),
         transitions=problem.abc_transition(),
         population_size=problem.population,
-        sampler=SeededMappingSampler(map_=executor.map),
+        sampler=SeededMappingSampler(map_=executor.map, groups=parallelism(executor)),
     )
 
 

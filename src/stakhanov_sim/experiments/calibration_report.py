@@ -32,6 +32,7 @@ from matplotlib.ticker import MaxNLocator
 from stakhanov_sim.experiments import calibrated
 from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.results import atomic_write
+from stakhanov_sim.experiments.sweep import parallelism
 from stakhanov_sim.figures.plots import OKABE_ITO
 from stakhanov_sim.validation.targets import CALIBRATION, TARGETS, VALIDATION
 
@@ -196,10 +197,13 @@ def choose_point(
     density = posterior_density(particles, setup.parameters)
     order = np.argsort(-density, kind="stable")[: min(candidates, len(particles))]
     seeds = np.random.SeedSequence([setup.seed, calibrated.POINT_STREAM]).generate_state(replicates)
-    jobs = [(setup.base, particles.loc[int(r), keys].to_dict(), [int(s) for s in seeds],
-             setup.targets) for r in order]  # fmt: skip
-    # each candidate's replicates together
-    measured = executor.map(calibrated.measure_point, jobs)
+    jobs = [
+        calibrated.Particle(setup.base, setup.targets, _values(particles, int(r), keys),
+                            tuple(int(s) for s in seeds))
+        for r in order
+    ]  # fmt: skip
+    # the candidates' replicates together, a group of candidates to each worker
+    measured = calibrated.measure_spread_out(jobs, executor, parallelism(executor))
     values = pd.DataFrame([stats for part in measured for stats in part])
     values = values.replace(calibrated.MISSING, np.nan)
     values["candidate"] = np.repeat(order, replicates)
@@ -213,6 +217,11 @@ def choose_point(
     table = table.join(means.add_prefix("mean_"))
     best = int(distance.to_numpy().argmin())
     return particles.loc[int(order[best]), keys].astype(float), table.reset_index(names="particle")
+
+
+def _values(particles: pd.DataFrame, row: int, keys: list[str]) -> dict[str, float]:
+    """A particle's calibrated parameters."""
+    return {key: float(particles.loc[row, key]) for key in keys}
 
 
 def _edge(p, low: float, high: float) -> str:
@@ -337,11 +346,10 @@ def predictive_table(
     keys = [p.key for p in setup.parameters]
     seeds = rng.integers(calibrated.SEED_BITS, size=draws)
     names = tuple(t.key for t in modelled)
-    jobs = [(setup.base, particles.loc[r, keys].to_dict(), [int(s)], names)
+    jobs = [calibrated.Particle(setup.base, names, _values(particles, int(r), keys), (int(s),))
             for r, s in zip(rows, seeds, strict=True)]  # fmt: skip
-    values = pd.DataFrame(
-        [run for part in executor.map(calibrated.measure_point, jobs) for run in part]
-    )
+    measured = calibrated.measure_spread_out(jobs, executor, parallelism(executor))
+    values = pd.DataFrame([run for part in measured for run in part])
     table = []
     for t in targets:
         v = (
