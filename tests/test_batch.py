@@ -269,7 +269,7 @@ def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
     change of one of them changes per-run fields only, and a change of any other numeric
     parameter changes none (else a batch would silently give its runs the first run's)."""
     from stakhanov_sim.experiments.calibrated import CALIBRATED
-    from stakhanov_sim.model.mechanisms import PER_RUN, Parameters, by_run, parameters
+    from stakhanov_sim.model.mechanisms import PER_RUN, Parameters, parameters, per_run_fields
     from stakhanov_sim.model.mine import with_values
     from stakhanov_sim.scenarios.schema import Scenario
 
@@ -284,7 +284,7 @@ def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
             for name in old._fields:
                 same = np.array_equal(getattr(old, name), getattr(new, name))
                 if not same:
-                    (per_run if name in by_run(mechanism) else scalar).add(name)
+                    (per_run if name in per_run_fields(mechanism) else scalar).add(name)
         return per_run, scalar
 
     for key in PER_RUN:

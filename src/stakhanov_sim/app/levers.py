@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
+from stakhanov_sim.scenarios.fields import value_at
 from stakhanov_sim.scenarios.loading import load_scenario, shipped_scenarios
 from stakhanov_sim.scenarios.schema import NO_SPECIAL_CONDITIONS, Scenario
 
@@ -115,17 +116,10 @@ class Levers:
 
 def _without_special_conditions(scenario: Scenario) -> bool:
     return all(
-        _get(scenario, key) == value
+        value_at(scenario, key) == value
         for key, value in NO_SPECIAL_CONDITIONS.items()
         if key != "records.special_conditions_multiplier"
     )
-
-
-def _get(scenario: Scenario, dotted: str) -> Any:
-    value: Any = scenario
-    for part in dotted.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def classroom_scenario(preset: str, levers: Levers) -> Scenario:
@@ -145,7 +139,7 @@ def classroom_scenario(preset: str, levers: Levers) -> Scenario:
         overrides.update(
             NO_SPECIAL_CONDITIONS
             if not levers.special_conditions
-            else {key: _get(restored, key) for key in NO_SPECIAL_CONDITIONS}
+            else {key: value_at(restored, key) for key in NO_SPECIAL_CONDITIONS}
         )
     if levers.special_conditions and (
         "special_conditions_multiplier" in moved or "special_conditions" in moved

@@ -58,6 +58,7 @@ from stakhanov_sim.experiments.sweepdir import (
 )
 from stakhanov_sim.experiments.sweepfile import Design, SweepSpec, base_scenario, read_spec
 from stakhanov_sim.model.mechanisms import PER_RUN
+from stakhanov_sim.model.mine import per_run_values
 from stakhanov_sim.scenarios.loading import ConfigError, set_dotted, validate
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -98,15 +99,6 @@ def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
         table = table.assign(replicate=task.replicate).reset_index(drop=True)
         rows.append(row | summarise(table, list(task.outcomes)))
     return rows
-
-
-def per_run_values(scenario: Scenario) -> dict[str, float]:
-    """A scenario's values of the parameters a batch's runs may differ in."""
-    values = {}
-    for key in PER_RUN:
-        group, name = key.split(".")
-        values[key] = float(getattr(getattr(scenario, group), name))
-    return values
 
 
 def shape(scenario: Scenario) -> str:

@@ -39,7 +39,7 @@ run (a kernel reads a section's as ``values[run_of_section[s]]``, a slot's as
 Put its parameters
 in ``scenarios/schema.py`` (one group, each with default, unit, range, meaning and source),
 its record in ``mechanisms.Parameters`` (a parameter a batch's runs may differ in is also
-named in ``mechanisms.PER_RUN`` and its field in the module's ``BY_RUN``, and a kernel reads
+named in ``mechanisms.PER_RUN`` and its field in the module's ``PER_RUN_FIELDS``, and a kernel reads
 it by run), its stream at the end of ``Streams`` (it must draw the
 same amount every shift, whatever the state: ``Stream.uniform`` draws each run's numbers as
 that run alone would), any state that lasts across shifts in a state
@@ -82,6 +82,7 @@ from stakhanov_sim.model.sections import lay_out
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Streams
 from stakhanov_sim.model.workforce import eagerness_distribution, layout, skill_distribution
+from stakhanov_sim.scenarios.fields import value_at
 from stakhanov_sim.scenarios.schema import PolicyEvent, Scenario
 
 DAYS_A_YEAR = 365.25
@@ -106,6 +107,12 @@ def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
         for group, fields in groups.items()
     }
     return scenario.model_copy(update=update)
+
+
+def per_run_values(scenario: Scenario) -> dict[str, float]:
+    """A scenario's values of the parameters a batch's runs may differ in (``PER_RUN``): what
+    ``with_values`` sets."""
+    return {key: float(value_at(scenario, key)) for key in PER_RUN}
 
 
 class MineModel(mesa.Model):

@@ -71,6 +71,14 @@ def field_at(dotted: str, model: type[BaseModel] = Scenario) -> FieldInfo | None
     return found[-1][1] if len(found) == len(keys) else None
 
 
+def value_at(scenario: BaseModel, dotted: str) -> Any:
+    """The value of a dotted key (``mine.sections``) in a scenario (or any group of it)."""
+    value: Any = scenario
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
 def leaves(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:
     """Every leaf parameter of ``model`` with its dotted key, depth first, in schema order.
 

@@ -96,20 +96,22 @@ def parameters(scenario: Scenario, runs: int = 1, each: list[Scenario] | None = 
     )
 
 
-def by_run(mechanism: str) -> tuple[str, ...]:
-    """The fields of a mechanism's record that hold one value per run (its ``BY_RUN``)."""
-    return getattr(_BY_NAME[mechanism], "BY_RUN", ())
+def per_run_fields(mechanism: str) -> tuple[str, ...]:
+    """The fields of a mechanism's record that hold one value per run (its ``PER_RUN_FIELDS``)."""
+    return getattr(_BY_NAME[mechanism], "PER_RUN_FIELDS", ())
 
 
 def _repeat(mechanism: str, record: NamedTuple, runs: int) -> NamedTuple:
     """One mechanism's record for ``runs`` runs alike: each per-run field's value repeated."""
-    return record._replace(**{f: np.repeat(getattr(record, f), runs) for f in by_run(mechanism)})
+    return record._replace(
+        **{f: np.repeat(getattr(record, f), runs) for f in per_run_fields(mechanism)}
+    )
 
 
 def _join(mechanism: str, records: tuple[NamedTuple, ...]) -> NamedTuple:
     """One mechanism's records of every run as one: per-run fields joined in run order;
     every other field must be the same in every run."""
-    first, per_run = records[0], by_run(mechanism)
+    first, per_run = records[0], per_run_fields(mechanism)
     joined = {}
     for name in first._fields:
         values = [getattr(r, name) for r in records]

@@ -32,7 +32,7 @@ PER_THOUSAND = 1000.0  # the source's rate is per 1,000 miners
 
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("wear_risk",)
+PER_RUN_FIELDS = ("wear_risk",)
 
 
 class Params(NamedTuple):

@@ -23,7 +23,7 @@ from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("repair",)
+PER_RUN_FIELDS = ("repair",)
 
 
 class Params(NamedTuple):

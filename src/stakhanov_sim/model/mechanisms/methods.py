@@ -30,7 +30,7 @@ from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("division_gain",)
+PER_RUN_FIELDS = ("division_gain",)
 
 
 class Params(NamedTuple):

@@ -27,7 +27,7 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("base_tons", "campaign_effort", "conditions_multiplier")
+PER_RUN_FIELDS = ("base_tons", "campaign_effort", "conditions_multiplier")
 
 
 class Params(NamedTuple):

@@ -28,7 +28,7 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("title_threshold", "broadcast", "publicity")
+PER_RUN_FIELDS = ("title_threshold", "broadcast", "publicity")
 
 
 class Params(NamedTuple):

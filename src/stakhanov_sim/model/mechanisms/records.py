@@ -31,7 +31,7 @@ from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("helper_escalation",)
+PER_RUN_FIELDS = ("helper_escalation",)
 
 
 class Params(NamedTuple):

@@ -25,7 +25,7 @@ from stakhanov_sim.model.workforce import HEWER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-BY_RUN = ("quit_rate", "quit_resentment")
+PER_RUN_FIELDS = ("quit_rate", "quit_resentment")
 
 
 class Params(NamedTuple):
