@@ -188,7 +188,11 @@ def test_a_sweep_is_the_same_on_the_batch_path_and_the_reference_path(tmp_path):
         assert report.computed == sweep.n_runs
         tables[size] = load_runs(out)
     assert_frame_equal(tables[1], tables[3], check_exact=True)
-    assert [len(b) for b in in_batches(sweep.tasks(), 2)] == [2, 1] * (sweep.n_runs // 3)
+    # The timber supply is per-run (``mechanisms.PER_RUN``), the pay system is not: a pay
+    # system's 2 points x 3 replicates fill batches of 2, and no batch mixes the two systems.
+    parts = in_batches(sweep.tasks(), 2)
+    assert [len(b) for b in parts] == [2] * (sweep.n_runs // 2)
+    assert all(len({t.scenario.pay.support_pay for t in part}) == 1 for part in parts)
     assert len(tables[3]) == sweep.n_runs and not pd.isna(tables[3]).any().any()
 
 
@@ -239,15 +243,31 @@ def test_a_calibrations_replicates_are_measured_the_same_in_a_batch():
     assert len({tuple(m.values()) for m in together}) == 3  # the seeds differ
 
 
+# The per-run levers beyond the calibrated parameters, over the ranges the shipped sweeps use
+# (configs/sweeps); the scarce end of the supplies, so that a run's supplies bind.
+LEVER_RANGES = {
+    "supply.timber_per_shift": (0.7, 1.5),
+    "supply.air_per_shift": (0.7, 1.5),
+    "supply.wagons_per_shift": (0.7, 1.5),
+    "norms.midpoint_weight": (0.0, 1.0),
+    "social.sanction_threshold": (0.2, 0.8),
+    "management.scapegoating_rate": (0.0, 1.5),
+}
+
+
 def test_runs_at_different_parameter_points_are_the_same_in_one_batch_as_alone():
-    """A batch's runs may differ in the calibrated parameters (``mechanisms.PER_RUN``): every
-    run's tables, with its own values of all of them, are those it has alone."""
+    """A batch's runs may differ in the per-run parameters (``mechanisms.PER_RUN``: the
+    calibrated ones and the levers the shipped sweeps vary): every run's tables, with its own
+    values of all of them, are those it has alone."""
     from stakhanov_sim.experiments.calibrated import CALIBRATED
+    from stakhanov_sim.model.mechanisms import PER_RUN
     from stakhanov_sim.model.mine import with_values
 
     history = load_scenario("history_1935_37", {"mine.sections": 4, "calendar.end": "1936-06-30"})
     rng = np.random.default_rng(7)
-    points = [{c.key: float(rng.uniform(c.low, c.high)) for c in CALIBRATED} for _ in range(3)]
+    ranges = {c.key: (c.low, c.high) for c in CALIBRATED} | LEVER_RANGES
+    assert set(ranges) == set(PER_RUN)
+    points = [{key: float(rng.uniform(*span)) for key, span in ranges.items()} for _ in range(3)]
     points.insert(1, {})  # a run at the scenario's own values between them
     seeds = lambda: runner.replicate_seeds(SEED, 4)  # noqa: E731 (a SeedSequence counts its spawns)
     together = runner.run_batch(history, seeds(), [0, 1, 2, 3], varying=points)

@@ -20,6 +20,7 @@ from stakhanov_sim.model.mechanisms import (
     equipment,
     management,
     methods,
+    norms,
     pay,
     production,
     recognition,
@@ -51,12 +52,15 @@ class Parameters(NamedTuple):
     bargain: bargain.Params
     blame: blame.Params
     repression: repression.Params
+    norms: norms.Params
 
 
 # The parameters that may differ between the runs of a batch (``MineModel(varying=...)``),
 # so that a calibration's particles or a sweep's points step together: the calibrated ones
-# (``experiments.calibrated.CALIBRATED``). Their records' fields hold one value per run
-# (``runs.varying``); a test checks that these keys, and no others, set those fields.
+# (``experiments.calibrated.CALIBRATED``), then the levers the shipped sweep and sensitivity
+# designs vary (supplies, the norm ratchet, the sanction threshold, scapegoating). Their
+# records' fields hold one value per run (``runs.varying``); a test checks that these keys,
+# and no others, set those fields.
 PER_RUN = (
     "production.base_output_tons",
     "production.campaign_effort",
@@ -70,6 +74,12 @@ PER_RUN = (
     "methods.division_gain",
     "equipment.repair_per_engineer",
     "accidents.wear_risk",
+    "supply.timber_per_shift",
+    "supply.air_per_shift",
+    "supply.wagons_per_shift",
+    "norms.midpoint_weight",
+    "social.sanction_threshold",
+    "management.scapegoating_rate",
 )
 
 
@@ -137,6 +147,7 @@ def _records(scenario: Scenario) -> Parameters:
         bargain=bargain.params(scenario),
         blame=blame.params(scenario),
         repression=repression.params(scenario, year),
+        norms=norms.params(scenario),
     )
 
 
@@ -146,7 +157,7 @@ _BY_NAME = {
         Parameters._fields,
         (
             records, production, supply, equipment, pay, recognition, social, turnover,
-            management, methods, accidents, reporting, bargain, blame, repression,
+            management, methods, accidents, reporting, bargain, blame, repression, norms,
         ),
         strict=True,
     )

@@ -31,9 +31,13 @@ from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.mechanisms import blame
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("scapegoating_rate",)
 
 
 class Params(NamedTuple):
@@ -45,7 +49,7 @@ class Params(NamedTuple):
     plan_ratchet: float
     plan_check_shifts: int
     tolerance: float
-    scapegoating_rate: float
+    scapegoating_rate: np.ndarray  # each run's (``runs.varying``)
     shortfall_unit: float
     staff_unit: int
     sabotage_weight: float
@@ -63,7 +67,7 @@ def params(s: Scenario) -> Params:
         plan_ratchet=c.plan_ratchet,
         plan_check_shifts=c.plan_check_shifts,
         tolerance=c.shortfall_tolerance,
-        scapegoating_rate=c.scapegoating_rate,
+        scapegoating_rate=varying(c.scapegoating_rate),
         shortfall_unit=c.shortfall_unit,
         staff_unit=c.staff_unit,
         sabotage_weight=c.sabotage_weight,
@@ -230,7 +234,7 @@ def how_many_accused(
     blamed = (shortfall > p.tolerance) & (scapegoating > 0)
     expected = np.zeros(draw.size)
     expected[blamed] = (
-        p.scapegoating_rate * scapegoating[blamed] * (shortfall[blamed] / p.shortfall_unit)
+        p.scapegoating_rate[blamed] * scapegoating[blamed] * (shortfall[blamed] / p.shortfall_unit)
     ) * (posts / p.staff_unit)
     blamed &= expected > 0
     n = np.zeros(draw.size, dtype=np.int64)

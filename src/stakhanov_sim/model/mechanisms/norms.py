@@ -14,18 +14,45 @@ revision; called by the norm-revision event.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.workforce import Workforce
-from stakhanov_sim.scenarios.schema import Norms
+from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("midpoint_weight",)
 
 
-def revise(w: Workforce, sections: Sections, cfg: Norms, which: np.ndarray) -> np.ndarray:
+class Params(NamedTuple):
+    rule: str  # "midpoint" or "fixed"
+    fixed_raise: float
+    midpoint_weight: np.ndarray  # each run's (``runs.varying``)
+    top_share: float
+    max_raise: float
+    rate_cut: float
+
+
+def params(s: Scenario) -> Params:
+    c = s.norms
+    return Params(
+        rule=c.rule,
+        fixed_raise=c.fixed_raise,
+        midpoint_weight=varying(c.midpoint_weight),
+        top_share=c.top_share,
+        max_raise=c.max_raise,
+        rate_cut=c.rate_cut,
+    )
+
+
+def revise(w: Workforce, sections: Sections, p: Params, which: np.ndarray) -> np.ndarray:
     """Raise the norm of every section of the runs ``which`` (a mask over the batch's runs:
     those whose timeline revises now) and cut their piece rates; returns each run's mean
     raise (share; 0 in the others), each run's revision reading only its own hewers and
-    sections."""
+    sections (and its own ``midpoint_weight``)."""
     runs = w.runs
     per_run = w.sections // runs
     raised = np.zeros(runs)
@@ -33,19 +60,19 @@ def revise(w: Workforce, sections: Sections, cfg: Norms, which: np.ndarray) -> n
         hewers = slice(run * w.hewers * per_run, (run + 1) * w.hewers * per_run)
         mine = slice(run * per_run, (run + 1) * per_run)
         norm_tons = sections.norm_tons[mine]
-        if cfg.rule == "fixed":
-            raise_share = cfg.fixed_raise
+        if p.rule == "fixed":
+            raise_share = p.fixed_raise
         else:
             reference = reference_output(
                 w.ema_output[hewers], w.employed[hewers], w.stakhanovite[hewers], norm_tons,
-                cfg.top_share,
+                p.top_share,
             )  # fmt: skip
-            raise_share = cfg.midpoint_weight * (reference / norm_tons.mean() - 1)
-        raised[run] = float(np.clip(raise_share, 0.0, cfg.max_raise))
+            raise_share = p.midpoint_weight[run] * (reference / norm_tons.mean() - 1)
+        raised[run] = float(np.clip(raise_share, 0.0, p.max_raise))
         sections.old_norm[mine] = norm_tons
         norm_tons *= 1 + raised[run]
         sections.revised_norm[mine] = norm_tons
-        sections.piece_rate[mine] *= 1 - cfg.rate_cut
+        sections.piece_rate[mine] *= 1 - p.rate_cut
     return raised
 
 

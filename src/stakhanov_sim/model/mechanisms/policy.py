@@ -101,9 +101,10 @@ def apply(model: MineModel, event: PolicyEvent, shift: int, runs: np.ndarray) ->
     elif event.kind == "record":
         campaign.staged_record[runs] = True
     elif event.kind == "norm_revision":
-        raised = norms.revise(model.workforce, model.sections, model.config.norms, runs)
+        p = model.params.norms
+        raised = norms.revise(model.workforce, model.sections, p, runs)
         campaign.norm_raise[runs] = raised[runs]
-        cut = model.config.norms.rate_cut
+        cut = p.rate_cut
         for run in np.flatnonzero(runs).tolist():
             detail = f"norms +{campaign.norm_raise[run]:.0%}, piece rate -{cut:.0%}"
             log.add("norm revision", detail=detail, shift=shift, run=run)

@@ -23,10 +23,14 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network
 from stakhanov_sim.model.observation import EventLog
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.streams import Stream, slot_uniform
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("threshold",)
 
 
 class Params(NamedTuple):
@@ -37,7 +41,7 @@ class Params(NamedTuple):
     norm_raise_gain: float
     contagion: float
     decay: float
-    threshold: float  # resentment above which a miner may sanction
+    threshold: np.ndarray  # each run's resentment above which a miner may sanction
     rate: float  # chance of sanctioning at full resentment
     rate_buster_fulfilment: float
     violence_share: float
@@ -58,7 +62,7 @@ def params(s: Scenario) -> Params:
         norm_raise_gain=c.norm_raise_gain,
         contagion=c.contagion,
         decay=c.decay,
-        threshold=c.sanction_threshold,
+        threshold=varying(c.sanction_threshold),
         rate=c.sanction_rate,
         rate_buster_fulfilment=c.rate_buster_fulfilment,
         violence_share=c.violence_share,
@@ -283,16 +287,17 @@ def _sanction(keys, miners, hewers, p):
     violent = np.empty(harm.size, dtype=np.bool_)
     n = 0
     on_stakhanovites = np.zeros(keys.size, dtype=np.int64)
-    span = max(1 - p.threshold, 1e-9)
+    thresholds = p.threshold  # each run's
     for k in range(harm.size):
         harm[k] *= 1 - p.recovery
         sanctioned[k] = False  # (victims are harmed after this pass)
-        if not employed[k] or stakhanovite[k] or resentment[k] <= p.threshold:
+        threshold = thresholds[run[k]]
+        if not employed[k] or stakhanovite[k] or resentment[k] <= threshold:
             continue
         s = section[k]
         if count[s] < 0:
             count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
-        chance = p.rate * (resentment[k] - p.threshold) / span
+        chance = p.rate * (resentment[k] - threshold) / max(1 - threshold, 1e-9)
         draw = slot_uniform(keys[run[k]], local_slot[k])
         if count[s] == 0 or not draw < chance:
             continue

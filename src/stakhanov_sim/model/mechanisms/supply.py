@@ -17,16 +17,21 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import HAULER, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 KINDS = ("timber", "air", "wagons")
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = KINDS
 
 
 class Params(NamedTuple):
-    levels: np.ndarray  # each kind's delivery, per ton of ordinary need (KINDS' order)
+    timber: np.ndarray  # each run's delivery of each kind, per ton of ordinary need
+    air: np.ndarray  # (``runs.varying``)
+    wagons: np.ndarray
     noise_sigma: float
     special_first: bool
     mines: int
@@ -36,7 +41,9 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     c = s.supply
     return Params(
-        levels=np.array([getattr(c, f"{kind}_per_shift") for kind in KINDS]),
+        timber=varying(c.timber_per_shift),
+        air=varying(c.air_per_shift),
+        wagons=varying(c.wagons_per_shift),
         noise_sigma=c.noise_sigma,
         special_first=c.special_conditions_first,
         mines=s.mine.mines,
@@ -108,7 +115,7 @@ def _allocate(need, special, haulers, baseline_need, luck, p, out):
     sections, hewers = need.shape
     runs = luck.shape[0]
     per_run = sections // runs
-    levels = p.levels  # arrays into locals
+    timber, air, wagons = p.timber, p.air, p.wagons  # arrays into locals
     factor, section_shortfall = out.factor, out.section_shortfall
     need_special, need_other = np.zeros(sections), np.zeros(sections)
     section_need = np.zeros(sections)
@@ -123,16 +130,16 @@ def _allocate(need, special, haulers, baseline_need, luck, p, out):
         delivered, allocated = out.delivered[run], out.allocated[run]
         timber_noise, air_noise = luck[run, : p.mines], luck[run, p.mines : -1]
         total_need = section_need[first:last].sum()
-        basin = levels[2] * baseline_need[first:last].sum() * luck[run, -1]
+        basin = wagons[run] * baseline_need[first:last].sum() * luck[run, -1]
         served_total = 0.0
         for s in range(first, last):
             mine = (s - first) // p.sections_per_mine
             worst_special = worst_other = 1.0
             for kind in range(3):
                 if kind == 0:
-                    capacity = levels[0] * baseline_need[s] * timber_noise[mine]
+                    capacity = timber[run] * baseline_need[s] * timber_noise[mine]
                 elif kind == 1:
-                    capacity = levels[1] * baseline_need[s] * air_noise[mine]
+                    capacity = air[run] * baseline_need[s] * air_noise[mine]
                 else:
                     share = section_need[s] / total_need if total_need > 0 else 1 / per_run
                     crew = 1.0  # the share of the section's haulers at work
