@@ -260,6 +260,32 @@ def test_the_command_lines_defaults_are_the_calibrations(capsys):
     assert "--noise-replicates" in capsys.readouterr().err
 
 
+def test_the_reports_command_gives_back_the_calibrated_scenario():
+    """report.md's "Made ... with" command names every option that decides the files, and its
+    ``--set`` values turn the config into exactly the scenario calibrated."""
+    import shlex
+
+    from stakhanov_sim import load_scenario
+    from stakhanov_sim.experiments.calibration_report import command
+
+    sets = {"mine.sections": 2, "records.special_conditions_multiplier": 5.943245576475303,
+            "supply.special_conditions_first": False, "calendar.end": "1936-06-30"}  # fmt: skip
+    base = load_scenario("history_1935_37", sets).model_dump(mode="json")
+    setup = cal.Setup("history_1935_37", base, 7, 12, noise_replicates=4, runs_per_particle=2)
+    words = shlex.split(command(setup, 500, 6, 3, past_convergence=True))
+    args = parser().parse_args(words[1:])
+    assert (args.config, args.budget, args.population, args.seed) == ("history_1935_37", 500, 12, 7)
+    assert (args.predictive, args.point_replicates) == (6, 3)
+    assert (args.noise_replicates, args.runs_per_particle, args.past_convergence) == (4, 2, True)
+    assert len(args.set) == len(sets)
+    again = load_scenario(args.config, dict(text.split("=", 1) for text in args.set))
+    assert again.model_dump(mode="json") == base
+    plain = cal.Setup(
+        "history_1935_37", load_scenario("history_1935_37").model_dump(mode="json"), 1, 6
+    )
+    assert "--set" not in command(plain, 10, 4, 1, past_convergence=False)
+
+
 def test_a_targets_uncertainty_adds_the_band_and_the_spread_of_a_mean():
     target = SimpleNamespace(low=1.0, high=2.0)  # half-width 0.5
     assert cal.uncertainty(target) == 0.5

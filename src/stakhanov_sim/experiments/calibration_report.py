@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shlex
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from stakhanov_sim.experiments import calibration as cal
 from stakhanov_sim.experiments.results import atomic_write
 from stakhanov_sim.experiments.sweep import parallelism
 from stakhanov_sim.figures.plots import OKABE_ITO
+from stakhanov_sim.scenarios import ConfigError, load_scenario
 from stakhanov_sim.validation.targets import CALIBRATION, TARGETS, VALIDATION
 
 INTERVAL = (0.05, 0.95)  # the posterior interval reported: 90%
@@ -108,7 +110,8 @@ def calibrate(
     ]
     text = report_markdown(
         setup, budget, int(history.total_nr_simulations), generations, parameters, predictive, how,
-        point, point_replicates,
+        point, point_replicates, command(setup, budget, predictive_draws, point_replicates,
+                                         past_convergence),
     )  # fmt: skip
     atomic_write(out / "report.md", lambda p: Path(p).write_text(text))
     return CalibrationReport(
@@ -476,15 +479,63 @@ def _weights_lines(setup) -> list[str]:
     return [*lines, ""]
 
 
-def report_markdown(
-    setup, budget, used, generations, parameters, predictive, how, point, point_replicates
+def command(
+    setup: cal.Setup, budget: int, predictive: int, point_replicates: int, past_convergence: bool
 ) -> str:
-    """report.md: setup, parameters, the point for the defaults, convergence, predictive check."""
+    """The ``calibrate`` command that gives this calibration's files: every option that
+    decides them (not the executor, which changes nothing), and as ``--set`` each value in
+    which the calibrated scenario differs from its config file as that file reads now."""
+    words = [
+        "stakhanov-sim", "calibrate", setup.config, "--budget", str(budget),
+        "--population", str(setup.population), "--seed", str(setup.seed),
+        "--predictive", str(predictive), "--point-replicates", str(point_replicates),
+        "--noise-replicates", str(setup.noise_replicates),
+        "--runs-per-particle", str(setup.runs_per_particle),
+    ]  # fmt: skip
+    if past_convergence:
+        words.append("--past-convergence")
+    for assignment in overrides(setup):
+        words += ["--set", assignment]
+    return shlex.join(words)
+
+
+def overrides(setup: cal.Setup) -> list[str]:
+    """``key=value`` for each parameter in which the calibrated scenario (``setup.base``)
+    differs from its config file (none when the file cannot be read)."""
+    try:
+        config = load_scenario(setup.config).model_dump(mode="json")
+    except (ConfigError, OSError, ValueError):
+        return []
+    found = []
+    for group, values in setup.base.items():
+        if not isinstance(values, dict):
+            continue  # the name, description and seed (``--seed``)
+        for name, value in values.items():
+            if isinstance(value, list | dict) or config.get(group, {}).get(name) == value:
+                continue
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            found.append(f"{group}.{name}={text}")
+    return found
+
+
+def report_markdown(
+    setup,
+    budget,
+    used,
+    generations,
+    parameters,
+    predictive,
+    how,
+    point,
+    point_replicates,
+    made_with,
+) -> str:
+    """report.md: setup, parameters, the point for the defaults, convergence, predictive check.
+    ``made_with``: the command (``command``)."""
     lines = [
         "# Calibration (ABC-SMC, pyabc)",
         "",
-        f"Made on {dt.datetime.now():%Y-%m-%d %H:%M} with `stakhanov-sim calibrate {setup.config} "
-        f"--budget {budget} --population {setup.population} --seed {setup.seed}`: {used} "
+        f"Made on {dt.datetime.now():%Y-%m-%d %H:%M} with `{made_with}`: {used} "
         f"simulations ({setup.population} of them a first sample from the prior that sets the "
         f"first epsilon) in {len(generations)} generations.",
         f"Calibration targets: {', '.join(setup.targets)}. Held-out validation targets were not used.",
