@@ -8,6 +8,7 @@ and on the reference path (one run per task).
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -243,15 +244,29 @@ def test_a_calibrations_replicates_are_measured_the_same_in_a_batch():
     assert len({tuple(m.values()) for m in together}) == 3  # the seeds differ
 
 
-# The per-run levers beyond the calibrated parameters, over the ranges the shipped sweeps use
-# (configs/sweeps); the scarce end of the supplies, so that a run's supplies bind.
+# The per-run levers beyond the calibrated parameters: the shipped sweeps' ranges
+# (configs/sweeps) and, for the others, a few times either side of their defaults; the
+# scarce end of the supplies, so that a run's supplies bind.
 LEVER_RANGES = {
     "supply.timber_per_shift": (0.7, 1.5),
     "supply.air_per_shift": (0.7, 1.5),
     "supply.wagons_per_shift": (0.7, 1.5),
+    "records.special_conditions_cap": (0.1, 0.6),
     "norms.midpoint_weight": (0.0, 1.0),
+    "norms.max_raise": (0.1, 0.6),
+    "norms.rate_cut": (0.0, 0.3),
+    "social.deprivation_gain": (0.005, 0.05),
+    "social.privilege_gain": (0.01, 0.1),
+    "social.contagion": (0.01, 0.3),
+    "social.decay": (0.01, 0.1),
     "social.sanction_threshold": (0.2, 0.8),
+    "social.sanction_rate": (0.005, 0.1),
+    "social.violence_share": (0.05, 0.5),
+    "management.sabotage_threshold": (0.2, 0.8),
+    "management.sabotage_rate": (0.01, 0.2),
+    "management.plan_growth": (0.0, 0.2),
     "management.scapegoating_rate": (0.0, 1.5),
+    "blame.denunciation_rate": (0.0005, 0.01),
 }
 
 
@@ -284,6 +299,51 @@ def test_runs_at_different_parameter_points_are_the_same_in_one_batch_as_alone()
     assert_same(baseline_twins, runner.run_batch(quiet, seeds()[:2], [0, 1], varying=points[:2]))
 
 
+def test_levers_that_act_late_are_each_runs_own_in_a_batch():
+    """Denunciations from below (after a foreman's grace in post) and the lower supervisors'
+    violence act only from 1936-37, past the window of the test above: two points that differ
+    in them, to March 1937, each as it is alone, and each with its own lever's effect."""
+    from stakhanov_sim.model.mine import with_values
+
+    history = load_scenario(
+        "history_1935_37",
+        {"mine.sections": 4, "calendar.end": "1937-03-31", "social.supervisor_sanction_rate": 0.5},
+    )
+    points = [
+        {"blame.denunciation_rate": 0.0005, "social.violence_share": 0.05},
+        {"blame.denunciation_rate": 0.02, "social.violence_share": 0.95},
+    ]
+    seeds = lambda: runner.replicate_seeds(5, 2)  # noqa: E731 (a SeedSequence counts its spawns)
+    together = runner.run_batch(history, seeds(), [0, 1], varying=points)
+    for r, values in enumerate(points):
+        assert_same(
+            of(together, [r]), runner.run_batch(with_values(history, values), [seeds()[r]], [r])
+        )
+    below = together.model.groupby("replicate")["accusations_from_below"].sum()
+    assert below[0] < below[1]
+    supervisors = together.events[together.events["detail"].str.contains("lower supervisors")]
+    violent = (
+        supervisors["detail"].str.startswith("violence").groupby(supervisors["replicate"]).mean()
+    )
+    assert violent[0] < 0.5 < violent[1]
+
+
+def test_the_docs_list_the_per_run_levers_and_the_shipped_designs_vary_only_them():
+    """docs/sweeps.md names every per-run parameter beyond the calibrated ones, and says the
+    shipped sweep and sensitivity designs vary only per-run parameters."""
+    from stakhanov_sim.experiments.calibrated import CALIBRATED
+    from stakhanov_sim.experiments.sweepfile import read_spec
+    from stakhanov_sim.model.mechanisms import PER_RUN
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "sweeps.md").read_text()
+    listed = text.split("levers of the campaign's unintended effects:")[1].split("Both shipped")[0]
+    levers = set(PER_RUN) - {c.key for c in CALIBRATED}
+    assert {key.split(".")[1] for key in levers} == set(re.findall(r"`(?:\w+\.)?(\w+)`", listed))
+    for name in ("example_sweep.yaml", "sensitivity_small.yaml"):
+        spec = read_spec(Path(__file__).resolve().parents[1] / "configs" / "sweeps" / name)
+        assert set(spec.parameters) <= set(PER_RUN), name
+
+
 def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
     """``mechanisms.PER_RUN`` names the parameters whose records hold one value per run: a
     change of one of them changes per-run fields only, and a change of any other numeric
@@ -311,6 +371,8 @@ def test_the_per_run_parameters_are_exactly_those_that_set_per_run_fields():
         group, name = key.split(".")
         value = getattr(getattr(base, group), name)
         per_run, scalar = changed(with_values(base, {key: value * 1.1 + 0.01}))
+        if not per_run:  # a share of a section's hewers counts whole hewers: a larger step
+            per_run, scalar = changed(with_values(base, {key: value * 1.5 + 0.05}))
         assert per_run and not scalar, key
     for group, section in base:
         if not hasattr(type(section), "model_fields"):

@@ -42,19 +42,25 @@ def drop_the_worst(candidate: np.ndarray, merit: np.ndarray, cap: int) -> np.nda
 
 @pytest.mark.parametrize("seed", range(5))
 def test_favouring_picks_the_same_hewers_as_dropping_the_worst(seed):
-    """Many sections with ties (merit in quarters), some refusing, caps 0 to 5 of 8."""
+    """Many sections with ties (merit in quarters), some refusing, caps 0 to 5 of 8; the
+    sections of two runs of a batch, each run with its own cap (``records.Params.cap``)."""
     rng = np.random.default_rng(seed)
     sections, hewers = 40, 8
     adopted = rng.random((sections, hewers)) < 0.7
     employed = rng.random((sections, hewers)) < 0.9
     merit = np.round(rng.uniform(0, 2, (sections, hewers)) * 4) / 4
     refusing = rng.random(sections) < 0.2
+    run_of_section = np.repeat([0, 1], sections // 2)
     for cap in range(6):
+        caps = np.array([cap, 5 - cap])
         special = np.zeros((sections, hewers), dtype=bool)
-        records._favour(adopted, employed, merit, refusing, cap, np.zeros(0, np.intp), special)
+        records._favour(
+            adopted, employed, merit, refusing, caps, run_of_section, np.zeros(0, np.intp), special
+        )
         for s in range(sections):
             candidate = adopted[s] & employed[s] & ~refusing[s]
-            np.testing.assert_array_equal(special[s], drop_the_worst(candidate, merit[s], cap))
+            its_cap = caps[run_of_section[s]]
+            np.testing.assert_array_equal(special[s], drop_the_worst(candidate, merit[s], its_cap))
 
 
 def test_a_foreman_dragging_his_feet_favours_nobody():

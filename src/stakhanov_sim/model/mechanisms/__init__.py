@@ -57,10 +57,11 @@ class Parameters(NamedTuple):
 
 # The parameters that may differ between the runs of a batch (``MineModel(varying=...)``),
 # so that a calibration's particles or a sweep's points step together: the calibrated ones
-# (``experiments.calibrated.CALIBRATED``), then the levers the shipped sweep and sensitivity
-# designs vary (supplies, the norm ratchet, the sanction threshold, scapegoating). Their
-# records' fields hold one value per run (``runs.varying``); a test checks that these keys,
-# and no others, set those fields.
+# (``experiments.calibrated.CALIBRATED``), then the levers of the campaign's unintended
+# effects that sweeps and sensitivity designs vary: supplies and special conditions, the
+# norm revision, resentment and sanctions, foot-dragging, the plan and blame (the shipped
+# designs vary some of them). Their records' fields hold one value per run
+# (``runs.varying``); a test checks that these keys, and no others, set those fields.
 PER_RUN = (
     "production.base_output_tons",
     "production.campaign_effort",
@@ -77,9 +78,22 @@ PER_RUN = (
     "supply.timber_per_shift",
     "supply.air_per_shift",
     "supply.wagons_per_shift",
+    "records.special_conditions_cap",
     "norms.midpoint_weight",
+    "norms.max_raise",
+    "norms.rate_cut",
+    "social.deprivation_gain",
+    "social.privilege_gain",
+    "social.contagion",
+    "social.decay",
     "social.sanction_threshold",
+    "social.sanction_rate",
+    "social.violence_share",
+    "management.sabotage_threshold",
+    "management.sabotage_rate",
+    "management.plan_growth",
     "management.scapegoating_rate",
+    "blame.denunciation_rate",
 )
 
 

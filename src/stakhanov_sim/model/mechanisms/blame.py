@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
@@ -28,14 +29,20 @@ NOBODY = np.zeros(0, dtype=np.intp)
 TRIED = "tried after a fatal accident"
 
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("denunciation_rate",)
+
+
 class Params(NamedTuple):
-    denunciation_rate: float
+    denunciation_rate: np.ndarray  # each run's
     grace_shifts: int
     trial_chance: float
 
 
 def params(s: Scenario) -> Params:
-    return Params(s.blame.denunciation_rate, s.blame.grace_shifts, s.accidents.trial_chance)
+    return Params(
+        varying(s.blame.denunciation_rate), s.blame.grace_shifts, s.accidents.trial_chance
+    )
 
 
 class Informers(NamedTuple):

@@ -37,15 +37,15 @@ from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("scapegoating_rate",)
+PER_RUN_FIELDS = ("threshold", "sabotage_rate", "plan_growth", "scapegoating_rate")
 
 
 class Params(NamedTuple):
-    threshold: float  # disruption above which a foreman is tempted to drag his feet
-    sabotage_rate: float
+    threshold: np.ndarray  # each run's disruption above which a foreman is tempted
+    sabotage_rate: np.ndarray  # each run's (``runs.varying``), as is the plan's growth
     learning: float
     plan_per_hewer: float  # tons a shift in the first year
-    plan_growth: float
+    plan_growth: np.ndarray
     plan_ratchet: float
     plan_check_shifts: int
     tolerance: float
@@ -59,11 +59,11 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     c = s.management
     return Params(
-        threshold=c.sabotage_threshold,
-        sabotage_rate=c.sabotage_rate,
+        threshold=varying(c.sabotage_threshold),
+        sabotage_rate=varying(c.sabotage_rate),
         learning=c.learning_per_shift,
         plan_per_hewer=s.norms.initial_norm_tons * c.plan_factor,
-        plan_growth=c.plan_growth,
+        plan_growth=varying(c.plan_growth),
         plan_ratchet=c.plan_ratchet,
         plan_check_shifts=c.plan_check_shifts,
         tolerance=c.shortfall_tolerance,
@@ -116,16 +116,16 @@ def _drag_feet(diverted, shortfall, broken, draw, threshold, rate, intensity, re
 
     A foreman is tempted during his run's campaign (``intensity`` above 0) when his
     section's disruption (timbermen diverted, supplies short, equipment broken) passes the
-    threshold.
+    threshold; ``threshold`` and ``rate`` are each run's.
     """
     acts = np.empty(draw.size, dtype=np.intp)
     by_run = np.zeros(intensity.size, dtype=np.int64)
     per_run = draw.size // intensity.size
     n = 0
     for s in range(draw.size):
-        campaign_on = intensity[s // per_run] > 0
+        run = s // per_run
         disruption = diverted[s] + shortfall[s] + broken[s]
-        refusing[s] = campaign_on and disruption > threshold and draw[s] < rate
+        refusing[s] = intensity[run] > 0 and disruption > threshold[run] and draw[s] < rate[run]
         if refusing[s]:
             count[s] += 1
             acts[n] = s
@@ -155,9 +155,11 @@ def plan_tons(
     p: Params,
 ) -> np.ndarray:
     """The trust's plan for this shift in each run: hewer slots (a run's) x initial norm x plan
-    factor, rising yearly, and at least last year's reported output raised by the ratchet."""
+    factor, rising yearly (each run's growth), and at least last year's reported output raised
+    by the ratchet."""
     years = today.year - first_day.year
-    scheduled = p.plan_per_hewer * (1 + p.plan_growth) ** years * hewer_slots
+    growth = np.array([(1 + g) ** years for g in p.plan_growth.tolist()])  # Python's pow, as ever
+    scheduled = p.plan_per_hewer * growth * hewer_slots
     if p.plan_ratchet <= 0:  # no ratchet: the plan follows its schedule
         return np.full(last_year_reported.size, scheduled)
     return np.maximum(scheduled, (1 + p.plan_ratchet) * last_year_reported)

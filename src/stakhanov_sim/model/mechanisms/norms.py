@@ -24,16 +24,16 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("midpoint_weight",)
+PER_RUN_FIELDS = ("midpoint_weight", "max_raise", "rate_cut")
 
 
 class Params(NamedTuple):
     rule: str  # "midpoint" or "fixed"
     fixed_raise: float
-    midpoint_weight: np.ndarray  # each run's (``runs.varying``)
+    midpoint_weight: np.ndarray  # each run's (``runs.varying``), as are the cap and the cut
     top_share: float
-    max_raise: float
-    rate_cut: float
+    max_raise: np.ndarray
+    rate_cut: np.ndarray
 
 
 def params(s: Scenario) -> Params:
@@ -43,8 +43,8 @@ def params(s: Scenario) -> Params:
         fixed_raise=c.fixed_raise,
         midpoint_weight=varying(c.midpoint_weight),
         top_share=c.top_share,
-        max_raise=c.max_raise,
-        rate_cut=c.rate_cut,
+        max_raise=varying(c.max_raise),
+        rate_cut=varying(c.rate_cut),
     )
 
 
@@ -52,7 +52,7 @@ def revise(w: Workforce, sections: Sections, p: Params, which: np.ndarray) -> np
     """Raise the norm of every section of the runs ``which`` (a mask over the batch's runs:
     those whose timeline revises now) and cut their piece rates; returns each run's mean
     raise (share; 0 in the others), each run's revision reading only its own hewers and
-    sections (and its own ``midpoint_weight``)."""
+    sections (and its own ``midpoint_weight``, ``max_raise`` and ``rate_cut``)."""
     runs = w.runs
     per_run = w.sections // runs
     raised = np.zeros(runs)
@@ -68,11 +68,11 @@ def revise(w: Workforce, sections: Sections, p: Params, which: np.ndarray) -> np
                 p.top_share,
             )  # fmt: skip
             raise_share = p.midpoint_weight[run] * (reference / norm_tons.mean() - 1)
-        raised[run] = float(np.clip(raise_share, 0.0, p.max_raise))
+        raised[run] = float(np.clip(raise_share, 0.0, p.max_raise[run]))
         sections.old_norm[mine] = norm_tons
         norm_tons *= 1 + raised[run]
         sections.revised_norm[mine] = norm_tons
-        sections.piece_rate[mine] *= 1 - p.rate_cut
+        sections.piece_rate[mine] *= 1 - p.rate_cut[run]
     return raised
 
 

@@ -104,9 +104,8 @@ def apply(model: MineModel, event: PolicyEvent, shift: int, runs: np.ndarray) ->
         p = model.params.norms
         raised = norms.revise(model.workforce, model.sections, p, runs)
         campaign.norm_raise[runs] = raised[runs]
-        cut = p.rate_cut
         for run in np.flatnonzero(runs).tolist():
-            detail = f"norms +{campaign.norm_raise[run]:.0%}, piece rate -{cut:.0%}"
+            detail = f"norms +{campaign.norm_raise[run]:.0%}, piece rate -{p.rate_cut[run]:.0%}"
             log.add("norm revision", detail=detail, shift=shift, run=run)
     elif event.kind == "scapegoating":
         campaign.scapegoating[runs] = event.intensity

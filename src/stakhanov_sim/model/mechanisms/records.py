@@ -31,12 +31,12 @@ from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("helper_escalation",)
+PER_RUN_FIELDS = ("helper_escalation", "cap")
 
 
 class Params(NamedTuple):
     attempt_rate: float
-    cap: int  # hewers a section may favour with special conditions
+    cap: np.ndarray  # each run's hewers a section may favour with special conditions
     per_stakhanovite: float
     support_weight: float
     method_gain: float
@@ -49,7 +49,7 @@ def params(s: Scenario) -> Params:
     r = s.records
     return Params(
         attempt_rate=r.attempt_rate,
-        cap=int(r.special_conditions_cap * s.mine.hewers_per_section),
+        cap=np.array([int(r.special_conditions_cap * s.mine.hewers_per_section)]),
         per_stakhanovite=r.helpers_per_stakhanovite,
         support_weight=s.production.support_weight,
         method_gain=r.method_gain,
@@ -156,14 +156,14 @@ def grant_special_conditions(w: Workforce, foremen: Staff, attempts: np.ndarray,
     """
     _favour(
         w.by_section(w.adopted), w.by_section(w.employed), w.by_section(w.ema_fulfilment),
-        foremen.refusing, p.cap, attempts, w.by_section(w.special),
+        foremen.refusing, p.cap, w.run_of_section, attempts, w.by_section(w.special),
     )  # fmt: skip
 
 
 @kernel
-def _favour(adopted, employed, merit, refusing, cap, attempts, special):
-    """Per section, the ``cap`` employed adopters with the best recent fulfilment, and every
-    record attempt (hewer slots).
+def _favour(adopted, employed, merit, refusing, caps, run_of_section, attempts, special):
+    """Per section, the ``cap`` employed adopters with the best recent fulfilment (``caps``:
+    each run's), and every record attempt (hewer slots).
 
     Ties go to the lower slot, so the choice does not depend on how a sort breaks them. The
     ``cap`` best are picked one by one (``cap`` passes over the section) rather than the
@@ -171,8 +171,9 @@ def _favour(adopted, employed, merit, refusing, cap, attempts, special):
     default cap, and an eighth of a large mine's shift).
     """
     sections, hewers = adopted.shape
-    best = np.empty(max(cap, 1), dtype=np.intp)
+    best = np.empty(max(hewers, 1), dtype=np.intp)  # a cap is at most the section's hewers
     for s in range(sections):
+        cap = caps[run_of_section[s]]
         wanted = 0
         for j in range(hewers):
             special[s, j] = adopted[s, j] and employed[s, j] and not refusing[s]

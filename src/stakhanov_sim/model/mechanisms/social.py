@@ -30,21 +30,24 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("threshold",)
+PER_RUN_FIELDS = (
+    "deprivation_gain", "privilege_gain", "contagion", "decay", "threshold", "rate",
+    "violence_share",
+)  # fmt: skip
 
 
 class Params(NamedTuple):
-    deprivation_gain: float
-    privilege_gain: float
+    deprivation_gain: np.ndarray  # each run's, as is every array here (``PER_RUN_FIELDS``)
+    privilege_gain: np.ndarray
     support_loss_gain: float
     failure_gain: float
     norm_raise_gain: float
-    contagion: float
-    decay: float
-    threshold: np.ndarray  # each run's resentment above which a miner may sanction
-    rate: float  # chance of sanctioning at full resentment
+    contagion: np.ndarray
+    decay: np.ndarray
+    threshold: np.ndarray  # resentment above which a miner may sanction
+    rate: np.ndarray  # chance of sanctioning at full resentment
     rate_buster_fulfilment: float
-    violence_share: float
+    violence_share: np.ndarray
     harm: float  # harm of one act of abuse
     violence_harm: float  # a beating's harm, in acts of abuse
     recovery: float
@@ -55,17 +58,17 @@ class Params(NamedTuple):
 def params(s: Scenario) -> Params:
     c = s.social
     return Params(
-        deprivation_gain=c.deprivation_gain,
-        privilege_gain=c.privilege_gain,
+        deprivation_gain=varying(c.deprivation_gain),
+        privilege_gain=varying(c.privilege_gain),
         support_loss_gain=c.support_loss_gain,
         failure_gain=c.failure_gain,
         norm_raise_gain=c.norm_raise_gain,
-        contagion=c.contagion,
-        decay=c.decay,
+        contagion=varying(c.contagion),
+        decay=varying(c.decay),
         threshold=varying(c.sanction_threshold),
-        rate=c.sanction_rate,
+        rate=varying(c.sanction_rate),
         rate_buster_fulfilment=c.rate_buster_fulfilment,
-        violence_share=c.violence_share,
+        violence_share=varying(c.violence_share),
         harm=c.harm_per_sanction,
         violence_harm=c.violence_harm,
         recovery=c.harm_recovery,
@@ -136,7 +139,7 @@ def update_resentment(
         new_titles, norm_raise * p.norm_raise_gain, tuple(p),
     )  # fmt: skip
     r = w.resentment
-    _spread_and_fade(r, network.mean(r), w.employed, p.contagion, p.decay)
+    _spread_and_fade(r, network.mean(r), w.employed, w.run, p.contagion, p.decay)
 
 
 @kernel
@@ -153,6 +156,7 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
     wage, section, run = miners.wage_rubles, miners.section, miners.run  # into locals
     # (arrays read from a record in a loop cost a reference count each time: see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
+    deprivation_gain, privilege_gain = p.deprivation_gain, p.privilege_gain  # each run's
     n_hewers = fulfilment.size
     sections = norm_tons.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
@@ -170,7 +174,7 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
             if n_stakh[s] > 0:
                 base_wage = norm_tons[s] * piece_rate[s]
                 deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage, 0.0), 1.0)
-            r[k] += p.deprivation_gain * deprivation + p.privilege_gain * new_titles[s]
+            r[k] += deprivation_gain[run[k]] * deprivation + privilege_gain[run[k]] * new_titles[s]
             if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
                 r[k] += p.support_loss_gain * loss + p.failure_gain * (fulfilment[k] < 1)
@@ -179,10 +183,12 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
 
 
 @kernel
-def _spread_and_fade(r, workmates, employed, contagion, decay):
-    """Close part of the gap to workmates' mean, fade, empty vacant slots, keep in 0..1."""
+def _spread_and_fade(r, workmates, employed, run, contagion, decay):
+    """Close part of the gap to workmates' mean, fade, empty vacant slots, keep in 0..1
+    (``contagion`` and ``decay``: each run's)."""
     for k in range(r.size):
-        value = (r[k] + contagion * (workmates[k] - r[k])) * (1 - decay) if employed[k] else 0.0
+        c, d = contagion[run[k]], decay[run[k]]
+        value = (r[k] + c * (workmates[k] - r[k])) * (1 - d) if employed[k] else 0.0
         r[k] = min(max(value, 0.0), 1.0)
 
 
@@ -221,8 +227,9 @@ def supervisors_sanction(
     draw = draw.reshape(3, w.sections)
     by = w.by_section
     victims, violent = _supervisors(
-        draw, refusing, by(w.stakhanovite), by(w.employed), p.supervisor_rate, p.violence_share
-    )
+        draw, refusing, by(w.stakhanovite), by(w.employed), p.supervisor_rate,
+        p.violence_share, w.run_of_section,
+    )  # fmt: skip
     if victims.size:
         harm = p.harm * np.where(violent, p.violence_harm, 1.0)
         w.harm[victims] = np.minimum(w.harm[victims] + harm, 1.0)
@@ -239,9 +246,9 @@ def supervisors_sanction(
 
 
 @kernel
-def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share):
+def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share, run_of_section):
     """Victims (hewer slots) of supervisors' abuse this shift, and whether it was violent:
-    employed Stakhanovites of a refusing foreman's section."""
+    employed Stakhanovites of a refusing foreman's section (``violence_share``: each run's)."""
     sections, hewers = stakhanovite.shape
     victims = np.empty(sections, dtype=np.intp)
     violent = np.empty(sections, dtype=np.bool_)
@@ -258,7 +265,7 @@ def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share):
             pick -= stakhanovite[s, j] and employed[s, j]
             j += 1
         victims[n] = s * hewers + j
-        violent[n] = draw[2, s] < violence_share
+        violent[n] = draw[2, s] < violence_share[run_of_section[s]]
         n += 1
     return victims[:n], violent[:n]
 
@@ -287,7 +294,7 @@ def _sanction(keys, miners, hewers, p):
     violent = np.empty(harm.size, dtype=np.bool_)
     n = 0
     on_stakhanovites = np.zeros(keys.size, dtype=np.int64)
-    thresholds = p.threshold  # each run's
+    thresholds, rates, violence_shares = p.threshold, p.rate, p.violence_share  # each run's
     for k in range(harm.size):
         harm[k] *= 1 - p.recovery
         sanctioned[k] = False  # (victims are harmed after this pass)
@@ -297,7 +304,7 @@ def _sanction(keys, miners, hewers, p):
         s = section[k]
         if count[s] < 0:
             count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
-        chance = p.rate * (resentment[k] - threshold) / max(1 - threshold, 1e-9)
+        chance = rates[run[k]] * (resentment[k] - threshold) / max(1 - threshold, 1e-9)
         draw = slot_uniform(keys[run[k]], local_slot[k])
         if count[s] == 0 or not draw < chance:
             continue
@@ -308,7 +315,7 @@ def _sanction(keys, miners, hewers, p):
             pick -= busters[s, j]
             j += 1
         perpetrators[n], victims[n] = k, s * n_hewers + j  # the hewer slot of (s, j)
-        violent[n] = scaled - int(scaled) < p.violence_share
+        violent[n] = scaled - int(scaled) < violence_shares[run[k]]
         n += 1
     for i in range(n):
         v = victims[i]
