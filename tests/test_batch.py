@@ -267,6 +267,23 @@ LEVER_RANGES = {
     "management.plan_growth": (0.0, 0.2),
     "management.scapegoating_rate": (0.0, 1.5),
     "blame.denunciation_rate": (0.0005, 0.01),
+    "recognition.keep_threshold": (0.6, 1.0),
+    "recognition.bonus_rubles": (50.0, 500.0),
+    "methods.school_rate": (0.001, 0.02),
+    "methods.concentration_gain": (0.05, 0.5),
+    "methods.concentration_wear": (0.0, 0.5),
+    "accidents.fatal_per_1000_year": (1.5, 6.0),
+    "accidents.accidents_per_fatal": (5.0, 40.0),
+    "accidents.record_risk": (0.5, 5.0),
+    "accidents.storming_risk": (0.0, 0.5),
+    "accidents.injury_harm": (0.1, 0.6),
+    "accidents.trial_chance": (0.0, 1.0),
+    "reporting.padding_per_shortfall": (0.1, 1.0),
+    "reporting.max_padding": (0.02, 0.2),
+    "bargain.slack_return": (0.002, 0.05),
+    "bargain.wage_fund_growth": (0.0, 0.3),
+    "bargain.wage_fund_tolerance": (0.02, 0.3),
+    "bargain.tightening": (0.1, 0.9),
 }
 
 
@@ -300,19 +317,25 @@ def test_runs_at_different_parameter_points_are_the_same_in_one_batch_as_alone()
 
 
 def test_levers_that_act_late_are_each_runs_own_in_a_batch():
-    """Denunciations from below (after a foreman's grace in post) and the lower supervisors'
-    violence act only from 1936-37, past the window of the test above: two points that differ
-    in them, to March 1937, each as it is alone, and each with its own lever's effect."""
+    """Levers that act rarely or late, past the window of the test above: denunciations from
+    below (after a foreman's grace in post), the lower supervisors' violence, trials after
+    fatal accidents, a record's risk, and the trust's review of the wage fund. Two points that
+    differ in them, to March 1937, each as it is alone, and each with its own lever's effect."""
     from stakhanov_sim.model.mine import with_values
 
     history = load_scenario(
         "history_1935_37",
-        {"mine.sections": 4, "calendar.end": "1937-03-31", "social.supervisor_sanction_rate": 0.5},
-    )
+        {"mine.sections": 4, "calendar.end": "1937-03-31", "social.supervisor_sanction_rate": 0.5,
+         "accidents.fatal_per_1000_year": 100.0},  # often enough to see trials in a small mine
+    )  # fmt: skip
     points = [
-        {"blame.denunciation_rate": 0.0005, "social.violence_share": 0.05},
-        {"blame.denunciation_rate": 0.02, "social.violence_share": 0.95},
-    ]
+        {"blame.denunciation_rate": 0.0005, "social.violence_share": 0.05,
+         "accidents.trial_chance": 0.05, "accidents.record_risk": 0.5,
+         "bargain.wage_fund_growth": 0.3, "bargain.tightening": 0.1},
+        {"blame.denunciation_rate": 0.02, "social.violence_share": 0.95,
+         "accidents.trial_chance": 1.0, "accidents.record_risk": 20.0,
+         "bargain.wage_fund_growth": 0.0, "bargain.tightening": 0.9},
+    ]  # fmt: skip
     seeds = lambda: runner.replicate_seeds(5, 2)  # noqa: E731 (a SeedSequence counts its spawns)
     together = runner.run_batch(history, seeds(), [0, 1], varying=points)
     for r, values in enumerate(points):
@@ -326,6 +349,32 @@ def test_levers_that_act_late_are_each_runs_own_in_a_batch():
         supervisors["detail"].str.startswith("violence").groupby(supervisors["replicate"]).mean()
     )
     assert violent[0] < 0.5 < violent[1]
+
+
+def test_each_run_of_a_batch_pays_its_own_title_bonus():
+    """The title's bonus goes to the miners' earnings, which no table shows: each run's
+    earnings in a batch, against the run alone."""
+    history = load_scenario("history_1935_37", {"mine.sections": 3, "calendar.end": "1935-12-31"})
+    points = [{"recognition.bonus_rubles": 100.0}, {"recognition.bonus_rubles": 900.0}]
+
+    def earnings(model: MineModel) -> np.ndarray:
+        while model.running:
+            model.step()
+        ordered = model.workforce.earnings_rubles[model.runs.run_major]
+        return ordered.reshape(model.runs.count, -1)
+
+    seeds = lambda: runner.replicate_seeds(3, 2)  # noqa: E731 (a SeedSequence counts its spawns)
+    together = earnings(MineModel(history, rng=seeds(), mesa_agents=False, varying=points))
+    for r, values in enumerate(points):
+        alone = MineModel(history, rng=[seeds()[r]], mesa_agents=False, varying=[values])
+        np.testing.assert_array_equal(together[r], earnings(alone)[0])
+    other = MineModel(history, rng=[seeds()[0]], mesa_agents=False, varying=[points[1]])
+    assert earnings(other)[0].sum() > together[0].sum()  # the bonus counts
+
+
+def test_alike_tells_an_ensembles_values_from_a_sweeps():
+    assert runs.alike(np.array([0.3])) and runs.alike(np.array([0.3, 0.3, 0.3]))
+    assert not runs.alike(np.array([0.3, 0.3, 0.31]))
 
 
 def test_the_docs_list_the_per_run_levers_and_the_shipped_designs_vary_only_them():

@@ -222,7 +222,7 @@ class MineModel(mesa.Model):
         #    and the trust, reviewing the wage fund with the plan, takes some back.
         bargain.win_back_slack(
             sections.norm_tons, sections.revised_norm, sections.old_norm,
-            w.by_section(w.resentment), p.bargain,
+            w.by_section(w.resentment), w.run_of_section, p.bargain,
         )  # fmt: skip
         bargain.watch_the_fund(
             campaign, sections, runs, runs.slot_sums(w.wage_rubles), self.pre_campaign_bill,

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stakhanov_sim.model.compiled import kernel
+
 
 @dataclass(frozen=True)
 class Runs:
@@ -90,6 +92,16 @@ def varying(value: float) -> np.ndarray:
     A kernel reads a section's as ``values[run_of_section[s]]``, a slot's as ``values[run[k]]``.
     """
     return np.array([float(value)])
+
+
+@kernel
+def alike(values: np.ndarray) -> bool:
+    """Whether every run has the same value (as in an ensemble): a kernel may then read it
+    once for all, in a loop the compiler can vectorise."""
+    for i in range(1, values.size):  # noqa: SIM110 (a compiled kernel: no generators)
+        if values[i] != values[0]:
+            return False
+    return True
 
 
 def of(workforce, mines: int, engineers: int) -> Runs:

@@ -59,7 +59,8 @@ class Parameters(NamedTuple):
 # so that a calibration's particles or a sweep's points step together: the calibrated ones
 # (``experiments.calibrated.CALIBRATED``), then the levers of the campaign's unintended
 # effects that sweeps and sensitivity designs vary: supplies and special conditions, the
-# norm revision, resentment and sanctions, foot-dragging, the plan and blame (the shipped
+# norm revision, resentment and sanctions, foot-dragging, the plan and blame, the title,
+# the methods of 1936, accidents, padded reports and the bargain over norms (the shipped
 # designs vary some of them). Their records' fields hold one value per run
 # (``runs.varying``); a test checks that these keys, and no others, set those fields.
 PER_RUN = (
@@ -94,6 +95,23 @@ PER_RUN = (
     "management.plan_growth",
     "management.scapegoating_rate",
     "blame.denunciation_rate",
+    "recognition.keep_threshold",
+    "recognition.bonus_rubles",
+    "methods.school_rate",
+    "methods.concentration_gain",
+    "methods.concentration_wear",
+    "accidents.fatal_per_1000_year",
+    "accidents.accidents_per_fatal",
+    "accidents.record_risk",
+    "accidents.storming_risk",
+    "accidents.injury_harm",
+    "accidents.trial_chance",
+    "reporting.padding_per_shortfall",
+    "reporting.max_padding",
+    "bargain.slack_return",
+    "bargain.wage_fund_growth",
+    "bargain.wage_fund_tolerance",
+    "bargain.tightening",
 )
 
 

@@ -32,16 +32,20 @@ PER_THOUSAND = 1000.0  # the source's rate is per 1,000 miners
 
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("wear_risk",)
+PER_RUN_FIELDS = (
+    "accident_chance", "fatal_share", "record_risk", "storming_risk", "wear_risk", "injury_harm",
+)  # fmt: skip
 
 
 class Params(NamedTuple):
-    accident_chance: float  # per miner-shift, ordinary pace, equipment in order
-    fatal_share: float  # of accidents
-    record_risk: float
-    storming_risk: float
-    wear_risk: np.ndarray  # each run's (``runs.varying``)
-    injury_harm: float
+    """Every field is each run's (``runs.varying``)."""
+
+    accident_chance: np.ndarray  # per miner-shift, ordinary pace, equipment in order
+    fatal_share: np.ndarray  # of accidents
+    record_risk: np.ndarray
+    storming_risk: np.ndarray
+    wear_risk: np.ndarray
+    injury_harm: np.ndarray
 
 
 def params(s: Scenario, shifts_per_year: float) -> Params:
@@ -49,12 +53,12 @@ def params(s: Scenario, shifts_per_year: float) -> Params:
     a = s.accidents
     fatal_chance = a.fatal_per_1000_year / PER_THOUSAND / max(shifts_per_year, 1.0)
     return Params(
-        accident_chance=fatal_chance * a.accidents_per_fatal,
-        fatal_share=1.0 / a.accidents_per_fatal,
-        record_risk=a.record_risk,
-        storming_risk=a.storming_risk,
+        accident_chance=varying(fatal_chance * a.accidents_per_fatal),
+        fatal_share=varying(1.0 / a.accidents_per_fatal),
+        record_risk=varying(a.record_risk),
+        storming_risk=varying(a.storming_risk),
         wear_risk=varying(a.wear_risk),
-        injury_harm=a.injury_harm,
+        injury_harm=varying(a.injury_harm),
     )
 
 
@@ -92,10 +96,10 @@ def happen(
     second = stream.uniform_slots_at(struck)  # the struck's only
     if not struck.size:  # (most shifts)
         return Accidents(struck, struck, struck)
-    fatal = second < p.fatal_share
+    fatal = second < p.fatal_share[w.run[struck]]
     injured, killed = struck[~fatal], struck[fatal]
     if injured.size:
-        w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm, 1.0)
+        w.harm[injured] = np.minimum(w.harm[injured] + p.injury_harm[w.run[injured]], 1.0)
     return Accidents(injured, killed, w.section[killed])
 
 
@@ -115,7 +119,11 @@ def _struck(draw, employed, section, run, condition, attempts, intensity, p):
     """Slots (ascending) of the miners at work struck by an accident this shift
     (``intensity``: each run's campaign)."""
     p = Params(*p)  # a record arrives as a plain tuple (see compiled)
-    wear_risk = p.wear_risk  # each run's
+    accident_chance, wear_risk = p.accident_chance, p.wear_risk  # each run's, into locals
+    record_risk, storming_risk = p.record_risk, p.storming_risk
+    storming_chance = np.empty(intensity.size)  # each run's chance at the campaign's pace
+    for r in range(intensity.size):
+        storming_chance[r] = accident_chance[r] * (1 + storming_risk[r] * intensity[r])
     on_record = np.zeros(draw.size, dtype=np.bool_)
     for k in attempts:
         on_record[k] = True
@@ -124,10 +132,10 @@ def _struck(draw, employed, section, run, condition, attempts, intensity, p):
     for k in range(draw.size):
         if not employed[k]:
             continue
-        storming = 1 + p.storming_risk * intensity[run[k]]
-        risk = p.accident_chance * storming * (1 + wear_risk[run[k]] * (1 - condition[section[k]]))
+        r = run[k]
+        risk = storming_chance[r] * (1 + wear_risk[r] * (1 - condition[section[k]]))
         if on_record[k]:
-            risk *= 1 + p.record_risk
+            risk *= 1 + record_risk[r]
         if draw[k] < risk:
             struck[n] = k
             n += 1

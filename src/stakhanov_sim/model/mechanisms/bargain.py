@@ -23,31 +23,36 @@ import numpy as np
 from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.runs import Runs
+from stakhanov_sim.model.runs import Runs, varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.scenarios.schema import Scenario
 
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("slack_return", "wage_fund_growth", "wage_fund_tolerance", "tightening")
+
 
 class Params(NamedTuple):
-    slack_return: float
-    wage_fund_growth: float
-    wage_fund_tolerance: float
-    tightening: float
+    slack_return: np.ndarray  # each run's, as are the fund's growth, tolerance and tightening
+    wage_fund_growth: np.ndarray
+    wage_fund_tolerance: np.ndarray
+    tightening: np.ndarray
     review_shifts: int  # the trust checks the wage fund with the plan
 
 
 def params(s: Scenario) -> Params:
     b = s.bargain
     return Params(
-        b.slack_return,
-        b.wage_fund_growth,
-        b.wage_fund_tolerance,
-        b.tightening,
+        varying(b.slack_return),
+        varying(b.wage_fund_growth),
+        varying(b.wage_fund_tolerance),
+        varying(b.tightening),
         s.management.plan_check_shifts,
     )
 
 
-def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p: Params) -> None:
+def win_back_slack(
+    norm_tons, revised_norm, old_norm, resentment, run_of_section, p: Params
+) -> None:
     """Each section's norm slides back toward its pre-revision norm with its resentment.
 
     ``resentment`` is the hewers' ``(sections, hewers)`` view (each section's mean counts,
@@ -57,16 +62,16 @@ def win_back_slack(norm_tons, revised_norm, old_norm, resentment, p: Params) -> 
     """
     if (revised_norm > old_norm).any():
         means = np.add.reduce(resentment, axis=1) / resentment.shape[1]
-        _win_back_slack(norm_tons, revised_norm, old_norm, means, tuple(p))
+        _win_back_slack(norm_tons, revised_norm, old_norm, means, run_of_section, p.slack_return)
 
 
 @kernel
-def _win_back_slack(norm_tons, revised_norm, old_norm, resentment, p):
-    p = Params(*p)  # a record arrives as a plain tuple (see compiled)
+def _win_back_slack(norm_tons, revised_norm, old_norm, resentment, run_of_section, slack_return):
+    """Each section's norm, a step back toward the old one (``slack_return``: each run's)."""
     for s in range(norm_tons.size):
         raise_tons = revised_norm[s] - old_norm[s]
         if raise_tons > 0 and norm_tons[s] > old_norm[s]:
-            won = p.slack_return * resentment[s] * raise_tons
+            won = slack_return[run_of_section[s]] * resentment[s] * raise_tons
             norm_tons[s] = max(norm_tons[s] - won, old_norm[s])
 
 
@@ -98,16 +103,17 @@ def watch_the_fund(
     campaign.period_bill[:] = campaign.period_fund[:] = 0.0
     norm_tons, revised_norm = runs.by_run(sections.norm_tons), runs.by_run(sections.revised_norm)
     for run in np.flatnonzero(over).tolist():
-        raised[run] = tighten(norm_tons[run], revised_norm[run], p)
+        raised[run] = tighten(norm_tons[run], revised_norm[run], p.tightening[run])
         if raised[run] > 0:
             detail = f"wage fund overspent: norms +{raised[run]:.1%}"
             log.add("norm tightening", detail=detail, run=run)
     return raised
 
 
-def planned_fund(pre_campaign_bill: float, years: float, p: Params) -> float:
-    """The wage fund the trust planned for one shift, ``years`` after the start."""
-    return pre_campaign_bill * (1.0 + p.wage_fund_growth) ** years
+def planned_fund(pre_campaign_bill: float, years: float, p: Params) -> np.ndarray:
+    """The wage fund the trust planned for one shift, ``years`` after the start (each run's;
+    Python's pow for each, as ever)."""
+    return np.array([pre_campaign_bill * (1.0 + g) ** years for g in p.wage_fund_growth.tolist()])
 
 
 def overspent(period_bill: np.ndarray, period_fund: np.ndarray, p: Params) -> np.ndarray:
@@ -115,11 +121,12 @@ def overspent(period_bill: np.ndarray, period_fund: np.ndarray, p: Params) -> np
     return (period_fund > 0) & (period_bill > period_fund * (1.0 + p.wage_fund_tolerance))
 
 
-def tighten(norm_tons: np.ndarray, revised_norm: np.ndarray, p: Params) -> float:
-    """The trust takes back part of the slack won since the revision; the mean raise (share).
+def tighten(norm_tons: np.ndarray, revised_norm: np.ndarray, tightening: float) -> float:
+    """The trust takes back ``tightening`` of the slack won since the revision; the mean raise
+    (share).
 
     ``norm_tons`` and ``revised_norm`` are one run's sections (changed in place)."""
     before = norm_tons.mean()
     gap = np.maximum(revised_norm - norm_tons, 0.0)
-    norm_tons += p.tightening * gap
+    norm_tons += tightening * gap
     return float(norm_tons.mean() / before - 1.0) if before > 0 else 0.0

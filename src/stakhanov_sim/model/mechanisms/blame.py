@@ -30,18 +30,18 @@ TRIED = "tried after a fatal accident"
 
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("denunciation_rate",)
+PER_RUN_FIELDS = ("denunciation_rate", "trial_chance")
 
 
 class Params(NamedTuple):
-    denunciation_rate: np.ndarray  # each run's
+    denunciation_rate: np.ndarray  # each run's, as is the trial chance
     grace_shifts: int
-    trial_chance: float
+    trial_chance: np.ndarray
 
 
 def params(s: Scenario) -> Params:
     return Params(
-        varying(s.blame.denunciation_rate), s.blame.grace_shifts, s.accidents.trial_chance
+        varying(s.blame.denunciation_rate), s.blame.grace_shifts, varying(s.accidents.trial_chance)
     )
 
 

@@ -30,25 +30,25 @@ from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("division_gain",)
+PER_RUN_FIELDS = ("division_gain", "school_rate", "concentration_gain", "concentration_wear")
 
 
 class Params(NamedTuple):
-    division_gain: np.ndarray  # each run's (``runs.varying``)
-    school_rate: float
-    concentration_gain: float
+    division_gain: np.ndarray  # each run's (``runs.varying``), as are the rates below
+    school_rate: np.ndarray
+    concentration_gain: np.ndarray
     concentration_step: float  # share of the target carried out per shift
-    concentration_wear: float
+    concentration_wear: np.ndarray
 
 
 def params(s: Scenario) -> Params:
     m = s.methods
     return Params(
         division_gain=varying(m.division_gain),
-        school_rate=m.school_rate,
-        concentration_gain=m.concentration_gain,
+        school_rate=varying(m.school_rate),
+        concentration_gain=varying(m.concentration_gain),
         concentration_step=1.0 / m.concentration_shifts,
-        concentration_wear=m.concentration_wear,
+        concentration_wear=varying(m.concentration_wear),
     )
 
 

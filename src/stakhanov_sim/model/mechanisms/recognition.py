@@ -28,14 +28,14 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("title_threshold", "broadcast", "publicity")
+PER_RUN_FIELDS = ("title_threshold", "keep_threshold", "bonus", "broadcast", "publicity")
 
 
 class Params(NamedTuple):
     alpha: float  # weight of this shift in the moving averages
-    title_threshold: np.ndarray  # each run's (``runs.varying``), as are the uptake rates
-    keep_threshold: float
-    bonus: float
+    title_threshold: np.ndarray  # each run's (``runs.varying``), as is every array here
+    keep_threshold: np.ndarray
+    bonus: np.ndarray
     broadcast: np.ndarray
     publicity: np.ndarray
 
@@ -45,8 +45,8 @@ def params(s: Scenario) -> Params:
     return Params(
         alpha=2.0 / (c.window_shifts + 1),  # the EMA whose centre of mass is the window's
         title_threshold=varying(c.title_threshold),
-        keep_threshold=c.keep_threshold,
-        bonus=c.bonus_rubles,
+        keep_threshold=varying(c.keep_threshold),
+        bonus=varying(c.bonus_rubles),
         broadcast=varying(c.broadcast),
         publicity=varying(c.publicity),
     )
@@ -128,7 +128,7 @@ def _titles(h, attempts, campaign_on, run_of_section, shift, p):
     for s in range(sections):
         for j in range(hewers):
             if stakhanovite[s, j]:
-                if ema[s, j] < p.keep_threshold:
+                if ema[s, j] < p.keep_threshold[run_of_section[s]]:
                     stakhanovite[s, j] = False
                     lost[n_lost] = s * hewers + j
                     n_lost += 1
@@ -139,7 +139,7 @@ def _titles(h, attempts, campaign_on, run_of_section, shift, p):
         s, j = new[i] // hewers, new[i] % hewers
         stakhanovite[s, j] = adopted[s, j] = True
         title_since[s, j] = shift
-        earnings[s, j] += p.bonus
+        earnings[s, j] += p.bonus[run_of_section[s]]
         per_section[s] += 1
     return new[:n_new], lost[:n_lost], per_section
 

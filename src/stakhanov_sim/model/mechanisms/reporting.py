@@ -19,16 +19,20 @@ from typing import NamedTuple
 import numpy as np
 
 from stakhanov_sim.model.compiled import kernel
+from stakhanov_sim.model.runs import varying
 from stakhanov_sim.scenarios.schema import Scenario
+
+# Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
+PER_RUN_FIELDS = ("padding_per_shortfall", "max_padding")
 
 
 class Params(NamedTuple):
-    padding_per_shortfall: float
-    max_padding: float
+    padding_per_shortfall: np.ndarray  # each run's, as is the most
+    max_padding: np.ndarray
 
 
 def params(s: Scenario) -> Params:
-    return Params(s.reporting.padding_per_shortfall, s.reporting.max_padding)
+    return Params(varying(s.reporting.padding_per_shortfall), varying(s.reporting.max_padding))
 
 
 def padding(period_reported: np.ndarray, period_plan: np.ndarray, p: Params) -> np.ndarray:
@@ -46,7 +50,7 @@ def _padding(period_reported, period_plan, per_shortfall, most, out):
             out[r] = 0.0
             continue
         shortfall = max(1.0 - period_reported[r] / period_plan[r], 0.0)
-        out[r] = min(per_shortfall * shortfall, most)
+        out[r] = min(per_shortfall[r] * shortfall, most[r])
 
 
 def report(

@@ -23,7 +23,7 @@ import numpy as np
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.network import Network
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.runs import varying
+from stakhanov_sim.model.runs import alike, varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.model.streams import Stream, slot_uniform
 from stakhanov_sim.model.workforce import Workforce
@@ -157,6 +157,8 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
     # (arrays read from a record in a loop cost a reference count each time: see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     deprivation_gain, privilege_gain = p.deprivation_gain, p.privilege_gain  # each run's
+    same = alike(deprivation_gain) and alike(privilege_gain)  # (an ensemble's: read once)
+    deprivation_0, privilege_0 = deprivation_gain[0], privilege_gain[0]
     n_hewers = fulfilment.size
     sections = norm_tons.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
@@ -174,7 +176,12 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
             if n_stakh[s] > 0:
                 base_wage = norm_tons[s] * piece_rate[s]
                 deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage, 0.0), 1.0)
-            r[k] += deprivation_gain[run[k]] * deprivation + privilege_gain[run[k]] * new_titles[s]
+            if same:
+                r[k] += deprivation_0 * deprivation + privilege_0 * new_titles[s]
+            else:
+                r[k] += (
+                    deprivation_gain[run[k]] * deprivation + privilege_gain[run[k]] * new_titles[s]
+                )
             if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
                 r[k] += p.support_loss_gain * loss + p.failure_gain * (fulfilment[k] < 1)
@@ -185,10 +192,21 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
 @kernel
 def _spread_and_fade(r, workmates, employed, run, contagion, decay):
     """Close part of the gap to workmates' mean, fade, empty vacant slots, keep in 0..1
-    (``contagion`` and ``decay``: each run's)."""
+    (``contagion`` and ``decay``: each run's). Runs that share their values (an ensemble's)
+    take the loop without a look-up per slot, which the compiler vectorises."""
+    if alike(contagion) and alike(decay):
+        _fade(r, workmates, employed, contagion[0], decay[0])
+        return
     for k in range(r.size):
         c, d = contagion[run[k]], decay[run[k]]
         value = (r[k] + c * (workmates[k] - r[k])) * (1 - d) if employed[k] else 0.0
+        r[k] = min(max(value, 0.0), 1.0)
+
+
+@kernel
+def _fade(r, workmates, employed, contagion, decay):
+    for k in range(r.size):
+        value = (r[k] + contagion * (workmates[k] - r[k])) * (1 - decay) if employed[k] else 0.0
         r[k] = min(max(value, 0.0), 1.0)
 
 
