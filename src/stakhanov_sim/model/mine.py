@@ -24,7 +24,7 @@ sections are stacked along the section axis, so every kernel's pass serves them 
 what is the mine's as a whole (the campaign's fields, the plan, a shift's tallies) has one
 element per run. Each run may follow its own timeline (``timelines``), so a history and its
 no-campaign baseline step together, and its own values of the parameters a calibration
-sets and of a few levers sweeps vary (``varying``, ``mechanisms.PER_RUN``), so a calibration's
+sets and of the levers sweeps vary (``varying``, ``mechanisms.PER_RUN``), so a calibration's
 particles and a sweep's points step together. A
 run's tables are the same in a batch of any size as alone (tests/test_batch.py); a single run
 is a batch of one.

@@ -14,9 +14,9 @@ contiguous; ``Runs`` knows where each run's slots lie, so that a number drawn fo
 own slot ``k`` (its stream draws as if the run were alone) lands in the batch's slot that
 holds it.
 
-The runs of a batch may also differ in the few parameters that a calibration or a sweep
-varies (``mechanisms.PER_RUN``): those parameters' records hold one value per run
-(``varying``), so a calibration's particles or a sweep's points step together too.
+The runs of a batch may also differ in the parameters a calibration varies and in the
+levers sweeps vary (``mechanisms.PER_RUN``): those parameters' records hold one value per
+run (``varying``), so a calibration's particles or a sweep's points step together too.
 """
 
 from __future__ import annotations
