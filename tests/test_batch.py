@@ -284,6 +284,19 @@ LEVER_RANGES = {
     "bargain.wage_fund_growth": (0.0, 0.3),
     "bargain.wage_fund_tolerance": (0.02, 0.3),
     "bargain.tightening": (0.1, 0.9),
+    "production.restriction": (0.0, 0.5),
+    "production.foreman_effect": (0.0, 0.5),
+    "records.attempt_rate": (0.01, 0.15),
+    "records.race_decay": (0.01, 0.2),
+    "records.fear_after_sanction": (0.1, 0.9),
+    "social.support_loss_gain": (0.002, 0.05),
+    "social.failure_gain": (0.002, 0.05),
+    "social.norm_raise_gain": (0.3, 3.0),
+    "social.rate_buster_fulfilment": (1.05, 2.0),
+    "social.harm_per_sanction": (0.05, 0.5),
+    "social.violence_harm": (1.0, 5.0),
+    "social.harm_recovery": (0.02, 0.3),
+    "social.supervisor_sanction_rate": (0.005, 0.1),
 }
 
 
@@ -319,7 +332,8 @@ def test_runs_at_different_parameter_points_are_the_same_in_one_batch_as_alone()
 def test_levers_that_act_late_are_each_runs_own_in_a_batch():
     """Levers that act rarely or late, past the window of the test above: denunciations from
     below (after a foreman's grace in post), the lower supervisors' violence, trials after
-    fatal accidents, a record's risk, and the trust's review of the wage fund. Two points that
+    fatal accidents, a record's risk, the trust's review of the wage fund, and a new
+    foreman's inexperience (foremen are replaced only once accused). Two points that
     differ in them, to March 1937, each as it is alone, and each with its own lever's effect."""
     from stakhanov_sim.model.mine import with_values
 
@@ -331,10 +345,14 @@ def test_levers_that_act_late_are_each_runs_own_in_a_batch():
     points = [
         {"blame.denunciation_rate": 0.0005, "social.violence_share": 0.05,
          "accidents.trial_chance": 0.05, "accidents.record_risk": 0.5,
-         "bargain.wage_fund_growth": 0.3, "bargain.tightening": 0.1},
+         "bargain.wage_fund_growth": 0.3, "bargain.tightening": 0.1,
+         "bargain.wage_fund_tolerance": 0.0,
+         "production.foreman_effect": 0.0},
         {"blame.denunciation_rate": 0.02, "social.violence_share": 0.95,
          "accidents.trial_chance": 1.0, "accidents.record_risk": 20.0,
-         "bargain.wage_fund_growth": 0.0, "bargain.tightening": 0.9},
+         "bargain.wage_fund_growth": 0.0, "bargain.tightening": 0.9,
+         "bargain.wage_fund_tolerance": 0.0,
+         "production.foreman_effect": 0.9},
     ]  # fmt: skip
     seeds = lambda: runner.replicate_seeds(5, 2)  # noqa: E731 (a SeedSequence counts its spawns)
     together = runner.run_batch(history, seeds(), [0, 1], varying=points)
@@ -349,6 +367,10 @@ def test_levers_that_act_late_are_each_runs_own_in_a_batch():
         supervisors["detail"].str.startswith("violence").groupby(supervisors["replicate"]).mean()
     )
     assert violent[0] < 0.5 < violent[1]
+    tightened = (
+        (together.events["event"] == "norm tightening").groupby(together.events["replicate"]).sum()
+    )
+    assert tightened[0] < tightened[1]  # a fund that grows 30% a year is overspent less
 
 
 def test_each_run_of_a_batch_pays_its_own_title_bonus():

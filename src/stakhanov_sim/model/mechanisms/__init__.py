@@ -60,8 +60,8 @@ class Parameters(NamedTuple):
 # (``experiments.calibrated.CALIBRATED``), then the levers of the campaign's unintended
 # effects that sweeps and sensitivity designs vary: supplies and special conditions, the
 # norm revision, resentment and sanctions, foot-dragging, the plan and blame, the title,
-# the methods of 1936, accidents, padded reports and the bargain over norms (the shipped
-# designs vary some of them). Their records' fields hold one value per run
+# the methods of 1936, accidents, padded reports, the bargain over norms, output
+# restriction and the record race (the shipped designs vary some of them). Their records' fields hold one value per run
 # (``runs.varying``); a test checks that these keys, and no others, set those fields.
 PER_RUN = (
     "production.base_output_tons",
@@ -112,6 +112,19 @@ PER_RUN = (
     "bargain.wage_fund_growth",
     "bargain.wage_fund_tolerance",
     "bargain.tightening",
+    "production.restriction",
+    "production.foreman_effect",
+    "records.attempt_rate",
+    "records.race_decay",
+    "records.fear_after_sanction",
+    "social.support_loss_gain",
+    "social.failure_gain",
+    "social.norm_raise_gain",
+    "social.rate_buster_fulfilment",
+    "social.harm_per_sanction",
+    "social.violence_harm",
+    "social.harm_recovery",
+    "social.supervisor_sanction_rate",
 )
 
 

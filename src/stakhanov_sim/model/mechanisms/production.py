@@ -27,14 +27,16 @@ from stakhanov_sim.model.workforce import Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("base_tons", "campaign_effort", "conditions_multiplier")
+PER_RUN_FIELDS = (
+    "base_tons", "campaign_effort", "restriction", "foreman_effect", "conditions_multiplier",
+)  # fmt: skip
 
 
 class Params(NamedTuple):
-    base_tons: np.ndarray  # each run's (``runs.varying``), as are the campaign effort and
-    campaign_effort: np.ndarray  # the special conditions' multiplier
-    restriction: float
-    foreman_effect: float
+    base_tons: np.ndarray  # each run's (``runs.varying``), as is every array here
+    campaign_effort: np.ndarray
+    restriction: np.ndarray
+    foreman_effect: np.ndarray
     fatigue_effect: float
     record_effort: float
     conditions_multiplier: np.ndarray
@@ -51,8 +53,8 @@ def params(s: Scenario) -> Params:
     return Params(
         base_tons=varying(c.base_output_tons),
         campaign_effort=varying(c.campaign_effort),
-        restriction=c.restriction,
-        foreman_effect=c.foreman_effect,
+        restriction=varying(c.restriction),
+        foreman_effect=varying(c.foreman_effect),
         fatigue_effect=c.fatigue_effect,
         record_effort=r.record_effort,
         conditions_multiplier=varying(r.special_conditions_multiplier),
@@ -131,12 +133,14 @@ def _intended_output(
     )
     fatigue, harm, employed, helpers = hewers.fatigue, hewers.harm, hewers.employed, hewers.helpers
     base_tons, campaign_effort, multiplier = p.base_tons, p.campaign_effort, p.conditions_multiplier
+    restriction, foreman_effect = p.restriction, p.foreman_effect
     sections, n_hewers = tons.shape
     for s in range(sections):
-        organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
-        base, storming = base_tons[run_of_section[s]], campaign_effort[run_of_section[s]]
+        run = run_of_section[s]
+        organisation = 1 - foreman_effect[run] * (1 - foreman_experience[s])
+        base, storming, restrict = base_tons[run], campaign_effort[run], restriction[run]
         for j in range(n_hewers):
-            effort = 1 + storming * intensity[s] * eager[s, j] - p.restriction * resentment[s, j]
+            effort = 1 + storming * intensity[s] * eager[s, j] - restrict * resentment[s, j]
             cut = (
                 base * skill[s, j] * effort * support[s, j] * organisation
                 * noise[s, j] * (1 - p.fatigue_effect * fatigue[s, j]) * (1 - harm[s, j])
@@ -145,7 +149,7 @@ def _intended_output(
             tons[s, j] = max(cut, 0.0)
     for k in attempts:
         s, j = k // n_hewers, k % n_hewers
-        organisation = 1 - p.foreman_effect * (1 - foreman_experience[s])
+        organisation = 1 - foreman_effect[run_of_section[s]] * (1 - foreman_experience[s])
         conditions = (
             multiplier[run_of_section[s]]
             * ((helpers[s, j] + 1) / (p.helpers_per_record + 1)) ** p.helper_elasticity

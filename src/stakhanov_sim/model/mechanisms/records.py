@@ -31,31 +31,31 @@ from stakhanov_sim.model.workforce import TIMBERMAN, Workforce
 from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
-PER_RUN_FIELDS = ("helper_escalation", "cap")
+PER_RUN_FIELDS = ("attempt_rate", "cap", "race_decay", "helper_escalation")
 
 
 class Params(NamedTuple):
-    attempt_rate: float
+    attempt_rate: np.ndarray  # each run's (``runs.varying``), as is the race's decay
     cap: np.ndarray  # each run's hewers a section may favour with special conditions
     per_stakhanovite: float
     support_weight: float
     method_gain: float
     max_helpers: float
     helper_escalation: np.ndarray  # each run's (``runs.varying``)
-    race_decay: float
+    race_decay: np.ndarray
 
 
 def params(s: Scenario) -> Params:
     r = s.records
     return Params(
-        attempt_rate=r.attempt_rate,
+        attempt_rate=varying(r.attempt_rate),
         cap=np.array([int(r.special_conditions_cap * s.mine.hewers_per_section)]),
         per_stakhanovite=r.helpers_per_stakhanovite,
         support_weight=s.production.support_weight,
         method_gain=r.method_gain,
         max_helpers=r.max_helpers,
         helper_escalation=varying(r.helper_escalation),
-        race_decay=r.race_decay,
+        race_decay=varying(r.race_decay),
     )
 
 
@@ -106,7 +106,7 @@ def stock_the_attempts(supply_factor: np.ndarray, attempts: np.ndarray) -> None:
 @kernel
 def _put_forward(draw, rate, intensity, race, broken, refusing, staged, hewers):
     """The slots of this shift's record attempts, by section: a foreman is asked when his
-    ``draw`` is below ``rate`` x the pressure of his run (its campaign's intensity or its
+    ``draw`` is below his run's ``rate`` x its pressure (its campaign's intensity or its
     record race, whichever is higher); ``staged``: per run, whether its staged record is due."""
     hewers = Candidates(*hewers)  # a record arrives as a plain tuple (see compiled)
     n_hewers = hewers.skill.shape[1]
@@ -114,7 +114,7 @@ def _put_forward(draw, rate, intensity, race, broken, refusing, staged, hewers):
     chosen = np.empty(draw.size, dtype=np.bool_)
     for s in range(draw.size):
         run = s // per_run
-        chance = rate * max(intensity[run], race[run])
+        chance = rate[run] * max(intensity[run], race[run])
         chosen[s] = draw[s] < chance and not broken[s] and not refusing[s]
     for run in range(staged.size):
         if not staged[run]:  # only then is every section's best man needed

@@ -31,28 +31,31 @@ from stakhanov_sim.scenarios.schema import Scenario
 
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
 PER_RUN_FIELDS = (
-    "deprivation_gain", "privilege_gain", "contagion", "decay", "threshold", "rate",
-    "violence_share",
+    "deprivation_gain", "privilege_gain", "support_loss_gain", "failure_gain", "norm_raise_gain",
+    "contagion", "decay", "threshold", "rate", "rate_buster_fulfilment", "violence_share", "harm",
+    "violence_harm", "recovery", "fear", "supervisor_rate",
 )  # fmt: skip
 
 
 class Params(NamedTuple):
-    deprivation_gain: np.ndarray  # each run's, as is every array here (``PER_RUN_FIELDS``)
+    """Every field is each run's (``runs.varying``, ``PER_RUN_FIELDS``)."""
+
+    deprivation_gain: np.ndarray
     privilege_gain: np.ndarray
-    support_loss_gain: float
-    failure_gain: float
-    norm_raise_gain: float
+    support_loss_gain: np.ndarray
+    failure_gain: np.ndarray
+    norm_raise_gain: np.ndarray
     contagion: np.ndarray
     decay: np.ndarray
     threshold: np.ndarray  # resentment above which a miner may sanction
     rate: np.ndarray  # chance of sanctioning at full resentment
-    rate_buster_fulfilment: float
+    rate_buster_fulfilment: np.ndarray
     violence_share: np.ndarray
-    harm: float  # harm of one act of abuse
-    violence_harm: float  # a beating's harm, in acts of abuse
-    recovery: float
-    fear: float  # share of a victim's eagerness lost
-    supervisor_rate: float  # chance a foot-dragging section's supervisors abuse a Stakhanovite
+    harm: np.ndarray  # harm of one act of abuse
+    violence_harm: np.ndarray  # a beating's harm, in acts of abuse
+    recovery: np.ndarray
+    fear: np.ndarray  # share of a victim's eagerness lost
+    supervisor_rate: np.ndarray  # chance a foot-dragging section's supervisors abuse a Stakhanovite
 
 
 def params(s: Scenario) -> Params:
@@ -60,20 +63,20 @@ def params(s: Scenario) -> Params:
     return Params(
         deprivation_gain=varying(c.deprivation_gain),
         privilege_gain=varying(c.privilege_gain),
-        support_loss_gain=c.support_loss_gain,
-        failure_gain=c.failure_gain,
-        norm_raise_gain=c.norm_raise_gain,
+        support_loss_gain=varying(c.support_loss_gain),
+        failure_gain=varying(c.failure_gain),
+        norm_raise_gain=varying(c.norm_raise_gain),
         contagion=varying(c.contagion),
         decay=varying(c.decay),
         threshold=varying(c.sanction_threshold),
         rate=varying(c.sanction_rate),
-        rate_buster_fulfilment=c.rate_buster_fulfilment,
+        rate_buster_fulfilment=varying(c.rate_buster_fulfilment),
         violence_share=varying(c.violence_share),
-        harm=c.harm_per_sanction,
-        violence_harm=c.violence_harm,
-        recovery=c.harm_recovery,
-        fear=s.records.fear_after_sanction,
-        supervisor_rate=c.supervisor_sanction_rate,
+        harm=varying(c.harm_per_sanction),
+        violence_harm=varying(c.violence_harm),
+        recovery=varying(c.harm_recovery),
+        fear=varying(s.records.fear_after_sanction),
+        supervisor_rate=varying(c.supervisor_sanction_rate),
     )
 
 
@@ -136,7 +139,7 @@ def update_resentment(
     hewers = HewersAtWork(w.hewer(w.support), supply_factor.ravel(), w.hewer(w.fulfilment))
     _add_grievances(
         tuple(w.arrays(Miners)), tuple(hewers), sections.norm_tons, sections.piece_rate,
-        new_titles, norm_raise * p.norm_raise_gain, tuple(p),
+        new_titles, norm_raise * p.norm_raise_gain, tuple(p),  # (each run's raise and gain)
     )  # fmt: skip
     r = w.resentment
     _spread_and_fade(r, network.mean(r), w.employed, w.run, p.contagion, p.decay)
@@ -157,8 +160,11 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
     # (arrays read from a record in a loop cost a reference count each time: see production)
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     deprivation_gain, privilege_gain = p.deprivation_gain, p.privilege_gain  # each run's
+    support_loss_gain, failure_gain = p.support_loss_gain, p.failure_gain
     same = alike(deprivation_gain) and alike(privilege_gain)  # (an ensemble's: read once)
+    same = same and alike(support_loss_gain) and alike(failure_gain)
     deprivation_0, privilege_0 = deprivation_gain[0], privilege_gain[0]
+    support_loss_0, failure_0 = support_loss_gain[0], failure_gain[0]
     n_hewers = fulfilment.size
     sections = norm_tons.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
@@ -184,7 +190,12 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
                 )
             if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
-                r[k] += p.support_loss_gain * loss + p.failure_gain * (fulfilment[k] < 1)
+                if same:
+                    r[k] += support_loss_0 * loss + failure_0 * (fulfilment[k] < 1)
+                else:
+                    r[k] += support_loss_gain[run[k]] * loss + failure_gain[run[k]] * (
+                        fulfilment[k] < 1
+                    )
         if employed[k]:
             r[k] += norm_raise[run[k]]
 
@@ -249,10 +260,11 @@ def supervisors_sanction(
         p.violence_share, w.run_of_section,
     )  # fmt: skip
     if victims.size:
-        harm = p.harm * np.where(violent, p.violence_harm, 1.0)
+        theirs = w.run[victims]  # each victim's run, whose values apply
+        harm = p.harm[theirs] * np.where(violent, p.violence_harm[theirs], 1.0)
         w.harm[victims] = np.minimum(w.harm[victims] + harm, 1.0)
         w.times_abused[victims] += 1
-        w.eager[victims] *= 1 - p.fear
+        w.eager[victims] *= 1 - p.fear[theirs]
         w.sanctioned[victims] = True
     if victims.size and log.keeps("sanction"):
         details = [f"{'violence' if v else 'abuse'} by lower supervisors" for v in violent.tolist()]
@@ -266,7 +278,8 @@ def supervisors_sanction(
 @kernel
 def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share, run_of_section):
     """Victims (hewer slots) of supervisors' abuse this shift, and whether it was violent:
-    employed Stakhanovites of a refusing foreman's section (``violence_share``: each run's)."""
+    employed Stakhanovites of a refusing foreman's section (``rate`` and ``violence_share``:
+    each run's)."""
     sections, hewers = stakhanovite.shape
     victims = np.empty(sections, dtype=np.intp)
     violent = np.empty(sections, dtype=np.bool_)
@@ -275,7 +288,7 @@ def _supervisors(draw, refusing, stakhanovite, employed, rate, violence_share, r
         count = 0
         for j in range(hewers):
             count += stakhanovite[s, j] and employed[s, j]
-        if not refusing[s] or count == 0 or not draw[0, s] < rate:
+        if not refusing[s] or count == 0 or not draw[0, s] < rate[run_of_section[s]]:
             continue
         pick = min(int(draw[1, s] * count), count - 1)
         j = 0
@@ -313,15 +326,19 @@ def _sanction(keys, miners, hewers, p):
     n = 0
     on_stakhanovites = np.zeros(keys.size, dtype=np.int64)
     thresholds, rates, violence_shares = p.threshold, p.rate, p.violence_share  # each run's
+    bars, hurt, beaten, recovery, fear = (
+        p.rate_buster_fulfilment, p.harm, p.violence_harm, p.recovery, p.fear
+    )  # fmt: skip
+    recovery_0, same_recovery = recovery[0], alike(recovery)  # (an ensemble's: read once)
     for k in range(harm.size):
-        harm[k] *= 1 - p.recovery
+        harm[k] *= 1 - (recovery_0 if same_recovery else recovery[run[k]])
         sanctioned[k] = False  # (victims are harmed after this pass)
         threshold = thresholds[run[k]]
         if not employed[k] or stakhanovite[k] or resentment[k] <= threshold:
             continue
         s = section[k]
         if count[s] < 0:
-            count[s] = _find_busters(s, hewers, p.rate_buster_fulfilment, busters[s])
+            count[s] = _find_busters(s, hewers, bars[run[k]], busters[s])
         chance = rates[run[k]] * (resentment[k] - threshold) / max(1 - threshold, 1e-9)
         draw = slot_uniform(keys[run[k]], local_slot[k])
         if count[s] == 0 or not draw < chance:
@@ -337,10 +354,10 @@ def _sanction(keys, miners, hewers, p):
         n += 1
     for i in range(n):
         v = victims[i]
-        harm[v] += p.harm * (p.violence_harm if violent[i] else 1.0)
+        harm[v] += hurt[run[v]] * (beaten[run[v]] if violent[i] else 1.0)
         times_abused[v] += 1
         if not sanctioned[v]:  # a man abused twice in a shift loses his nerve once
-            eager[v] *= 1 - p.fear
+            eager[v] *= 1 - fear[run[v]]
             sanctioned[v] = True
         on_stakhanovites[run[v]] += stakhanovite[v]
     for i in range(n):
