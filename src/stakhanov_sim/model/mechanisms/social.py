@@ -161,10 +161,6 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
     support, supply_factor, fulfilment = hewers.support, hewers.supply_factor, hewers.fulfilment
     deprivation_gain, privilege_gain = p.deprivation_gain, p.privilege_gain  # each run's
     support_loss_gain, failure_gain = p.support_loss_gain, p.failure_gain
-    same = alike(deprivation_gain) and alike(privilege_gain)  # (an ensemble's: read once)
-    same = same and alike(support_loss_gain) and alike(failure_gain)
-    deprivation_0, privilege_0 = deprivation_gain[0], privilege_gain[0]
-    support_loss_0, failure_0 = support_loss_gain[0], failure_gain[0]
     n_hewers = fulfilment.size
     sections = norm_tons.size
     stakh_wage, n_stakh = np.zeros(sections), np.zeros(sections)
@@ -176,28 +172,18 @@ def _add_grievances(miners, hewers, norm_tons, piece_rate, new_titles, norm_rais
         if n_stakh[s] > 0:
             stakh_wage[s] /= n_stakh[s]
     for k in range(r.size):
-        s = section[k]
+        s, v = section[k], run[k]
         if employed[k] and not stakhanovite[k]:
             deprivation = 0.0
             if n_stakh[s] > 0:
                 base_wage = norm_tons[s] * piece_rate[s]
                 deprivation = min(max((stakh_wage[s] - wage[k]) / base_wage, 0.0), 1.0)
-            if same:
-                r[k] += deprivation_0 * deprivation + privilege_0 * new_titles[s]
-            else:
-                r[k] += (
-                    deprivation_gain[run[k]] * deprivation + privilege_gain[run[k]] * new_titles[s]
-                )
+            r[k] += deprivation_gain[v] * deprivation + privilege_gain[v] * new_titles[s]
             if k < n_hewers:
                 loss = min(max(1 - support[k] * supply_factor[k], 0.0), 1.0)
-                if same:
-                    r[k] += support_loss_0 * loss + failure_0 * (fulfilment[k] < 1)
-                else:
-                    r[k] += support_loss_gain[run[k]] * loss + failure_gain[run[k]] * (
-                        fulfilment[k] < 1
-                    )
+                r[k] += support_loss_gain[v] * loss + failure_gain[v] * (fulfilment[k] < 1)
         if employed[k]:
-            r[k] += norm_raise[run[k]]
+            r[k] += norm_raise[v]
 
 
 @kernel
@@ -329,9 +315,8 @@ def _sanction(keys, miners, hewers, p):
     bars, hurt, beaten, recovery, fear = (
         p.rate_buster_fulfilment, p.harm, p.violence_harm, p.recovery, p.fear
     )  # fmt: skip
-    recovery_0, same_recovery = recovery[0], alike(recovery)  # (an ensemble's: read once)
     for k in range(harm.size):
-        harm[k] *= 1 - (recovery_0 if same_recovery else recovery[run[k]])
+        harm[k] *= 1 - recovery[run[k]]
         sanctioned[k] = False  # (victims are harmed after this pass)
         threshold = thresholds[run[k]]
         if not employed[k] or stakhanovite[k] or resentment[k] <= threshold:
