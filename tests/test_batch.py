@@ -399,6 +399,13 @@ def test_alike_tells_an_ensembles_values_from_a_sweeps():
     assert not runs.alike(np.array([0.3, 0.3, 0.31]))
 
 
+def test_growth_over_years_is_pythons_power_for_each_run():
+    """``runs.grown``: one number for runs that share their rate, else each run's, and each
+    the very number Python's power gives a run alone."""
+    assert runs.grown(np.array([0.08, 0.08]), 2) == 1.08**2
+    assert runs.grown(np.array([0.1, 0.25]), 1.5).tolist() == [1.1**1.5, 1.25**1.5]
+
+
 def test_the_docs_list_the_per_run_levers_and_the_shipped_designs_vary_only_them():
     """docs/sweeps.md names every per-run parameter beyond the calibrated ones, and says the
     shipped sweep and sensitivity designs vary only per-run parameters."""

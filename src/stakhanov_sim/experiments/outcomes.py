@@ -249,10 +249,15 @@ def stakhanovite_share_august_1936(model: pd.DataFrame) -> float:
     return float(_between(model, "1936-08-01", "1936-08-31")["share_stakhanovites"].mean())
 
 
+# The days around 20 Oct and 1 Dec 1935 between which the source counts the growth.
+AROUND_20_OCT_1935 = ("1935-10-15", "1935-10-25")
+AROUND_1_DEC_1935 = ("1935-11-26", "1935-12-06")
+
+
 def stakhanovite_growth_autumn_1935(model: pd.DataFrame) -> float:
     """Stakhanovites around 1 Dec 1935 over those around 20 Oct 1935 (5-day means)."""
-    early = _between(model, "1935-10-15", "1935-10-25")["n_stakhanovites"].mean()
-    late = _between(model, "1935-11-26", "1935-12-06")["n_stakhanovites"].mean()
+    early = _between(model, *AROUND_20_OCT_1935)["n_stakhanovites"].mean()
+    late = _between(model, *AROUND_1_DEC_1935)["n_stakhanovites"].mean()
     return float(late / max(early, 1.0))
 
 

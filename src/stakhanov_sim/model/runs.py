@@ -104,6 +104,14 @@ def alike(values: np.ndarray) -> bool:
     return True
 
 
+def grown(rates: np.ndarray, years: float) -> float | np.ndarray:
+    """``(1 + rate) ** years`` for each run's rate (``varying``), with Python's own power as
+    for a run alone; one number when every run has the same rate (``alike``)."""
+    if alike(rates):
+        return (1.0 + float(rates[0])) ** years
+    return np.array([(1.0 + rate) ** years for rate in rates.tolist()])
+
+
 def of(workforce, mines: int, engineers: int) -> Runs:
     """The runs of ``workforce`` (``Workforce.runs`` of them, laid out by its ``run`` and
     ``local_slot``), each with ``mines`` mines and ``engineers`` engineers."""

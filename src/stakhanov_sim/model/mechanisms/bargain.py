@@ -23,7 +23,7 @@ import numpy as np
 from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.runs import Runs, alike, varying
+from stakhanov_sim.model.runs import Runs, grown, varying
 from stakhanov_sim.model.sections import Sections
 from stakhanov_sim.scenarios.schema import Scenario
 
@@ -111,12 +111,9 @@ def watch_the_fund(
 
 
 def planned_fund(pre_campaign_bill: float, years: float, p: Params) -> float | np.ndarray:
-    """The wage fund the trust planned for one shift, ``years`` after the start: one number
-    when the runs share the fund's growth, else each run's (Python's pow for each)."""
-    growth = p.wage_fund_growth
-    if alike(growth):
-        return pre_campaign_bill * (1.0 + float(growth[0])) ** years
-    return np.array([pre_campaign_bill * (1.0 + g) ** years for g in growth.tolist()])
+    """The wage fund the trust planned for one shift, ``years`` after the start (each run's,
+    or one number when the runs share the fund's growth)."""
+    return pre_campaign_bill * grown(p.wage_fund_growth, years)
 
 
 def overspent(period_bill: np.ndarray, period_fund: np.ndarray, p: Params) -> np.ndarray:

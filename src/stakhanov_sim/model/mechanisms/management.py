@@ -31,7 +31,7 @@ from stakhanov_sim.model.campaign import Campaign
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.mechanisms import blame
 from stakhanov_sim.model.observation import EventLog
-from stakhanov_sim.model.runs import alike, varying
+from stakhanov_sim.model.runs import grown, varying
 from stakhanov_sim.model.staff import Foremen, Staff
 from stakhanov_sim.model.streams import Stream
 from stakhanov_sim.scenarios.schema import Scenario
@@ -158,11 +158,7 @@ def plan_tons(
     factor, rising yearly (each run's growth), and at least last year's reported output raised
     by the ratchet."""
     years = today.year - first_day.year
-    if alike(p.plan_growth):  # (one value for all runs, as in an ensemble: one number)
-        scheduled = p.plan_per_hewer * (1 + float(p.plan_growth[0])) ** years * hewer_slots
-    else:  # Python's pow for each run's, as for one
-        growth = np.array([(1 + g) ** years for g in p.plan_growth.tolist()])
-        scheduled = p.plan_per_hewer * growth * hewer_slots
+    scheduled = p.plan_per_hewer * grown(p.plan_growth, years) * hewer_slots
     if p.plan_ratchet <= 0:  # no ratchet: the plan follows its schedule
         return np.full(last_year_reported.size, scheduled)
     return np.maximum(scheduled, (1 + p.plan_ratchet) * last_year_reported)
