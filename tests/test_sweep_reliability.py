@@ -79,9 +79,11 @@ def test_dask_worker_killed_mid_sweep_loses_no_run(tmp_path):
     ):
         prepare_sweep_dir(sweep, out)  # as `stakhanov-sim sweep --scheduler ADDRESS` does
 
-        def sweep_on_cluster():
+        def sweep_on_cluster():  # batches of 2, so each worker has several in turn (the
+            # points differ in a per-run lever, so by default each pay rule's six runs would
+            # make one batch, and the two would finish together before a kill could land)
             with open_executor(scheduler=cluster.scheduler_address) as executor:
-                return run_sweep(sweep, out, executor, progress=False)
+                return run_sweep(sweep, out, executor, progress=False, batch=2)
 
         pids = observer.run(os.getpid)
         running = background.submit(sweep_on_cluster)
@@ -112,10 +114,11 @@ def test_dask_worker_killed_mid_sweep_loses_no_run(tmp_path):
 
 
 def start_cli_sweep(sweep_file: Path, out: Path) -> subprocess.Popen:
-    """`python -m stakhanov_sim sweep` in its own process group (it, its forkserver, its pool)."""
+    """`python -m stakhanov_sim sweep` in its own process group (it, its forkserver, its pool),
+    in batches of 2, so a kill can land between batches (see the Dask test above)."""
     command = [sys.executable, "-m", "stakhanov_sim", "sweep", str(sweep_file)]
     return subprocess.Popen(
-        [*command, "-o", str(out), "--workers", "2"],
+        [*command, "-o", str(out), "--workers", "2", "--batch-size", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
