@@ -20,6 +20,7 @@ import psutil
 import pytest
 
 from stakhanov_sim import interrupts, load_scenario, run
+from stakhanov_sim.experiments import handover
 from stakhanov_sim.experiments.results import TABLES, Results, ResultsError
 from stakhanov_sim.interrupts import Terminated
 from test_bad_input import SMALL
@@ -219,6 +220,11 @@ def test_kill_9_of_the_parent_ends_workers_forkserver_and_resource_tracker(comma
     proc.communicate(timeout=30)
     gone, alive = psutil.wait_procs(family, timeout=20)
     assert not alive, [p.cmdline() for p in alive]
+    if command == "run":  # the folder for its workers' tables goes with the next command
+        left = list(handover.place().glob(f"{handover.PREFIX}{proc.pid}-*"))
+        assert left
+        with handover.folder():
+            assert not any(path.exists() for path in left)
 
 
 # --- a signal that lands in code called from C ----------------------------------------------

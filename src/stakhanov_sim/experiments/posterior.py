@@ -23,8 +23,7 @@ from stakhanov_sim.experiments.runner import (
     default_workers,
     manifest,
     replicate_seeds,
-    stop_pool,
-    worker_pool,
+    run_parallel,
 )
 from stakhanov_sim.model.mechanisms import PER_RUN
 from stakhanov_sim.scenarios.schema import Scenario
@@ -88,13 +87,7 @@ def run_from_posterior(
     if workers == 1 or replicates == 1:
         parts = [_run_job(job)[0] for job in jobs]
     else:
-        pool = worker_pool(workers)
-        try:
-            parts = [part[0] for part in pool.map(_run_job, jobs)]
-        except BaseException:
-            stop_pool(pool)
-            raise
-        pool.shutdown()
+        parts = [part[0] for part in run_parallel(jobs, workers)]
     results = Results.concat(parts)
     results.manifest = manifest(base, seed, replicates, workers, time.perf_counter() - started)
     results.manifest["posterior"] = {

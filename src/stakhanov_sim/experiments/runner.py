@@ -4,7 +4,8 @@ Each replicate gets its own independent random stream spawned from one seed
 (``numpy.random.SeedSequence.spawn``), so an ensemble gives the same tables whatever the
 number of worker processes. Replicates run in batches (``model.runs``): a batch's runs are
 stepped together, so each pass of each kernel serves all of them, and a run's tables are
-the same whatever batch it ran in. Each worker gets whole batches.
+the same whatever batch it ran in. Each worker gets whole batches, and hands their tables
+back through files (``handover``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver, get_context
+from pathlib import Path
 
 import mesa
 import numpy as np
 from tqdm.auto import tqdm
 
-from stakhanov_sim.experiments import budget, lifeline
+from stakhanov_sim.experiments import budget, handover, lifeline
 from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.model.mine import MineModel
 from stakhanov_sim.scenarios.schema import Scenario
@@ -238,7 +240,7 @@ def _ensemble(
     if workers == 1 or len(jobs) == 1:
         parts = [_run_job(job, progress) for job in jobs]
     else:
-        parts = _run_parallel(jobs, workers, progress)
+        parts = run_parallel(jobs, workers, progress)
     seconds = time.perf_counter() - started
     scenarios = (scenario, without_campaign(scenario)) if baseline else (scenario,)
     ensembles = []
@@ -263,20 +265,28 @@ def _run_job(job: tuple, progress: bool = False) -> tuple[Results, ...]:
     return (run_batch(scenario, seeds, replicates, progress, varying),)
 
 
-def _run_parallel(jobs: list, workers: int, progress: bool) -> list[tuple[Results, ...]]:
+def run_parallel(jobs: list, workers: int, progress: bool = False) -> list[tuple[Results, ...]]:
+    """Each job's tables (``_run_job``), the jobs spread over ``workers`` processes; the
+    tables come back through files (``handover``), in the jobs' order."""
     pool = worker_pool(workers)
-    try:
-        stream = pool.map(_run_job, jobs)
-        parts = list(
-            tqdm(
-                stream, total=len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress
+    with handover.folder() as into:
+        try:
+            names = [f"batch{k}" for k in range(len(jobs))]
+            stream = pool.map(_run_job_handed_over, jobs, [into] * len(jobs), names)
+            bar = tqdm(
+                stream, len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress
             )
-        )
-    except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
-        stop_pool(pool)
-        raise
-    pool.shutdown()
+            parts = [handover.take(handed) for handed in bar]
+        except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     return parts
+
+
+def _run_job_handed_over(job: tuple, into: Path, name: str):
+    """``_run_job`` in a worker, its tables left in ``into`` for the command."""
+    return handover.give(_run_job(job), into, name)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

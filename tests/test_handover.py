@@ -1,0 +1,82 @@
+"""A worker's tables reach the command through files unchanged, and no file outlives it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+from stakhanov_sim.experiments import handover
+from stakhanov_sim.experiments.results import TABLES
+from stakhanov_sim.experiments.runner import replicate_seeds, run_batch, run_parallel
+
+
+@pytest.fixture(scope="module")
+def tables(small_scenario):
+    """Two batches' tables: one with events, one (no campaign, a few shifts) without any."""
+    scenario = small_scenario(end="1935-12-31")
+    quiet = small_scenario(end="1935-08-03", overrides={"campaign.events": []})
+    seeds = replicate_seeds(5, 3)
+    return run_batch(scenario, seeds[:2], [0, 1]), run_batch(quiet, seeds[2:], [2])
+
+
+def _same(a, b):
+    for table in TABLES:
+        assert_frame_equal(getattr(a, table), getattr(b, table), check_exact=True)
+
+
+def test_tables_come_back_equal_with_their_types_and_the_files_go(tables, tmp_path):
+    busy, quiet = tables
+    assert len(busy.events) and not len(quiet.events)
+    busy.manifest = {"note": "kept"}
+    handed = handover.give((busy, quiet), tmp_path, "batch0")
+    assert isinstance(handed, handover.Handed)
+    assert len(list(tmp_path.iterdir())) == 2 * len(TABLES)
+    back = handover.take(handed)
+    _same(back[0], busy)
+    _same(back[1], quiet)
+    assert back[0].manifest == {"note": "kept"}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_that_cannot_be_written_come_back_themselves(tables, tmp_path):
+    gone = tmp_path / "removed by the command"
+    handed = handover.give(tables, gone, "batch0")
+    assert handed is tables and handover.take(handed) is tables
+
+
+def test_the_folder_goes_with_what_is_left_in_it_even_after_an_error():
+    with pytest.raises(KeyboardInterrupt), handover.folder() as into:
+        (into / "batch0-0-model.arrow").write_bytes(b"half")
+        raise KeyboardInterrupt
+    assert not into.exists()
+
+
+def test_folders_of_commands_that_were_killed_are_removed(tmp_path, monkeypatch):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f"{handover.PREFIX}{dead.stdout.strip()}-abc"
+    living = tmp_path / f"{handover.PREFIX}{handover.os.getpid()}-def"
+    for path in (orphan, living):
+        path.mkdir()
+        (path / "batch0-0-agents.arrow").write_bytes(b"")
+    monkeypatch.setattr(handover, "place", lambda: tmp_path)
+    with handover.folder() as into:
+        assert into.parent == tmp_path
+    assert not orphan.exists() and living.exists() and not into.exists()
+
+
+@pytest.mark.slow
+def test_batches_on_two_workers_are_the_batches_run_here(small_scenario, tmp_path, monkeypatch):
+    """Through the pool and the files, each batch's tables are those it has in this process;
+    nothing is left in the folder's place."""
+    scenario = small_scenario(end="1935-10-31")
+    seeds = replicate_seeds(9, 3)
+    jobs = [(scenario, seeds[:2], [0, 1], False), (scenario, seeds[2:], [2], True)]
+    monkeypatch.setattr(handover, "place", lambda: tmp_path)
+    parts = run_parallel(jobs, workers=2)
+    _same(parts[0][0], run_batch(scenario, seeds[:2], [0, 1]))
+    assert len(parts[1]) == 2  # a replicate and its baseline
+    assert list(tmp_path.iterdir()) == []
