@@ -8,7 +8,7 @@ import sys
 import pytest
 from pandas.testing import assert_frame_equal
 
-from stakhanov_sim.experiments import handover
+from stakhanov_sim.experiments import handover, runner
 from stakhanov_sim.experiments.results import TABLES
 from stakhanov_sim.experiments.runner import replicate_seeds, run_batch, run_parallel
 
@@ -70,13 +70,14 @@ def test_folders_of_commands_that_were_killed_are_removed(tmp_path, monkeypatch)
 
 @pytest.mark.slow
 def test_batches_on_two_workers_are_the_batches_run_here(small_scenario, tmp_path, monkeypatch):
-    """Through the pool and the files, each batch's tables are those it has in this process;
-    nothing is left in the folder's place."""
+    """Through the pool and the files, each batch's tables are those it has in this process,
+    with the progress bar on; nothing is left in the folder's place."""
     scenario = small_scenario(end="1935-10-31")
     seeds = replicate_seeds(9, 3)
     jobs = [(scenario, seeds[:2], [0, 1], False), (scenario, seeds[2:], [2], True)]
     monkeypatch.setattr(handover, "place", lambda: tmp_path)
-    parts = run_parallel(jobs, workers=2)
+    monkeypatch.setattr(runner, "PROGRESS_DELAY_S", 0.0)  # the bar drawn from the start
+    parts = run_parallel(jobs, workers=2, progress=True)
     _same(parts[0][0], run_batch(scenario, seeds[:2], [0, 1]))
     assert len(parts[1]) == 2  # a replicate and its baseline
     assert list(tmp_path.iterdir()) == []

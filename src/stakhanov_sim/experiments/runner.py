@@ -274,7 +274,7 @@ def run_parallel(jobs: list, workers: int, progress: bool = False) -> list[tuple
             names = [f"batch{k}" for k in range(len(jobs))]
             stream = pool.map(_run_job_handed_over, jobs, [into] * len(jobs), names)
             bar = tqdm(
-                stream, len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress
+                stream, total=len(jobs), unit="batch", delay=PROGRESS_DELAY_S, disable=not progress
             )
             parts = [handover.take(handed) for handed in bar]
         except BaseException:  # Ctrl-C or a failed replicate: stop now, not after the others
