@@ -65,8 +65,9 @@ LARGE_MINE = 10_000  # miners of the large mine a single default-size run is com
 # (batch 1) against batches of 8, 32 and 64; one worker at 64; a local Dask cluster of 2
 # (a one-point sweep) at batch 1 and 64. Each setting once, in this order, in one run.
 THROUGHPUT = {"replicates": 200, "workers": 2,
-              "settings": (("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32), ("pool", 2, 64),
-                           ("pool", 1, 64), ("dask", 2, 1), ("dask", 2, 64))}  # fmt: skip
+              "settings": (("agents", 2, 1), ("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32),
+                           ("pool", 2, 64), ("pool", 2, 100), ("pool", 1, 64), ("dask", 2, 1),
+                           ("dask", 2, 64))}  # fmt: skip
 PARTS = ("sizes", "default", "basin", "ensemble", "single", "throughput", "fresh", "particle")
 
 
@@ -249,10 +250,11 @@ def measure_throughput(
 ) -> list[dict]:
     """Runs per second of ``replicates`` default runs for each (executor, workers, batch).
 
-    ``pool``: ``stakhanov_sim.run`` on its process pool (batch 1 is the path of before the
-    batches: one run per task); ``dask``: a sweep of one point and ``replicates`` replicates
-    (``run_sweep``) on a local Dask cluster, its start included. Wall time of the whole call,
-    so starting the workers counts, as it does for a user.
+    ``pool``: ``stakhanov_sim.run`` on its process pool (batch 1: one run per task, without
+    Mesa agents); ``agents``: the pool's path when issue 17 was filed, kept as its reference
+    (``one_run_per_task_with_agents``); ``dask``: a sweep of one point and ``replicates``
+    replicates (``run_sweep``) on a local Dask cluster, its start included. Wall time of the
+    whole call, so starting the workers counts, as it does for a user.
     """
     import tempfile
 
@@ -277,6 +279,9 @@ def measure_throughput(
             if executor == "pool":
                 results = run(scenario, replicates=replicates, workers=n, batch=size)
                 assert results.replicates == replicates
+            elif executor == "agents":
+                results = one_run_per_task_with_agents(scenario, replicates, n)
+                assert results.replicates == replicates
             else:
                 with open_executor(dask_local=n) as dask:
                     report = run_sweep(sweep, Path(tmp) / f"sweep{k}", dask, False, batch=size)
@@ -287,6 +292,23 @@ def measure_throughput(
                          "runs_per_s": replicates / wall, "load_before": load})  # fmt: skip
             print(f"    {executor} x{n}, batch {size}: {replicates / wall:.1f} runs/s", flush=True)
     return rows
+
+
+def one_run_per_task_with_agents(scenario, replicates: int, workers: int):
+    """``replicates`` runs the way ``stakhanov_sim.run`` ran them when issue 17 was filed: one
+    task per replicate on the process pool, each a whole ``MineModel`` with its Mesa agents
+    (``runner.run_with_agents``), its tables pickled back. The same seeds and tables as
+    ``run`` (tested in tests/test_benchmarks_smoke.py)."""
+    from stakhanov_sim.experiments.results import Results
+    from stakhanov_sim.experiments.runner import replicate_seeds, run_with_agents, worker_pool
+
+    seeds = replicate_seeds(scenario.seed, replicates)
+    pool = worker_pool(workers)
+    try:
+        parts = list(pool.map(run_with_agents, [scenario] * replicates, seeds, range(replicates)))
+    finally:
+        pool.shutdown()
+    return Results.concat(parts)
 
 
 def measure_fresh(python: str = sys.executable) -> dict:

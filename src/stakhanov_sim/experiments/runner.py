@@ -72,6 +72,16 @@ def run_batch(
     return _to_the_end(model, progress).results()
 
 
+def run_with_agents(
+    scenario: Scenario, seed_seq: np.random.SeedSequence, replicate: int
+) -> Results:
+    """One replicate as a whole Mesa model, an agent for every miner, foreman and engineer:
+    the way ensembles ran their replicates before the batches (``benchmarks/bench.py`` keeps
+    it as the reference of their speed). The tables are those of ``run_replicate``."""
+    model = MineModel(scenario, rng=[seed_seq], replicate=[replicate])
+    return _to_the_end(model, progress=False).results()
+
+
 def run_with_baseline(
     scenario: Scenario,
     seeds: list[np.random.SeedSequence],
