@@ -29,7 +29,7 @@ SINGLE_TARGET = 3.0  # a default-size run per worker-shift / the large mine's (i
 THROUGHPUT_TARGET = 10.0  # 200 default runs on 2 workers: batches / one run per task (17)
 EXECUTOR_COLOURS = {("pool", 2): "#0072B2", ("pool", 1): "#56B4E9", ("dask", 2): "#E69F00",
                     ("agents", 2): "#CC79A7"}  # fmt: skip
-EXECUTOR_NAMES = {"agents": "the issue's path (a run per task, Mesa agents)", "pool": "pool",
+EXECUTOR_NAMES = {"agents": "issue's path (Mesa agents)", "pool": "pool",
                   "dask": "Dask, local"}  # fmt: skip
 EXECUTOR_MARKERS = {("pool", 2): "o", ("pool", 1): "s", ("dask", 2): "^", ("agents", 2): "D"}
 
@@ -225,7 +225,7 @@ def throughput_figure(rows: list[dict], path: Path) -> None:
                       f"worker{'s' if group[1] > 1 else ''}")  # fmt: skip
     reference, name = _throughput_reference(rows)
     if reference:
-        what = "the path of the issue" if name == "agents" else "one run per task"
+        what = "the issue's path" if name == "agents" else "one run per task"
         ax.axhline(THROUGHPUT_TARGET * reference, color=TARGET_COLOUR, linestyle="--",
                    label=f"target: {THROUGHPUT_TARGET:.0f} x {what} (2 workers)")  # fmt: skip
     ax.set_xscale("log", base=2)
