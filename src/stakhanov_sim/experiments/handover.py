@@ -34,8 +34,8 @@ ROOM_NEEDED = 2 * 1024**3  # assumption: shared memory with less free room is le
 
 @dataclass(frozen=True)
 class Handed:
-    """Where a worker left one batch's tables: ``stem`` + ``-<k>-<table>.arrow`` for each
-    of its ``count`` Results, with their manifests."""
+    """Where a worker left one batch's tables: ``stem`` + ``-<k>-<table>.arrow`` for its
+    ``k``-th Results (a batch's history, then its baseline), one manifest each."""
 
     stem: str
     manifests: tuple[dict, ...]
@@ -66,11 +66,11 @@ def _remove_orphans(parent: Path) -> None:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # no signal: only whether the process exists
     except ProcessLookupError:
         return False
-    except OSError:  # someone else's process: alive
-        return True
+    except PermissionError:  # someone else's process
+        pass
     return True
 
 
