@@ -61,9 +61,10 @@ PARTICLE_ROUNDS = 5  # calibration particles each way, alternating, in one proce
 PARTICLES_TOGETHER = 32  # a worker's particles in one batch (64 runs with their baselines)
 PARTICLE_SEED = 14  # the particles' parameter points and seeds
 LARGE_MINE = 10_000  # miners of the large mine a single default-size run is compared with
-# Issue 17: 200 replicates of the default mine on 2 workers, today's one-run-per-task path
-# (batch 1) against batches of 8, 32 and 64; one worker at 64; a local Dask cluster of 2
-# (a one-point sweep) at batch 1 and 64. Each setting once, in this order, in one run.
+# Issue 17: 200 replicates of the default mine on 2 workers: the pool's path when the issue
+# was filed (one task per run, Mesa agents), one run per task without agents (batch 1), and
+# batches of 8, 32, 64 and 100; one worker at 64; a local Dask cluster of 2 (a one-point
+# sweep) at batch 1 and 64. Each setting once, in this order, in one run.
 THROUGHPUT = {"replicates": 200, "workers": 2,
               "settings": (("agents", 2, 1), ("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32),
                            ("pool", 2, 64), ("pool", 2, 100), ("pool", 1, 64), ("dask", 2, 1),
