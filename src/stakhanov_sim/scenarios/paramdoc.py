@@ -31,7 +31,7 @@ Generated from the scenario schema (`src/stakhanov_sim/scenarios/schema.py`) by
 `{REGENERATE}`: do not edit by hand. Every key can be set in a
 scenario YAML file (nested as in `configs/history_1935_37.yaml`) or on the command line with
 `--set key=value`. Sources are short references (Siegelbaum 1988, Kuromiya 1998, Roy 1952,
-...) listed in full in `docs/ODD.md`; "assumption" marks values the sources are silent on.
+...) listed in full in `docs/sources.md`; "assumption" marks values the sources are silent on.
 """
 HEADER = "| Key | Meaning | Unit | Default | Allowed | Source |\n|---|---|---|---|---|---|"
 

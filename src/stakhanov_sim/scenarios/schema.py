@@ -258,7 +258,7 @@ class Records(Section):
         0.04,
         "probability per section-shift",
         "Chance a foreman puts a hewer forward for a record on a shift at full campaign intensity",
-        "assumption, calibrated to the record race of Sept 1935",
+        "assumption: set by hand with the record race of Sept 1935 (record_escalation) in view; not calibrated (docs/calibration.md)",
         ge=0,
         le=1,
     )
@@ -274,7 +274,7 @@ class Records(Section):
         1.7,
         "x output",
         "Effort multiplier of a hewer going all out, with or without special conditions",
-        "calibrated so that without special conditions a record attempt stays under 3 norms",
+        "assumption: set by hand so that an all-out shift without special conditions stays under 3 norms, a bound no source gives (the first edition's pattern a2, retired)",
         ge=1,
         le=10,
     )
@@ -455,7 +455,7 @@ class PayBand(Section):
         1.0,
         "norms",
         "Lower edge of the band, in norms fulfilled",
-        "Metrostroi 1933 schedule",
+        "assumption: the Metrostroi 1933 schedule (construction, not coal; Neutatz 2001)",
         ge=0,
         le=100,
     )
@@ -463,7 +463,7 @@ class PayBand(Section):
         1.0,
         "x base rate",
         "Piece rate in the band relative to the base rate",
-        "Metrostroi 1933 schedule",
+        "assumption: the Metrostroi 1933 schedule (construction, not coal; Neutatz 2001)",
         ge=0,
         le=100,
     )
@@ -486,7 +486,7 @@ class Pay(Section):
         ],
         "bands",
         "Progressive piece-rate: output in each band (in norms) is paid at base rate x multiplier; below the first band, the base rate",
-        "Metrostroi 1933: 100-110% +25%, 110-125% +50%, over 125% +100%",
+        "assumption: the Metrostroi 1933 schedule (100-110% +25%, 110-125% +50%, over 125% +100%; construction, not coal; Neutatz 2001); no Donbas hewers' schedule found",
     )
     support_pay: Literal["time", "share"] = param(
         "time",
@@ -543,7 +543,7 @@ class Norms(Section):
         0.3,
         "share",
         "With 'fixed': norm raise per revision",
-        "machine building 1939: +31.7%",
+        "assumption (rule 'fixed' only): the spring 1936 revision in coal is not confirmed (roughly a fifth to a quarter is repeated); machine building's +31.7% of 1939 is another industry and year",
         ge=0,
         le=5,
     )
@@ -554,7 +554,7 @@ class Norms(Section):
         0.1,
         "share",
         "Cut in piece rate per ton at each revision",
-        "machine building 1939: -15.7%",
+        "assumption: no coal figure found; set by hand with hewer_wages_1936 in view (docs/calibration.md); machine building's -15.7% of 1939 is another industry and year",
         ge=0,
         le=1,
     )
@@ -699,7 +699,7 @@ class Social(Section):
         0.02,
         "probability per shift",
         "Chance per shift that a fully resentful miner abuses a rate-buster in his section",
-        "TIME, 16 Dec 1935; calibrated",
+        "TIME, 16 Dec 1935 (violence in late 1935); rate set by hand, not calibrated: no source counts attacks (docs/calibration.md)",
         ge=0,
         le=1,
     )

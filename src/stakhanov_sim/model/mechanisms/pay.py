@@ -1,10 +1,11 @@
 """Pay: the progressive piece-rate, and the support trades' wages.
 
-Output above the norm was paid at rising rates: under a schedule used at Metrostroi in 1933,
-output at 100-110% of the norm was paid +25%, 110-125% +50%, and above 125% +100% (Neutatz;
-about 70% of workers were on piece rates by 1933). So Stakhanovites' earnings reached
-"dizzying heights" (Siegelbaum, *Seventeen Moments*) while a norm revision, with its cut in the rate per ton,
-made everyone else "produce more to earn the same". Timbermen and haulers were paid a time
+Output above the norm was paid at rising rates, so Stakhanovites' earnings reached "dizzying
+heights" (Siegelbaum, *Seventeen Moments*), while a norm revision, with its cut in the rate
+per ton, made everyone else "produce more to earn the same" (TIME, 10 Feb 1936). No Donbas
+hewers' schedule was found: the default bands are an assumption taken from the Metrostroi
+schedule of 1933, a construction project (100-110% of the norm paid +25%, 110-125% +50%,
+above 125% +100%; Neutatz 2001). Timbermen and haulers were paid a time
 rate or a share of their hewers' earnings; both existed, so it is a lever.
 
 Reads fulfilment and the sections' norms and rates; writes every miner's wage and earnings.

@@ -118,9 +118,9 @@ def _intended_output(
     On an ordinary shift effort rises with the campaign and his eagerness and falls with his
     resentment, and support is what his timbermen leave him. A record attempt replaces both
     with going all out under special conditions, whose multiplier grows with the timbermen
-    behind him (Izotov's 600 t took 12); with ``special_conditions_multiplier`` 1 and no
-    helpers it is an all-out shift on an ordinary face. An inexperienced foreman organises
-    either worse.
+    behind him (``records.helper_elasticity``: the later records' crews are not known); with
+    ``special_conditions_multiplier`` 1 and no helpers it is an all-out shift on an ordinary
+    face. An inexperienced foreman organises either worse.
     """
     hewers, p = Hewers(*hewers), Params(*p)  # records arrive as plain tuples (see compiled)
     # A record's arrays are read into locals once: reading them from the record in a loop

@@ -3,8 +3,10 @@
 On the night of 30-31 Aug 1935 Stakhanov cut 102 t against a 7 t norm because others did
 the rest: two timbermen (Shchigolev, Borisenko) propped the roof behind him, the section
 chief and the party organiser prepared and lit the face, and picks, compressors and
-haulage were checked. Soon foremen put other hewers forward, each record with more
-timbermen behind it (Izotov: about 600 t "with 12 timbermen"), and kept their Stakhanovites
+haulage were checked. Soon foremen put other hewers forward and the records climbed (115 t,
+125 t, 151 t, 175 t, then Izotov's 240 t on 11 Sep and 607 t on 1 Feb 1936: Annales 1936;
+GSE "Izotov"). The sources do not say how many timbermen stood behind the later records:
+that each attempt gets more of them is an assumption. Foremen kept their Stakhanovites
 on special conditions: a dedicated timberman and supplies first (Siegelbaum 1988). Those
 helpers and supplies were taken from everyone else: this module decides who gets them.
 
