@@ -26,6 +26,12 @@ MARKDOWN = "# %% [markdown]"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
+def _unquote(line: str) -> str:
+    """A Markdown line of a source: ``# `` taken off (a heading's own ``#`` kept), or a
+    bare ``#`` (a blank line)."""
+    return line[2:] if line.startswith("# ") else line.removeprefix("#")
+
+
 def cells(text: str) -> list:
     """Split a percent-format source into notebook cells (blank edges trimmed)."""
     result, kind, lines = [], None, []
@@ -33,7 +39,7 @@ def cells(text: str) -> list:
     def flush() -> None:
         body = "\n".join(lines).strip("\n")
         if kind == "markdown":
-            body = "\n".join(line.removeprefix("# ").removeprefix("#") for line in lines)
+            body = "\n".join(_unquote(line) for line in lines)
             body = body.strip("\n")
             result.append(new_markdown_cell(body))
         elif kind == "code" and body:

@@ -1,9 +1,9 @@
 """A catalogue of bad inputs: each ends in exit status 2 and one message for people.
 
 A student's typo must never end in a traceback. Every case below runs the real command line
-(``cli.main``) in a fresh directory and checks the rule of DESIGN.md: status 2, one error
-(a multi-problem config lists each problem on its own indented line under one heading), and
-the message names the file, the key, the value and what is allowed.
+(``cli.main``) in a fresh directory and checks the project's rule for bad input: status 2,
+one error (a multi-problem config lists each problem on its own indented line under one
+heading), and the message names the file, the key, the value and what is allowed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Each mechanism moves the mine in the direction the history gives (HISTORY.md, DESIGN.md).
+"""Each mechanism moves the mine in the direction the history gives (docs/sources.md).
 
 Runs are small (3 sections of 8 hewers) and short; comparisons use the same seed, so the
 difference between two runs is the lever, not the luck. Numbers from the calibration are not
@@ -154,7 +154,7 @@ def stakhanovite_at(events: pd.DataFrame, agent: int, shift: int) -> bool:
 
 
 def test_sanctions_fall_mostly_on_stakhanovites(small_scenario):
-    """Resentful workmates abused the rate-busters (seed text; TIME, 16 Dec 1935)."""
+    """Resentful workmates abused the rate-busters (Siegelbaum, *Seventeen Moments*; TIME, 16 Dec 1935)."""
     results = run(small_scenario(overrides={"social.sanction_rate": 0.3}))
     events, model = results.events, results.model
     sanctions = events[events["event"] == "sanction"]

@@ -9,6 +9,7 @@ shipped scenarios by name, so they run from any folder. Each notebook's claim ce
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import time
@@ -85,6 +86,33 @@ def test_notebooks_exist_and_are_committed_without_outputs():
         text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
         for heading in ("THINGS TO NOTICE", "THINGS TO TRY", "Questions for discussion"):
             assert heading in text, f"{path.name} lacks {heading}"
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("notebook_build", ROOT / "notebooks" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_markdown_keeps_its_headings():
+    """A source's ``# # Title`` is the notebook's ``# Title`` (a title, not a list item)."""
+    (cell,) = _build_module().cells("# %% [markdown]\n# # 1. Title\n#\n# ## Part\n# text")
+    assert cell.source == "# 1. Title\n\n## Part\ntext"
+
+
+def test_notebooks_are_built_from_their_sources():
+    """Each committed notebook's cells are those its source in ``notebooks/source`` builds
+    (run ``notebooks/build.py`` after editing a source), and each opens with a title."""
+    build = _build_module()
+    for path in NOTEBOOKS:
+        source = ROOT / "notebooks" / "source" / f"{path.stem}.py"
+        built = build.cells(source.read_text(encoding="utf-8"))
+        committed = nbformat.read(path, as_version=4).cells
+        assert [(c.cell_type, c.source) for c in committed] == [
+            (c.cell_type, c.source) for c in built
+        ], f"{path.name} differs from {source.name}: run notebooks/build.py"
+        assert committed[0].source.startswith(f"# {int(path.name[:2])}. "), path.name
 
 
 @pytest.mark.slow

@@ -7,7 +7,11 @@
 #
 # > "On August 31, 1935, Aleksei Stakhanov, a thirty-year-old miner working at the Central
 # > Irmino Mine in the Donets Basin, hewed 102 tons of coal during his six-hour shift. This
-# > amount represented fourteen times his quota." (source text, *The Stakhanovite Movement*)
+# > amount represented fourteen times his quota." (Siegelbaum, *Seventeen Moments*,
+# > "Stakhanovite Movement"; see `docs/sources.md`)
+#
+# Stakhanov was in fact 29 (born 3 January 1906, New Style), and the shift lasted 5 h 45 min
+# (*Great Soviet Encyclopedia*, "Stakhanov"); popular accounts round both.
 #
 # **How the model works, in plain words.** The mine has sections, each run by a foreman.
 # In each section *hewers* cut coal and are paid by the ton (a progressive piece-rate: tons

@@ -12,7 +12,7 @@
 #
 # > "...workers who had not been favored with the best conditions and consequently
 # > struggled to fulfill their norms expressed resentment of Stakhanovites..."
-# > (source text, *The Stakhanovite Movement*)
+# > (Siegelbaum, *Seventeen Moments*, "Stakhanovite Movement"; see `docs/sources.md`)
 #
 # **The mechanism in plain words.** A record attempt is a hewer going all out *plus*
 # special conditions: timbermen behind him (two at first, more with every attempt, up to

@@ -10,7 +10,7 @@
 #
 # > "...thanks to the progressive piece-rate system according to which output above the
 # > norm was remunerated at higher rates of pay, [earnings] reached dizzying heights."
-# > (source text, *The Stakhanovite Movement*)
+# > (Siegelbaum, *Seventeen Moments*, "Stakhanovite Movement"; see `docs/sources.md`)
 #
 # **The mechanism in plain words.** A hewer is paid by the ton. Tons up to his norm earn the
 # base rate; tons above it earn more (in the model's schedule, from the Metrostroi 1933

@@ -8,7 +8,8 @@
 # > "...they were not necessarily popular. Even before the raising of output norms in early
 # > 1936, workers who had not been favored with the best conditions and consequently
 # > struggled to fulfill their norms expressed resentment of Stakhanovites by verbally and
-# > even physically abusing them." (source text, *The Stakhanovite Movement*)
+# > even physically abusing them." (Siegelbaum, *Seventeen Moments*, "Stakhanovite
+# > Movement"; see `docs/sources.md`)
 #
 # In December 1935 the press reported that at a Stalino mine two assistant foremen, a
 # checkweigher and an electrician were arrested for murdering a Stakhanovite (TIME,
