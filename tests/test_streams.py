@@ -152,3 +152,72 @@ def test_draws_sized_by_each_runs_state_are_each_generators_own(compiled, monkey
     np.testing.assert_array_equal(
         batch.uniform(3).reshape(4, 3), np.stack([g.random(3) for g in alone])
     )
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["pcg64-inline", "numpy-c-calls"])
+@pytest.mark.parametrize("runs", [2, 4, 7])
+def test_a_batchs_uniform_numbers_skips_and_keys_are_each_generators_own(inline, runs, monkeypatch):
+    """A batch's uniform numbers (all runs, some runs, scattered to the slots), skips and
+    keys: with PCG64 stepped in compiled code (``model.pcg64``, four runs at a time and the
+    rest one by one) or with NumPy's C functions where that check fails, each run gets the
+    numbers its generator gives alone and goes on from the same place."""
+    from stakhanov_sim.model import pcg64, streams
+
+    if inline:
+        assert pcg64.works(), "the compiled PCG64 does not match NumPy's on this machine"
+    else:
+        monkeypatch.setattr(pcg64, "works", lambda: False)
+
+    def generators():
+        return [np.random.default_rng(np.random.SeedSequence([9, s])) for s in range(runs)]
+
+    model = MineModel(rng=[np.random.SeedSequence([9, s]) for s in range(runs)],
+                      replicate=list(range(runs)), mesa_agents=False)  # fmt: skip
+    batch, alone = streams.Stream(generators(), model.runs), generators()
+    assert (batch._bits.pcg is not None) == inline
+    active = np.arange(runs) % 3 != 1
+    for n in (1, 5, 300):
+        np.testing.assert_array_equal(
+            batch.uniform(n).reshape(runs, n), np.stack([g.random(n) for g in alone])
+        )
+        drawn = batch.uniform_where(n, active).reshape(runs, n)
+        expected = np.stack([g.random(n) * a + (1 - a) for g, a in zip(alone, active, strict=True)])
+        np.testing.assert_array_equal(drawn, expected)
+    slots = model.runs.slots
+    by_run = np.stack([g.random(slots) for g in alone]).ravel()
+    np.testing.assert_array_equal(batch.uniform_slots(), by_run[model.runs.slot_order])
+    by_run = np.stack([g.random(slots) * a + (1 - a) for g, a in zip(alone, active, strict=True)])
+    drawn = batch.uniform_slots_where(active)
+    np.testing.assert_array_equal(drawn, by_run.ravel()[model.runs.slot_order])
+    batch.skip(1001)
+    batch.skip(37, np.flatnonzero(active))
+    for g, a in zip(alone, active, strict=True):
+        g.bit_generator.advance(1001 + 37 * int(a))
+    keys = batch.keys()
+    np.testing.assert_array_equal(
+        keys, np.array([g.bit_generator.random_raw() for g in alone], dtype=np.uint64)
+    )
+    np.testing.assert_array_equal(
+        batch.uniform(3).reshape(runs, 3), np.stack([g.random(3) for g in alone])
+    )
+
+
+def test_compiled_pcg64_jumps_and_draws_as_numpy():
+    """``pcg64.advance`` jumps as ``PCG64.advance`` for small, odd and huge steps, and
+    ``fill_uniform`` of runs not active moves them on and reads 1."""
+    from stakhanov_sim.model import pcg64
+
+    ours = [np.random.default_rng(s) for s in range(5)]
+    numpy = [np.random.default_rng(s) for s in range(5)]
+    states = np.array([pcg64.state_address(g) for g in ours], dtype=np.intp)
+    for delta in (0, 1, 2, 3, 380, 2**31 + 5, 2**62 + 12345):
+        pcg64.advance(states, delta)
+        for g in numpy:
+            g.bit_generator.advance(delta)
+        assert [g.random() for g in ours] == [g.random() for g in numpy]
+    out = np.empty(5 * 6)
+    active = np.array([True, False, True, True, False])
+    pcg64.fill_uniform(states, 6, out, active, pcg64.NO_ORDER)
+    expected = [g.random(6) * a + (1 - a) for g, a in zip(numpy, active, strict=True)]
+    np.testing.assert_array_equal(out, np.concatenate(expected))
+    assert pcg64.state_address(np.random.Generator(np.random.MT19937(1))) == 0

@@ -15,13 +15,15 @@ al. 2014), the same in any run with the same key, whichever slots ask.
 
 A batch (``model.runs``) has one generator per mechanism and run. Drawing from each of a
 batch's generators in turn would cost a Python call per run and draw; instead one compiled
-kernel calls each bit generator's own C functions (``next_double``, ``next_uint64``: NumPy's
-``BitGenerator.ctypes`` interface, documented for use from Numba), which is what
-``Generator.random`` and ``random_raw`` do, so the numbers are the same. Normal, lognormal
-and beta numbers call NumPy's own C functions for them the same way (``random_*``, its
-documented C API for random numbers, as ``numpy.random._generator`` exports them), so
-they too are the numbers ``Generator.standard_normal``, ``lognormal`` and ``beta`` give; a
-NumPy that does not export them is called run by run.
+kernel steps all of a batch's PCG64 generators together (``model.pcg64``: NumPy's own
+arithmetic on their own state, checked against NumPy on the machine), and skips ahead for
+all of them at once; where that check fails, the kernel calls each bit generator's own C
+functions (``next_double``, ``next_uint64``: NumPy's ``bitgen_t``, documented for use from
+Numba), which is what ``Generator.random`` and ``random_raw`` do. Either way the numbers are
+NumPy's. Normal, lognormal and beta numbers call NumPy's own C functions for them the same
+way (``random_*``, its documented C API for random numbers, as ``numpy.random._generator``
+exports them), so they too are the numbers ``Generator.standard_normal``, ``lognormal`` and
+``beta`` give; a NumPy that does not export them is called run by run.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from stakhanov_sim.model import pcg64
 from stakhanov_sim.model.compiled import kernel
 from stakhanov_sim.model.runs import Runs
 
@@ -80,6 +83,7 @@ class Stream:
         self.generators, self.runs = generators, runs
         self.alone = generators[0] if len(generators) == 1 else None
         self._bits = _bit_functions(generators)
+        self._every = np.ones(len(generators), dtype=np.bool_)  # every run active
 
     def __getstate__(self) -> dict:
         """A copy leaves the C addresses behind: they are the originals' (made afresh)."""
@@ -87,6 +91,29 @@ class Stream:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _bits=_bit_functions(state["generators"]))
+
+    def _draw(self, n: int, active: np.ndarray | None = None, order=None) -> np.ndarray:
+        """A batch's ``n`` uniform numbers from each run's generator, run after run (or
+        scattered to ``order``: see ``pcg64.fill_uniform``); a run not ``active`` reads 1,
+        its generator moved on as if it had drawn."""
+        out = np.empty(len(self.generators) * n)
+        pcg = self._bits.pcg
+        if pcg is not None:
+            every = self._every if active is None else active
+            pcg64.fill_uniform(pcg, n, out, every, pcg64.NO_ORDER if order is None else order)
+            return out
+        rows = out.reshape(len(self.generators), n)
+        if active is None:
+            _fill_uniform(*self._bits.uniform, rows)
+        else:
+            rows[:] = 1.0
+            _fill_uniform(*self._bits.uniform, rows, active)
+            self.skip(n, np.flatnonzero(~active))
+        if order is None:
+            return out
+        scattered = np.empty_like(out)
+        scattered[order] = out
+        return scattered
 
     def __getitem__(self, run: int) -> np.random.Generator:
         """Run ``run``'s generator (for draws whose size depends on the run's state)."""
@@ -96,9 +123,7 @@ class Stream:
         """``n`` uniform numbers in [0, 1) for each run, run after run."""
         if self.alone is not None:
             return self.alone.random(n)
-        out = np.empty((len(self.generators), n))
-        _fill_uniform(*self._bits.uniform, out)
-        return out.ravel()
+        return self._draw(n)
 
     def uniform_where(self, n: int, active: np.ndarray) -> np.ndarray | None:
         """``uniform(n)`` for the runs where ``active``; the others' streams move on as if
@@ -114,17 +139,17 @@ class Stream:
         if not active.any():
             self.skip(n)
             return None
-        out = np.ones((len(self.generators), n))
-        _fill_uniform(*self._bits.uniform, out, active)
-        self.skip(n, np.flatnonzero(~active))
-        return out.ravel()
+        return self._draw(n, active)
 
     def uniform_slots_where(self, active: np.ndarray) -> np.ndarray | None:
         """``uniform_slots()`` for the runs where ``active`` (see ``uniform_where``)."""
-        numbers = self.uniform_where(self.runs.slots, active)
-        if numbers is None or self.alone is not None:
-            return numbers
-        return numbers[self.runs.slot_order]
+        if self.alone is not None:
+            return self.uniform_where(self.runs.slots, active)
+        if not active.any():
+            self.skip(self.runs.slots)
+            return None
+        order = self.runs.run_major  # each run's k-th number into the slot that holds it
+        return self._draw(self.runs.slots, None if active.all() else active, order)
 
     def normal(self, n: int) -> np.ndarray:
         """``n`` standard normal numbers for each run, run after run."""
@@ -140,8 +165,9 @@ class Stream:
 
     def uniform_slots(self) -> np.ndarray:
         """One uniform number per job slot of every run, in the batch's slot order."""
-        numbers = self.uniform(self.runs.slots)
-        return numbers if self.alone is not None else numbers[self.runs.slot_order]
+        if self.alone is not None:
+            return self.alone.random(self.runs.slots)
+        return self._draw(self.runs.slots, order=self.runs.run_major)
 
     def uniform_slots_at(self, slots: np.ndarray) -> np.ndarray:
         """``uniform_slots()[slots]`` (``slots`` ascending), every stream left where that
@@ -159,6 +185,9 @@ class Stream:
         """Move each run's generator (or those of ``runs``) on by ``n`` uniform numbers."""
         if self.alone is not None and runs is None:
             skip(self.alone, n)
+            return
+        if self._bits.pcg is not None:  # every run's jump in one compiled call
+            pcg64.advance(self._bits.pcg if runs is None else self._bits.pcg[runs], n)
             return
         for r in range(len(self.generators)) if runs is None else runs.tolist():
             skip(self.generators[r], n)
@@ -188,16 +217,19 @@ class Stream:
         """This shift's key for ``slot_uniform`` in each run (one draw from each)."""
         if self.alone is not None:
             return np.array([shift_key(self.alone)], dtype=np.uint64)
+        if self._bits.pcg is not None:
+            return pcg64.raw(self._bits.pcg)
         return _raw(*self._bits.uniform)
 
 
 class BitFunctions(NamedTuple):
-    """Each run's bit generator as its C functions and state (addresses, ``ctypes``)."""
+    """Each run's bit generator as its C functions and state (addresses)."""
 
     next_double: np.ndarray
     next_uint64: np.ndarray
     state: np.ndarray
     bitgen: np.ndarray  # each generator's ``bitgen_t`` (what NumPy's distributions take)
+    pcg: np.ndarray | None  # each PCG64's state for ``model.pcg64``; None: call C instead
 
     @property
     def uniform(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,16 +238,15 @@ class BitFunctions(NamedTuple):
 
 
 def _bit_functions(generators: list[np.random.Generator]) -> BitFunctions:
-    def address(function) -> int:
-        return ctypes.cast(function, ctypes.c_void_p).value
-
-    interfaces = [g.bit_generator.ctypes for g in generators]
-    return BitFunctions(
-        np.array([address(c.next_double) for c in interfaces], dtype=np.intp),
-        np.array([address(c.next_uint64) for c in interfaces], dtype=np.intp),
-        np.array([c.state_address for c in interfaces], dtype=np.intp),
-        np.array([c.bit_generator.value for c in interfaces], dtype=np.intp),
-    )
+    """The addresses the kernels draw with; a batch's PCG64 states too, where ``model.pcg64``
+    works on this machine (a run alone draws its uniform numbers through NumPy)."""
+    bitgen = np.array([pcg64.bitgen(g) for g in generators], dtype=np.intp)
+    fields = np.array([pcg64.bitgen_fields(a) for a in bitgen.tolist()], dtype=np.intp)
+    pcg = None
+    if len(generators) > 1:
+        pcg = np.array([pcg64.state_address(g) for g in generators], dtype=np.intp)
+        pcg = pcg if pcg.all() and pcg64.works() else None
+    return BitFunctions(fields[:, 3], fields[:, 1], fields[:, 0], bitgen, pcg)
 
 
 def _numpy_random_function(name: str) -> int:

@@ -1,0 +1,213 @@
+"""NumPy's PCG64 in compiled code: a batch's generators step together, without a C call each.
+
+Every stream of every run is a ``numpy.random.Generator`` on a PCG64 bit generator (O'Neill
+2014: a 128-bit linear congruential state, its output permuted by XSL-RR). A batch draws
+thousands of numbers per shift from each of its runs' generators (``model.streams``).
+Calling NumPy's C function for each number serialises them: the next state of a generator
+waits for the multiplication before it, so one generator gives a number every ~3 ns, and a
+skipped draw is a Python call per run. Here the same arithmetic is compiled into the
+kernel, on the generators' own state in memory (their addresses from NumPy's documented
+``bitgen_t``), interleaving the runs so their steps overlap, and jumping ahead in a few steps
+(``advance``) as ``PCG64.advance`` does. The numbers are NumPy's own, bit for bit:
+``works()`` checks that on this machine before a stream uses them (``Generator.random`` is
+``(next_uint64 >> 11) * 2**-53``), and streams call NumPy's C functions otherwise.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+
+import numpy as np
+from llvmlite import ir
+from numba import carray, types
+from numba.extending import intrinsic
+
+from stakhanov_sim.model.compiled import kernel
+
+# PCG's default 128-bit multiplier (pcg_setseq_128's), as NumPy's PCG64 uses it.
+MULTIPLIER_HI = np.uint64(2549297995355413924)
+MULTIPLIER_LO = np.uint64(4865540595714422341)
+NO_ORDER = np.empty(0, dtype=np.intp)  # ``fill_uniform``'s ``order`` for the runs' own order
+
+_capsule_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_GetPointer", ctypes.pythonapi)
+)
+
+
+def bitgen(generator: np.random.Generator) -> int:
+    """The address of ``generator``'s ``bitgen_t`` (NumPy's C API for bit generators), from
+    its capsule: cheaper than its ``ctypes`` interface, which makes function objects (75 µs
+    a generator, and a batch has a generator per mechanism and run)."""
+    return _capsule_pointer(generator.bit_generator.capsule, b"BitGenerator")
+
+
+def bitgen_fields(address: int) -> tuple[int, int, int, int, int]:
+    """The fields of the ``bitgen_t`` at ``address``: the bit generator's state and its
+    ``next_uint64``, ``next_uint32``, ``next_double`` and ``next_raw``."""
+    fields = ctypes.cast(address, ctypes.POINTER(ctypes.c_void_p))
+    return tuple(fields[i] or 0 for i in range(5))
+
+
+def state_address(generator: np.random.Generator) -> int:
+    """Where a PCG64 generator keeps its 128-bit state and increment (four 64-bit words: the
+    state's low and high halves, then the increment's); 0 for another bit generator."""
+    if type(generator.bit_generator) is not np.random.PCG64:
+        return 0
+    state = bitgen_fields(bitgen(generator))[0]  # NumPy's pcg64_state: its first field
+    # points to them
+    return ctypes.cast(state, ctypes.POINTER(ctypes.c_void_p))[0] or 0
+
+
+@intrinsic
+def _mulhi(typingctx, a, b):
+    """The high 64 bits of the 128-bit product of two 64-bit words."""
+    sig = types.uint64(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        wide = ir.IntType(128)
+        product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+        return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+
+    return sig, codegen
+
+
+@intrinsic
+def _words(typingctx, address):
+    """The 64-bit words at ``address`` (an integer), for ``numba.carray``."""
+    sig = types.CPointer(types.uint64)(types.intp)
+
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], ir.IntType(64).as_pointer())
+
+    return sig, codegen
+
+
+@kernel
+def _multiply_add(a_lo, a_hi, b_lo, b_hi, c_lo, c_hi):
+    """``a * b + c`` modulo 2**128, each as its low and high words."""
+    lo = a_lo * b_lo
+    hi = _mulhi(a_lo, b_lo) + a_lo * b_hi + a_hi * b_lo
+    total = lo + c_lo
+    return total, hi + c_hi + np.uint64(total < lo)
+
+
+@kernel
+def _output(lo, hi):
+    """PCG's XSL-RR output of a state: its halves xored, rotated by its top six bits."""
+    x = hi ^ lo
+    rotation = hi >> np.uint64(58)
+    return (x >> rotation) | (x << ((np.uint64(64) - rotation) & np.uint64(63)))
+
+
+@kernel
+def _step(lo, hi, inc_lo, inc_hi):
+    """The next state, and ``Generator.random``'s number from it (``(output >> 11) * 2**-53``)."""
+    lo, hi = _multiply_add(lo, hi, MULTIPLIER_LO, MULTIPLIER_HI, inc_lo, inc_hi)
+    return lo, hi, np.float64(_output(lo, hi) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@kernel
+def fill_uniform(states, n, out, active, order):
+    """``n`` uniform numbers from each run's generator (``states``: their addresses), as
+    ``Generator.random(n)`` gives them, into ``out`` (``runs * n``): run ``r``'s ``i``-th at
+    ``order[r * n + i]``, or at ``r * n + i`` when ``order`` is empty. A run not ``active``
+    has its generator moved on just the same and reads 1 (no chance is met).
+
+    Four runs take turns number by number, their states in registers, so that their steps
+    overlap in the processor (one generator's next state waits for its multiplication).
+    """
+    runs = states.size
+    numbers = np.empty(runs * n) if order.size else out
+    rows = numbers.reshape(runs, n)
+    r = 0
+    while r < runs:
+        if r + 4 <= runs:  # four at once
+            w0, w1 = carray(_words(states[r]), 4), carray(_words(states[r + 1]), 4)
+            w2, w3 = carray(_words(states[r + 2]), 4), carray(_words(states[r + 3]), 4)
+            a0, b0, a1, b1 = w0[0], w0[1], w1[0], w1[1]
+            a2, b2, a3, b3 = w2[0], w2[1], w3[0], w3[1]
+            for i in range(n):
+                a0, b0, rows[r, i] = _step(a0, b0, w0[2], w0[3])
+                a1, b1, rows[r + 1, i] = _step(a1, b1, w1[2], w1[3])
+                a2, b2, rows[r + 2, i] = _step(a2, b2, w2[2], w2[3])
+                a3, b3, rows[r + 3, i] = _step(a3, b3, w3[2], w3[3])
+            w0[0], w0[1], w1[0], w1[1] = a0, b0, a1, b1
+            w2[0], w2[1], w3[0], w3[1] = a2, b2, a3, b3
+            r += 4
+        else:
+            words = carray(_words(states[r]), 4)
+            lo, hi = words[0], words[1]
+            for i in range(n):
+                lo, hi, rows[r, i] = _step(lo, hi, words[2], words[3])
+            words[0], words[1] = lo, hi
+            r += 1
+    for r in range(runs):
+        if not active[r]:
+            numbers[r * n : (r + 1) * n] = 1.0
+    if order.size:
+        for k in range(runs * n):
+            out[order[k]] = numbers[k]
+
+
+@kernel
+def advance(states, delta):
+    """Move each generator at ``states`` on by ``delta`` steps (``PCG64.advance``: Brown's
+    jump-ahead for linear congruential generators, in a step per bit of ``delta``)."""
+    for r in range(states.size):
+        words = carray(_words(states[r]), 4)
+        mult_lo, mult_hi, plus_lo, plus_hi = MULTIPLIER_LO, MULTIPLIER_HI, words[2], words[3]
+        acc_mult_lo, acc_mult_hi = np.uint64(1), np.uint64(0)
+        acc_plus_lo, acc_plus_hi = np.uint64(0), np.uint64(0)
+        zero = np.uint64(0)
+        left = np.uint64(delta)
+        while left > zero:
+            if left & np.uint64(1):
+                acc_mult_lo, acc_mult_hi = _multiply_add(
+                    acc_mult_lo, acc_mult_hi, mult_lo, mult_hi, zero, zero
+                )
+                acc_plus_lo, acc_plus_hi = _multiply_add(
+                    acc_plus_lo, acc_plus_hi, mult_lo, mult_hi, plus_lo, plus_hi
+                )
+            # plus = (mult + 1) * plus; mult = mult * mult
+            plus_lo, plus_hi = _multiply_add(mult_lo, mult_hi, plus_lo, plus_hi, plus_lo, plus_hi)
+            mult_lo, mult_hi = _multiply_add(mult_lo, mult_hi, mult_lo, mult_hi, zero, zero)
+            left >>= np.uint64(1)
+        words[0], words[1] = _multiply_add(
+            acc_mult_lo, acc_mult_hi, words[0], words[1], acc_plus_lo, acc_plus_hi
+        )
+
+
+@kernel
+def raw(states):
+    """One raw 64-bit output of each generator at ``states`` (``random_raw()``)."""
+    out = np.empty(states.size, dtype=np.uint64)
+    for r in range(states.size):
+        words = carray(_words(states[r]), 4)
+        words[0], words[1] = _multiply_add(
+            words[0], words[1], MULTIPLIER_LO, MULTIPLIER_HI, words[2], words[3]
+        )
+        out[r] = _output(words[0], words[1])
+    return out
+
+
+@functools.cache
+def works() -> bool:
+    """Whether this machine's PCG64 keeps its state as the kernels read it: their numbers,
+    raw outputs and jumps, on fresh generators, against NumPy's own (once per process)."""
+    try:
+        ours = [np.random.default_rng(seed) for seed in (1, 2)]
+        numpy = [np.random.default_rng(seed) for seed in (1, 2)]
+        states = np.array([state_address(g) for g in ours], dtype=np.intp)
+        if not states.all():
+            return False
+        drawn = np.empty(2 * 7)
+        fill_uniform(states, 7, drawn, np.ones(2, np.bool_), NO_ORDER)
+        same = np.array_equal(drawn, np.concatenate([g.random(7) for g in numpy]))
+        advance(states, 1_000_003)
+        for g in numpy:
+            g.bit_generator.advance(1_000_003)
+        same &= np.array_equal(raw(states), [g.bit_generator.random_raw() for g in numpy])
+        return bool(same) and [g.random() for g in ours] == [g.random() for g in numpy]
+    except Exception:  # noqa: BLE001 (any failure: the streams call NumPy's C functions)
+        return False
