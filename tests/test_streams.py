@@ -152,6 +152,10 @@ def test_draws_sized_by_each_runs_state_are_each_generators_own(compiled, monkey
     np.testing.assert_array_equal(
         batch.uniform(3).reshape(4, 3), np.stack([g.random(3) for g in alone])
     )
+    one, alone = streams.Stream(generators()[:1], runs=None), generators()[0]  # a run alone
+    skill, eager = one.by_run(np.array([6]), ("lognormal", 0.0, 0.2), ("beta", 2.0, 3.0))
+    np.testing.assert_array_equal(skill, alone.lognormal(0.0, 0.2, 6))
+    np.testing.assert_array_equal(eager, alone.beta(2.0, 3.0, 6))
 
 
 @pytest.mark.parametrize("inline", [True, False], ids=["pcg64-inline", "numpy-c-calls"])
