@@ -27,6 +27,7 @@ NOT_BEHAVIOUR = {
     "stakhanov_sim.model.mechanisms.accidents": {"PER_THOUSAND"},  # the source's unit
     "stakhanov_sim.model.observation": {"N_SHIFT_INTS", "N_SHIFT_FLOATS"},  # a row's layout
     "stakhanov_sim.model.streams": {"NORMAL_FILL"},  # a C function's address in this process
+    "stakhanov_sim.model.pcg64": {"MULTIPLIER_HI", "MULTIPLIER_LO"},  # NumPy's PCG64's own
 }
 FORMER_CONSTANTS = [
     "social.contagion", "social.violence_harm", "equipment.broken_priority",

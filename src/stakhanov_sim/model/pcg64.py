@@ -152,8 +152,9 @@ def fill_uniform(states, n, out, active, order):
 
 @kernel
 def advance(states, delta):
-    """Move each generator at ``states`` on by ``delta`` steps (``PCG64.advance``: Brown's
-    jump-ahead for linear congruential generators, in a step per bit of ``delta``)."""
+    """Move each generator at ``states`` on by ``delta`` steps, as ``PCG64.advance`` does:
+    the jump-ahead of a linear congruential generator (Brown 1994), a step per bit of
+    ``delta``."""
     for r in range(states.size):
         words = carray(_words(states[r]), 4)
         mult_lo, mult_hi, plus_lo, plus_hi = MULTIPLIER_LO, MULTIPLIER_HI, words[2], words[3]
