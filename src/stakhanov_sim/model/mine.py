@@ -372,12 +372,9 @@ class MineModel(mesa.Model):
             skill_distribution(m.skill_sigma),
             eagerness_distribution(m.eagerness_a, m.eagerness_b),
         )
-        if self.runs.count == 1:
-            order, counts = slice(None), np.array([slots.size])
-        else:
-            run_of = w.run[slots]
-            order = np.argsort(run_of, kind="stable")  # each run's recruits together, in slot order
-            counts = np.bincount(run_of, minlength=self.runs.count)
+        run_of = w.run[slots]
+        order = np.argsort(run_of, kind="stable")  # each run's recruits together, in slot order
+        counts = np.bincount(run_of, minlength=self.runs.count)
         skill, eager = np.empty(slots.size), np.empty(slots.size)
         skill[order], eager[order] = stream.by_run(counts, *distributions)
         if self.mesa_agents:  # (a single run)

@@ -199,9 +199,6 @@ class Stream:
         distribution, each run's numbers after the previous run's. For draws whose size
         depends on each run's state (recruits): one compiled call with NumPy's own C
         functions where it exports them, run by run otherwise."""
-        if self.alone is not None:  # NumPy's own calls: the same numbers, without the kernel
-            k = int(counts[0])
-            return np.array([getattr(self.alone, name)(a, b, k) for name, a, b in draws])
         out = np.empty((len(draws), int(counts.sum())))
         functions = np.array([DISTRIBUTIONS.get(name, 0) for name, _, _ in draws], np.intp)
         if functions.all():
