@@ -162,9 +162,9 @@ def test_draws_sized_by_each_runs_state_are_each_generators_own(compiled, monkey
 @pytest.mark.parametrize("runs", [2, 4, 7])
 def test_a_batchs_uniform_numbers_skips_and_keys_are_each_generators_own(inline, runs, monkeypatch):
     """A batch's uniform numbers (all runs, some runs, scattered to the slots), skips and
-    keys: with PCG64 stepped in compiled code (``model.pcg64``, four runs at a time and the
-    rest one by one) or with NumPy's C functions where that check fails, each run gets the
-    numbers its generator gives alone and goes on from the same place."""
+    keys: with PCG64 stepped in compiled code (``model.pcg64``) or with NumPy's C functions
+    where that check fails, each run gets the numbers its generator gives alone and goes on
+    from the same place."""
     from stakhanov_sim.model import pcg64, streams
 
     if inline:
