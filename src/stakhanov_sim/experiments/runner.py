@@ -10,14 +10,18 @@ back through files (``handover``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import importlib.machinery
 import os
 import platform
 import signal
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import forkserver, get_context
+from multiprocessing import context, forkserver
 from pathlib import Path
 
 import mesa
@@ -319,10 +323,49 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
             signal.signal(signal.SIGINT, previous)
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=get_context("forkserver"),
+        mp_context=_WorkerContext(),
         initializer=_start_worker,
         initargs=(os.getpid(),),
     )
+
+
+@contextlib.contextmanager
+def script_left_alone() -> Iterator[None]:
+    """While workers are started: tell them to leave the script that started them alone.
+
+    A process started by ``multiprocessing`` runs the parent's script again (as
+    ``__mp_main__``) before its first task, so a script calling ``run(...)`` at top level,
+    without ``if __name__ == "__main__":``, started workers that started workers and broke
+    the pool with two tracebacks; a script read from stdin could not be run again at all.
+    Workers here run only this package's functions on this package's data, so they need
+    nothing from the script: a ``__main__`` whose spec is named ``__main__`` is what
+    ``multiprocessing`` leaves alone (as it does for ``python -m``). Dask's local workers
+    are started the same way (``sweep.open_executor``).
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
+class _Worker(context.ForkServerProcess):
+    """A pool worker, forked by the forkserver without running the user's script again."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        with script_left_alone():
+            return context.ForkServerProcess._Popen(process_obj)
+
+
+class _WorkerContext(context.ForkServerContext):
+    """The forkserver start method, with workers that leave the script alone (``_Worker``)."""
+
+    Process = _Worker
 
 
 def _start_worker(command_pid: int) -> None:
