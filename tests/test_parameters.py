@@ -92,3 +92,21 @@ def test_a_former_constant_changes_the_run_when_set(small_scenario):
         return float(model.workforce.resentment.sum())
 
     assert resentment(0.05) != resentment(0.5)
+
+
+def test_the_title_bonus_reaches_earnings_and_nothing_else(small_scenario):
+    """docs/parameters.md: ``recognition.bonus_rubles`` adds to a miner's earnings only; no
+    mechanism reads it and no table reports it (a sweep over it changes no outcome)."""
+
+    def stepped(bonus: float) -> MineModel:
+        scenario = small_scenario(end="1935-12-31", overrides={"recognition.bonus_rubles": bonus})
+        model = MineModel(scenario)
+        while model.running:
+            model.step()
+        return model
+
+    plain, rewarded = stepped(0.0), stepped(5000.0)
+    assert rewarded.workforce.earnings_rubles.sum() > plain.workforce.earnings_rubles.sum()
+    for name in ("model", "agents", "events"):
+        a, b = getattr(plain.results(), name), getattr(rewarded.results(), name)
+        assert a.equals(b), name

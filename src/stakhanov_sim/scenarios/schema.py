@@ -596,7 +596,8 @@ class Recognition(Section):
     bonus_rubles: float = param(
         200.0,
         "rubles",
-        "One-off bonus with the title (flats, goods and vouchers were also given)",
+        "One-off bonus with the title (flats, goods and vouchers were also given); it adds to a "
+        "miner's earnings (Miner.earnings_rubles) only: no mechanism reads it and no table reports it",
         "press of 1935-36; size assumed",
         ge=0,
         le=100_000,
