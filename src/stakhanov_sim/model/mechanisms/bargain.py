@@ -11,7 +11,10 @@ Here, after a revision, each section wins back a share of the raise every shift 
 to its miners' resentment (``bargain.slack_return``); the trust plans a wage fund that grows
 ``bargain.wage_fund_growth`` a year over the pre-campaign wage bill, and when a plan period
 overspends it by more than ``bargain.wage_fund_tolerance`` it takes back
-``bargain.tightening`` of the slack won since the revision.
+``bargain.tightening`` of the slack won since the revision. The pre-campaign bill is every
+hewer's norm at the base rate (and the support trades' time rate): more than the hewers
+really earned before the campaign, so at the defaults the fund is never overspent and the
+trust never tightens (docs/calibration.md, "Known and left as they are").
 """
 
 from __future__ import annotations
