@@ -132,6 +132,19 @@ def test_shift_breakdown_times_the_calls_of_a_shift_and_puts_them_back():
     assert (mine.social.sanction, mine.MineModel._observe) == before
 
 
+def test_batch_breakdown_sets_a_batch_against_one_mine_of_its_size(bench, small_scenario):
+    """(``bench`` puts ``benchmarks/`` on the path, for ``shift_breakdown``.)"""
+    spec = importlib.util.spec_from_file_location("batches", BENCHMARKS / "batch_breakdown.py")
+    batches = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(batches)
+    scenario = small_scenario(end="1935-09-30")
+    batch, mine = batches.batch(scenario, 3), batches.one_mine(scenario, 3)
+    assert batch.runs.count == 3 and mine.runs.count == 1
+    assert batch.workforce.size == mine.workforce.size
+    total, shifts, spent = batches.breakdown(lambda: batches.batch(scenario, 2))
+    assert shifts > 0 and total > 0 and {"_observe", "social.sanction"} <= set(spent)
+
+
 @pytest.mark.slow
 def test_a_calibration_particle_is_timed_both_ways_and_reported(bench):
     """The particle's measurement runs at a tiny size and reaches the report (no timing judged)."""
