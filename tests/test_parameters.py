@@ -13,12 +13,14 @@ import inspect
 import numbers
 import pkgutil
 
+import numpy as np
 import pytest
 
 from stakhanov_sim import MineModel, load_scenario, model
 from stakhanov_sim.model import mechanisms
 from stakhanov_sim.scenarios import fields, paramdoc
 from stakhanov_sim.scenarios.schema import Scenario
+from stakhanov_sim.scenarios.yamlread import ConfigError
 
 NOT_BEHAVIOUR = {
     "stakhanov_sim.model.workforce": {"HEWER", "TIMBERMAN", "HAULER"},  # codes of ``trade``
@@ -136,12 +138,50 @@ BEHAVIOUR_GROUPS = (
 SMALL_MINE = {"mine.sections": 4}
 
 
-def _tables(overrides: dict) -> tuple:
-    model = MineModel(load_scenario("history_1935_37", {**SMALL_MINE, **overrides}))
-    while model.running:
-        model.step()
-    results = model.results()
-    return results.model, results.agents, results.events
+def _tables(setting: dict, variants: list[dict]) -> list[tuple]:
+    """Each variant's three tables: a run of the small mine in ``setting`` with the variant's
+    values, all with the scenario's seed. Variants of the parameters a batch's runs may
+    differ in (``mechanisms.PER_RUN``) step as one batch, which gives each run the tables it
+    has alone (tests/test_batch.py); the others step one by one."""
+    scenario = load_scenario("history_1935_37", {**SMALL_MINE, **setting})
+    together = [v for v in variants if set(v) <= set(mechanisms.PER_RUN)]
+    tables = {}
+    if together:
+        runs = range(len(together))
+        seeds = [np.random.SeedSequence(scenario.seed) for _ in runs]  # (spawning is stateful)
+        model = MineModel(scenario, rng=seeds, replicate=list(runs), mesa_agents=False,
+                          varying=together)  # fmt: skip
+        while model.running:
+            model.step()
+        results = model.results()
+        for run, variant in zip(runs, together, strict=True):
+            tables[id(variant)] = tuple(
+                table[table["replicate"] == run].drop(columns="replicate").reset_index(drop=True)
+                for table in (results.model, results.agents, results.events)
+            )
+    for variant in variants:
+        if id(variant) not in tables:
+            alone = load_scenario("history_1935_37", {**SMALL_MINE, **setting, **variant})
+            seed = np.random.SeedSequence(alone.seed)
+            model = MineModel(alone, rng=[seed], replicate=[0], mesa_agents=False)
+            while model.running:
+                model.step()
+            results = model.results()
+            tables[id(variant)] = tuple(
+                table.drop(columns="replicate")
+                for table in (results.model, results.agents, results.events)
+            )
+    return [tables[id(variant)] for variant in variants]
+
+
+def _valid(setting: dict, key: str, value) -> bool:
+    """Whether the small mine in ``setting`` may take ``value`` for ``key`` (a mine without
+    timbermen, say, cannot put two behind a record)."""
+    try:
+        load_scenario("history_1935_37", {**SMALL_MINE, **setting, key: value})
+    except ConfigError:
+        return False
+    return True
 
 
 def _same(a, b) -> bool:
@@ -172,7 +212,7 @@ def test_every_behavioural_parameter_changes_some_table():
     """A parameter that changes nothing is a claim the code does not keep: set each number or
     switch of the model's groups away from its default (in a small mine over the whole
     calendar) and some table must change, in the setting where the parameter acts."""
-    inert, baselines = [], {}
+    settings: dict[tuple, list] = {}  # setting: (key, variants) to try in it
     for group in BEHAVIOUR_GROUPS:
         for key, field in fields.leaves(Scenario.model_fields[group].annotation, f"{group}."):
             if "[" in key or key in REACHES_NO_TABLE or key in SMALL_MINE or key == "mine.mines":
@@ -181,15 +221,17 @@ def test_every_behavioural_parameter_changes_some_table():
             default = fields.value_at(
                 load_scenario("history_1935_37", {**SMALL_MINE, **setting}), key
             )
-            if not isinstance(default, (bool, int, float)):
-                continue  # choices are tested where they are read
-            name = tuple(sorted(setting.items()))
-            if name not in baselines:
-                baselines[name] = _tables(setting)
-            changed = any(
-                not all(map(_same, baselines[name], _tables({**setting, key: value})))
-                for value in _other_values(field, default)
-            )
-            if not changed:
-                inert.append(key)
+            if isinstance(default, (bool, int, float)):  # (choices are tested where read)
+                values = [v for v in _other_values(field, default) if _valid(setting, key, v)]
+                settings.setdefault(tuple(sorted(setting.items())), []).append((key, values))
+    inert = []
+    for setting, tried in settings.items():
+        changed: set[str] = set()
+        for attempt in range(2):  # a second value only for those the first left unchanged
+            now = [(key, values[attempt]) for key, values in tried
+                   if key not in changed and len(values) > attempt]  # fmt: skip
+            baseline, *others = _tables(dict(setting), [{}] + [{k: v} for k, v in now])
+            changed |= {k for (k, _), tables in zip(now, others, strict=True)
+                        if not all(map(_same, baseline, tables))}  # fmt: skip
+        inert += [key for key, _ in tried if key not in changed]
     assert not inert, f"these parameters change no table: {inert}"
