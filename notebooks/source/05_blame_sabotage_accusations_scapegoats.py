@@ -193,7 +193,9 @@ pd.DataFrame(rows).T.round(3)
 # - Blame comes from above far more often than from below or after accidents, but all
 #   three happen.
 # - In 1937 no more people are accused than there are foremen and engineers in post (13 in
-#   this mine): the terror ran out of managers to blame before it ran out of blame.
+#   this mine). That is the model's rule, not a finding: a newly appointed man is spared for
+#   about a year (`blame.grace_shifts`, an assumption), so no post is blamed twice within a
+#   year. The sources here do not say whether the purges spared newcomers so.
 # - The words change with the period: from the Piatakov trial of January 1937 every
 #   accusation is of "Trotskyist wrecking".
 # - Between a quarter and three quarters of the accused had dragged their feet in the month
