@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from stakhanov_sim import MineModel, load_scenario, model
+from stakhanov_sim.experiments.calibrated import schema_range
 from stakhanov_sim.model import mechanisms
 from stakhanov_sim.scenarios import fields, paramdoc
 from stakhanov_sim.scenarios.schema import Scenario
@@ -184,24 +185,13 @@ def _valid(setting: dict, key: str, value) -> bool:
     return True
 
 
-def _same(a, b) -> bool:
-    return a.equals(b)
-
-
-def _other_values(field, default) -> list:
+def _other_values(key: str, default) -> list:
     """Values to try instead of the default: four times it (within its upper bound), then
-    its lower bound; a switch flipped."""
+    its lower bound (``_valid`` drops one it may not reach); a switch flipped."""
     if isinstance(default, bool):
         return [not default]
-    low = high = None
-    for meta in field.metadata:
-        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        low = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else low
-        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
-    up = min(default * 4 if default else 1.0, high) if high is not None else default * 4 or 1.0
-    down = low if low is not None else 0
-    if any(getattr(meta, "gt", None) is not None for meta in field.metadata):
-        down = low + (default - low) / 4  # (a bound the value may not reach)
+    low, high = schema_range(key)
+    up, down = min(default * 4 if default else 1.0, high), max(low, 0.0)
     if isinstance(default, int):
         up, down = max(int(up), default + 1), int(down)
     return [value for value in (up, down) if value != default]
@@ -214,7 +204,7 @@ def test_every_behavioural_parameter_changes_some_table():
     calendar) and some table must change, in the setting where the parameter acts."""
     settings: dict[tuple, list] = {}  # setting: (key, variants) to try in it
     for group in BEHAVIOUR_GROUPS:
-        for key, field in fields.leaves(Scenario.model_fields[group].annotation, f"{group}."):
+        for key, _ in fields.leaves(Scenario.model_fields[group].annotation, f"{group}."):
             if "[" in key or key in REACHES_NO_TABLE or key in SMALL_MINE or key == "mine.mines":
                 continue
             setting = ACTS_ONLY_WITH.get(key, {})
@@ -222,7 +212,7 @@ def test_every_behavioural_parameter_changes_some_table():
                 load_scenario("history_1935_37", {**SMALL_MINE, **setting}), key
             )
             if isinstance(default, (bool, int, float)):  # (choices are tested where read)
-                values = [v for v in _other_values(field, default) if _valid(setting, key, v)]
+                values = [v for v in _other_values(key, default) if _valid(setting, key, v)]
                 settings.setdefault(tuple(sorted(setting.items())), []).append((key, values))
     inert = []
     for setting, tried in settings.items():
@@ -232,6 +222,6 @@ def test_every_behavioural_parameter_changes_some_table():
                    if key not in changed and len(values) > attempt]  # fmt: skip
             baseline, *others = _tables(dict(setting), [{}] + [{k: v} for k, v in now])
             changed |= {k for (k, _), tables in zip(now, others, strict=True)
-                        if not all(map(_same, baseline, tables))}  # fmt: skip
+                        if not all(a.equals(b) for a, b in zip(baseline, tables, strict=True))}  # fmt: skip
         inert += [key for key, _ in tried if key not in changed]
     assert not inert, f"these parameters change no table: {inert}"

@@ -296,7 +296,15 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
     cluster = None
     if dask_local is not None:
         with script_left_alone():  # (the workers start before the cluster returns)
-            cluster = _local_cluster(LocalCluster, dask_local)
+            cluster = LocalCluster(
+                n_workers=dask_local,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                # Any free port on loopback: with None the scheduler still tries 8787 for its
+                # HTTP routes and, with another cluster there, leaks the socket it tried.
+                dashboard_address=LOOPBACK_ANY_PORT,
+            )
     try:
         client = _connect(Client, cluster if cluster is not None else scheduler)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
@@ -312,19 +320,6 @@ def _dask_executor(scheduler: str | None, dask_local: int | None) -> Iterator[Ex
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def _local_cluster(cluster_type, workers: int):
-    """A Dask cluster of ``workers`` single-threaded processes on this machine."""
-    return cluster_type(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        # Any free port on loopback: with None the scheduler still tries 8787 for its
-        # HTTP routes and, with another cluster there, leaks the socket it tried.
-        dashboard_address=LOOPBACK_ANY_PORT,
-    )
 
 
 def _connect(client_type, address):
