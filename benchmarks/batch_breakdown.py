@@ -4,8 +4,8 @@ The batch: ``--runs`` default runs (``history_1935_37``, 380 miners each) steppe
 without Mesa agents, as ``run --replicates`` steps them. The one mine: the same scenario with
 ``--runs`` times the sections (as many job slots as the batch), stepped alone. Both over the
 whole calendar, after a first run that loads the kernels; CPU per shift of each call
-``MineModel.step`` makes, timed as ``shift_breakdown.py`` times them (the timers add a
-little, so the numbers rank the costs).
+``MineModel.step`` makes, timed by ``shift_breakdown.breakdown`` (the timers add a little,
+so the numbers rank the costs).
 
 Usage: ``.venv/bin/python benchmarks/batch_breakdown.py [--runs 100] [--top 15]``.
 """
@@ -13,11 +13,9 @@ Usage: ``.venv/bin/python benchmarks/batch_breakdown.py [--runs 100] [--top 15]`
 from __future__ import annotations
 
 import argparse
-import collections
-import time
 
 import numpy as np
-from shift_breakdown import instrument
+from shift_breakdown import breakdown
 
 from stakhanov_sim import Scenario, load_scenario
 from stakhanov_sim.model.mine import MineModel
@@ -35,22 +33,6 @@ def one_mine(scenario: Scenario, runs: int) -> MineModel:
     return MineModel(large, rng=[np.random.SeedSequence(1)], replicate=[0], mesa_agents=False)
 
 
-def breakdown(make) -> tuple[float, int, collections.Counter]:
-    """CPU seconds of one model's shifts (the kernels loaded first), their number, and the
-    seconds of each call."""
-    model = make()
-    while model.running:
-        model.step()
-    spent: collections.Counter = collections.Counter()
-    model, shifts = make(), 0
-    start = time.process_time()
-    with instrument(spent):
-        while model.running:
-            model.step()
-            shifts += 1
-    return time.process_time() - start, shifts, spent
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
@@ -59,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     scenario = load_scenario("history_1935_37")
     slots = args.runs * scenario.miners_per_section * scenario.mine.sections
     for name, make in (("batch", batch), ("one mine", one_mine)):
-        total, shifts, spent = breakdown(lambda make=make: make(scenario, args.runs))
+        total, shifts, spent = breakdown(scenario, 1, lambda s, make=make: make(s, args.runs))
         per_shift = total / shifts * 1e6
         print(f"{name}: {per_shift:.0f} µs CPU a shift, {per_shift / slots:.3f} µs a worker-shift")
         for label, seconds in spent.most_common(args.top):

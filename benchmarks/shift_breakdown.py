@@ -62,16 +62,19 @@ def instrument(spent: collections.Counter):
             setattr(owner, attr, value)
 
 
-def breakdown(scenario, runs: int) -> tuple[float, int, collections.Counter]:
-    """CPU seconds of ``runs`` runs' shifts, their number, and the seconds of each call."""
-    model = MineModel(scenario)
+def breakdown(scenario, runs: int, make=MineModel) -> tuple[float, int, collections.Counter]:
+    """CPU seconds of ``runs`` runs' shifts, their number, and the seconds of each call.
+
+    ``make(scenario)`` builds each model (a default run as the CLI builds it, or, for
+    ``batch_breakdown.py``, a batch)."""
+    model = make(scenario)
     while model.running:  # loads the kernels
         model.step()
     spent: collections.Counter = collections.Counter()
     shifts, total = 0, 0.0
     with instrument(spent):
         for _ in range(runs):
-            model = MineModel(scenario)
+            model = make(scenario)
             start = time.process_time()
             while model.running:
                 model.step()

@@ -141,7 +141,7 @@ def test_batch_breakdown_sets_a_batch_against_one_mine_of_its_size(bench, small_
     batch, mine = batches.batch(scenario, 3), batches.one_mine(scenario, 3)
     assert batch.runs.count == 3 and mine.runs.count == 1
     assert batch.workforce.size == mine.workforce.size
-    total, shifts, spent = batches.breakdown(lambda: batches.batch(scenario, 2))
+    total, shifts, spent = batches.breakdown(scenario, 1, lambda s: batches.batch(s, 2))
     assert shifts > 0 and total > 0 and {"_observe", "social.sanction"} <= set(spent)
 
 
