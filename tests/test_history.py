@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stakhanov_sim import MineModel, load_scenario, run
+from stakhanov_sim import load_scenario, run
 from stakhanov_sim.experiments import outcomes
+from stakhanov_sim.experiments.runner import run_batch
 from stakhanov_sim.model.mechanisms import bargain
 from stakhanov_sim.validation.targets import by_key
 
@@ -197,8 +198,8 @@ def test_a_title_earned_by_meeting_the_norm_stays_under_the_share_of_august_1936
 def test_the_revised_norm_slides_back_to_the_old_one_within_the_year(history):
     """docs/calibration.md, "Known and left as they are": the revision of March 1936 raises
     the mean norm by a fifth to two fifths (the midpoint rule on each run's records); the
-    slack won back (``bargain.slack_return``, an assumption)
-    brings it within 1% of the old norm by December 1936, and there it stays through 1937."""
+    slack won back (``bargain.slack_return``, an assumption) brings it within 1% of the old
+    norm by December 1936, and there it stays through 1937."""
     table, events = history
     old = load_scenario("history_1935_37").norms.initial_norm_tons
     when = events.loc[events["event"] == "norm revision", "date"].min()
@@ -224,18 +225,18 @@ def test_the_trust_never_finds_the_wage_fund_overspent_at_the_defaults(monkeypat
 
     monkeypatch.setattr(bargain, "overspent", watched)
 
-    def history(overrides: dict) -> tuple[pd.DataFrame, list]:
-        seeds = np.random.SeedSequence(1935).spawn(3)
+    def stepped(overrides: dict) -> tuple[pd.DataFrame, pd.Series]:
+        """Three runs' events and the dates of the plan reviews (one before every
+        ``plan_check_shifts``-th shift)."""
         scenario = load_scenario("history_1935_37", overrides)
-        model = MineModel(scenario, rng=seeds, replicate=[0, 1, 2], mesa_agents=False)
-        while model.running:
-            model.step()
-        every = scenario.management.plan_check_shifts  # a review before every such shift
-        return model.results().events, model.dates[every::every]
+        results = run_batch(scenario, np.random.SeedSequence(1935).spawn(3), [0, 1, 2])
+        every = scenario.management.plan_check_shifts
+        dates = results.model.loc[results.model["replicate"] == 0, "date"]
+        return results.events, dates.iloc[every::every]
 
-    events, review_dates = history({})
+    events, review_dates = stepped({})
     reviews = np.array(ratios)  # plan reviews x runs
-    in_1936 = np.array([date.year == 1936 for date in review_dates[: len(reviews)]])
+    in_1936 = (review_dates.iloc[: len(reviews)].dt.year == 1936).to_numpy()
     assert not (events["event"] == "norm tightening").any()
     assert 0.88 < reviews[in_1936].mean() < 1.0  # about 0.94
     assert reviews.max() < 1.1  # never past the tolerance
@@ -243,5 +244,5 @@ def test_the_trust_never_finds_the_wage_fund_overspent_at_the_defaults(monkeypat
     assert 0.85 < reviews[0].mean() < 0.97  # about 0.92 of the norm's pay
     assert 1.0 < real[in_1936].mean() < 1.05  # about 1% over
     assert real[in_1936].max() < 1.15  # by up to about a tenth in a plan period
-    strict, _ = history({"bargain.wage_fund_growth": 0.0, "bargain.wage_fund_tolerance": 0.0})
+    strict, _ = stepped({"bargain.wage_fund_growth": 0.0, "bargain.wage_fund_tolerance": 0.0})
     assert (strict["event"] == "norm tightening").any()

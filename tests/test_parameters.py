@@ -18,6 +18,7 @@ import pytest
 
 from stakhanov_sim import MineModel, load_scenario, model
 from stakhanov_sim.experiments.calibrated import schema_range
+from stakhanov_sim.experiments.runner import run_batch
 from stakhanov_sim.model import mechanisms
 from stakhanov_sim.scenarios import fields, paramdoc
 from stakhanov_sim.scenarios.schema import Scenario
@@ -148,31 +149,25 @@ def _tables(setting: dict, variants: list[dict]) -> list[tuple]:
     together = [v for v in variants if set(v) <= set(mechanisms.PER_RUN)]
     tables = {}
     if together:
-        runs = range(len(together))
+        runs = list(range(len(together)))
         seeds = [np.random.SeedSequence(scenario.seed) for _ in runs]  # (spawning is stateful)
-        model = MineModel(scenario, rng=seeds, replicate=list(runs), mesa_agents=False,
-                          varying=together)  # fmt: skip
-        while model.running:
-            model.step()
-        results = model.results()
+        results = run_batch(scenario, seeds, runs, varying=together)
         for run, variant in zip(runs, together, strict=True):
-            tables[id(variant)] = tuple(
-                table[table["replicate"] == run].drop(columns="replicate").reset_index(drop=True)
-                for table in (results.model, results.agents, results.events)
-            )
+            tables[id(variant)] = _of_run(results, run)
     for variant in variants:
         if id(variant) not in tables:
             alone = load_scenario("history_1935_37", {**SMALL_MINE, **setting, **variant})
-            seed = np.random.SeedSequence(alone.seed)
-            model = MineModel(alone, rng=[seed], replicate=[0], mesa_agents=False)
-            while model.running:
-                model.step()
-            results = model.results()
-            tables[id(variant)] = tuple(
-                table.drop(columns="replicate")
-                for table in (results.model, results.agents, results.events)
-            )
+            results = run_batch(alone, [np.random.SeedSequence(alone.seed)], [0])
+            tables[id(variant)] = _of_run(results, 0)
     return [tables[id(variant)] for variant in variants]
+
+
+def _of_run(results, run: int) -> tuple:
+    """One run's three tables, without the replicate's number."""
+    return tuple(
+        table[table["replicate"] == run].drop(columns="replicate").reset_index(drop=True)
+        for table in (results.model, results.agents, results.events)
+    )
 
 
 def _valid(setting: dict, key: str, value) -> bool:

@@ -150,7 +150,7 @@ plt.show()
 # - A lever can move one outcome and not another: compare each lever's intervals across the
 #   four outcomes.
 #
-# The cell below checks the first three sentences against the table above.
+# The cell below checks the first three points against the table above.
 
 # %%
 within = levers["diff"].abs() < levers["unpaired ±"]
