@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import psutil
@@ -330,3 +331,26 @@ def test_an_interruption_wrapped_by_code_called_from_c_still_ends_quietly(
     monkeypatch.setattr(commands, "run", _raises_from_c(ValueError))  # not an interruption
     with pytest.raises(SystemError):
         main(["run", "history_1935_37", "-o", str(tmp_path / "out")])
+
+
+def test_after_an_interruption_a_cut_short_objects_finalizer_says_nothing(monkeypatch, capsys):
+    """An interruption that lands while an object is built (llvmlite's module while Numba
+    compiles) leaves it half made; its ``__del__`` fails as the command ends. After
+    ``_interrupted`` that is not printed; any other unraisable error still is."""
+    import gc
+
+    from stakhanov_sim.cli import _interrupted
+
+    class HalfMade:
+        def __del__(self):
+            del self._as_parameter_  # never set: its constructor was cut short
+
+    printed = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: printed.append(u.exc_type))
+    assert _interrupted(KeyboardInterrupt()) == 130
+    HalfMade()
+    gc.collect()
+    assert printed == []
+    sys.unraisablehook(SimpleNamespace(object=print, exc_type=ValueError))  # not a finalizer
+    assert printed == [ValueError]
+    assert "interrupted" in capsys.readouterr().err

@@ -403,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _interrupted(exc: BaseException) -> int:
-    """Say so, and the shell's status for the signal (130 for Ctrl-C, 143 for SIGTERM)."""
+    """Say so, and the shell's status for the signal (130 for Ctrl-C, 143 for SIGTERM);
+    objects the interruption cut short end without a word (``interrupts.quiet_finalizers``)."""
+    interrupts.quiet_finalizers()
     print(
         "stakhanov-sim: interrupted; earlier results are untouched (a sweep resumes where it stopped)",
         file=sys.stderr,

@@ -87,3 +87,22 @@ def unwinding() -> Iterator[None]:
         sys.unraisablehook = guard.previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def quiet_finalizers() -> None:
+    """After an interruption: drop what the finalizers of objects it cut short print.
+
+    An interruption can land while such an object is being built (llvmlite's ``ModuleRef``
+    while Numba compiles, as it does on a machine's first run); its ``__del__`` then fails
+    when the object is collected, as the command ends, and Python prints "Exception ignored
+    in ... __del__" with a traceback after the command has said it was interrupted
+    (``tests/test_interrupts.py::test_ctrl_c_ends_the_run_quietly`` failed so on a fresh
+    ``.venv``). Only failures of ``__del__`` are dropped; anything else still prints.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if getattr(unraisable.object, "__name__", None) != "__del__":
+            previous(unraisable)
+
+    sys.unraisablehook = hook
