@@ -118,8 +118,17 @@ def _write(frame: pd.DataFrame, path: str) -> None:
 
 
 def _read(path: str) -> pd.DataFrame:
+    """The table in ``path``, read through a memory map: pandas copies the numbers into its
+    own (writable) blocks once, where reading the file first copied them twice, ten times
+    slower (benchmarks/README.md, round 17). Arrow's string columns may keep pointing into
+    the map, which outlives the deleted file on POSIX; Windows cannot delete a mapped file,
+    so there the file is read into memory instead."""
     try:
-        with pa.OSFile(path, "rb") as source:
+        with _open(path) as source:
             return pa.ipc.open_file(source).read_all().to_pandas()
     finally:
         os.unlink(path)
+
+
+def _open(path: str) -> pa.NativeFile:
+    return pa.OSFile(path, "rb") if os.name == "nt" else pa.memory_map(path, "rb")
