@@ -161,8 +161,8 @@ def test_draws_sized_by_each_runs_state_are_each_generators_own(compiled, monkey
 @pytest.mark.parametrize("inline", [True, False], ids=["pcg64-inline", "numpy-c-calls"])
 @pytest.mark.parametrize("runs", [2, 4, 7])
 def test_a_batchs_uniform_numbers_skips_and_keys_are_each_generators_own(inline, runs, monkeypatch):
-    """A batch's uniform numbers (all runs, some runs, scattered to the slots), skips and
-    keys: with PCG64 stepped in compiled code (``model.pcg64``) or with NumPy's C functions
+    """A batch's uniform numbers (all runs, some runs, scattered to the slots, a few slots'
+    only), skips and keys: with PCG64 stepped in compiled code (``model.pcg64``) or with NumPy's C functions
     where that check fails, each run gets the numbers its generator gives alone and goes on
     from the same place."""
     from stakhanov_sim.model import pcg64, streams
@@ -193,6 +193,10 @@ def test_a_batchs_uniform_numbers_skips_and_keys_are_each_generators_own(inline,
     by_run = np.stack([g.random(slots) * a + (1 - a) for g, a in zip(alone, active, strict=True)])
     drawn = batch.uniform_slots_where(active)
     np.testing.assert_array_equal(drawn, by_run.ravel()[model.runs.slot_order])
+    for picked in ([0], [3, 4, slots + 1, runs * slots - 1], list(range(0, runs * slots, 97))):
+        by_run = np.stack([g.random(slots) for g in alone]).ravel()[model.runs.slot_order]
+        picked = np.array(picked, dtype=np.intp)  # a few slots' numbers, jumped to
+        np.testing.assert_array_equal(batch.uniform_slots_at(picked), by_run[picked])
     batch.skip(1001)
     batch.skip(37, np.flatnonzero(active))
     for g, a in zip(alone, active, strict=True):

@@ -136,31 +136,56 @@ def fill_uniform(states, n, out, active, order):
 
 @kernel
 def advance(states, delta):
-    """Move each generator at ``states`` on by ``delta`` steps, as ``PCG64.advance`` does:
-    the jump-ahead of a linear congruential generator (Brown 1994), a step per bit of
-    ``delta``."""
+    """Move each generator at ``states`` on by ``delta`` steps, as ``PCG64.advance`` does."""
+    for r in range(states.size):
+        _jump(carray(_words(states[r]), 4), delta)
+
+
+@kernel
+def _jump(words, delta):
+    """Move one generator's state (``words``) on by ``delta`` steps: the jump-ahead of a
+    linear congruential generator (Brown 1994), a step per bit of ``delta``."""
+    mult_lo, mult_hi, plus_lo, plus_hi = MULTIPLIER_LO, MULTIPLIER_HI, words[2], words[3]
+    acc_mult_lo, acc_mult_hi = np.uint64(1), np.uint64(0)
+    acc_plus_lo, acc_plus_hi = np.uint64(0), np.uint64(0)
+    zero = np.uint64(0)
+    left = np.uint64(delta)
+    while left > zero:
+        if left & np.uint64(1):
+            acc_mult_lo, acc_mult_hi = _multiply_add(
+                acc_mult_lo, acc_mult_hi, mult_lo, mult_hi, zero, zero
+            )
+            acc_plus_lo, acc_plus_hi = _multiply_add(
+                acc_plus_lo, acc_plus_hi, mult_lo, mult_hi, plus_lo, plus_hi
+            )
+        # plus = (mult + 1) * plus; mult = mult * mult
+        plus_lo, plus_hi = _multiply_add(mult_lo, mult_hi, plus_lo, plus_hi, plus_lo, plus_hi)
+        mult_lo, mult_hi = _multiply_add(mult_lo, mult_hi, mult_lo, mult_hi, zero, zero)
+        left >>= np.uint64(1)
+    words[0], words[1] = _multiply_add(
+        acc_mult_lo, acc_mult_hi, words[0], words[1], acc_plus_lo, acc_plus_hi
+    )
+
+
+@kernel
+def numbers_at(states, n, positions):
+    """The numbers at ``positions`` (ascending; run ``r``'s ``i``-th at ``r * n + i``) of
+    ``Generator.random(n)`` from each run's generator, which all move on by ``n`` as that
+    draw would move them: each generator jumps to the few numbers read, where drawing them
+    all made ``n`` numbers a run to read a handful."""
+    out = np.empty(positions.size)
+    k = 0
     for r in range(states.size):
         words = carray(_words(states[r]), 4)
-        mult_lo, mult_hi, plus_lo, plus_hi = MULTIPLIER_LO, MULTIPLIER_HI, words[2], words[3]
-        acc_mult_lo, acc_mult_hi = np.uint64(1), np.uint64(0)
-        acc_plus_lo, acc_plus_hi = np.uint64(0), np.uint64(0)
-        zero = np.uint64(0)
-        left = np.uint64(delta)
-        while left > zero:
-            if left & np.uint64(1):
-                acc_mult_lo, acc_mult_hi = _multiply_add(
-                    acc_mult_lo, acc_mult_hi, mult_lo, mult_hi, zero, zero
-                )
-                acc_plus_lo, acc_plus_hi = _multiply_add(
-                    acc_plus_lo, acc_plus_hi, mult_lo, mult_hi, plus_lo, plus_hi
-                )
-            # plus = (mult + 1) * plus; mult = mult * mult
-            plus_lo, plus_hi = _multiply_add(mult_lo, mult_hi, plus_lo, plus_hi, plus_lo, plus_hi)
-            mult_lo, mult_hi = _multiply_add(mult_lo, mult_hi, mult_lo, mult_hi, zero, zero)
-            left >>= np.uint64(1)
-        words[0], words[1] = _multiply_add(
-            acc_mult_lo, acc_mult_hi, words[0], words[1], acc_plus_lo, acc_plus_hi
-        )
+        done = 0
+        while k < positions.size and positions[k] < (r + 1) * n:
+            i = positions[k] - r * n
+            _jump(words, i - done)
+            words[0], words[1], out[k] = _step(words[0], words[1], words[2], words[3])
+            done = i + 1
+            k += 1
+        _jump(words, n - done)
+    return out
 
 
 @kernel

@@ -171,15 +171,21 @@ class Stream:
 
     def uniform_slots_at(self, slots: np.ndarray) -> np.ndarray:
         """``uniform_slots()[slots]`` (``slots`` ascending), every stream left where that
-        draw would leave it. A single run jumps to the few numbers it reads (``numbers_at``);
-        a batch, where some run reads numbers on most shifts, makes them all in one call
-        rather than jump run by run from Python; no slot at all moves every stream on."""
+        draw would leave it: each generator jumps to the few numbers read (``numbers_at``;
+        a batch's, every run's in one compiled call, ``pcg64.numbers_at``). No slot at all
+        moves every stream on; a batch off PCG64 makes all the numbers."""
         if not slots.size:
             self.skip(self.runs.slots)
             return np.empty(0)
         if self.alone is not None:  # a run alone: its slots are its own
             return numbers_at(self.alone, slots, self.runs.slots)
-        return self.uniform_slots()[slots]
+        if self._bits.pcg is None:
+            return self.uniform_slots()[slots]
+        positions = self.runs.slot_order[slots]  # where each slot's number is in the draw
+        order = np.argsort(positions)
+        out = np.empty(slots.size)
+        out[order] = pcg64.numbers_at(self._bits.pcg, self.runs.slots, positions[order])
+        return out
 
     def skip(self, n: int, runs: np.ndarray | None = None) -> None:
         """Move each run's generator (or those of ``runs``) on by ``n`` uniform numbers."""
