@@ -44,7 +44,7 @@ def review(whom: list[float]):
     campaign.period_output[:], campaign.period_plan[:] = 70.0, 90.0
     foremen, engineers = Foremen(10), Staff(3)
     foremen.sabotage_count[2] = 1
-    stream = FixedDraws(0.5, whom)
+    stream = FixedDraws([0.5, *whom])  # one number for how many, then one per post
     campaign.period_reported[:] = campaign.period_output  # an honest mine: report = output
     outcome = management.review_plan(  # (everyone appointed long ago: all may be accused)
         stream, campaign, foremen, engineers, 24, *np.full((3, 1), 10.0), management.params(scenario),

@@ -207,16 +207,16 @@ def review_plan(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shortfall = np.where(period_plan > 0, 1 - campaign.period_reported / period_plan, 0.0)
     posts = n_foremen + n_engineers
-    draws = [(stream[run].random(), stream[run].random(posts)) for run in range(runs)]
-    how_many = how_many_accused(
-        np.array([d[0] for d in draws]), shortfall, campaign.scapegoating, posts, p
-    )
-    accused_foremen, accused_engineers = [], []
-    for run in range(runs):
+    # Each run's numbers: one for how many, then one per post for whom (as ``random()`` then
+    # ``random(posts)`` from its generator), every run's in one call.
+    draws = stream.uniform(1 + posts).reshape(runs, 1 + posts)
+    how_many = how_many_accused(draws[:, 0], shortfall, campaign.scapegoating, posts, p)
+    accused_foremen, accused_engineers = [blame.NOBODY], [blame.NOBODY]
+    for run in np.flatnonzero(how_many).tolist():  # (a run that accuses nobody has no one)
         mine = slice(run * n_foremen, (run + 1) * n_foremen)
         theirs = slice(run * n_engineers, (run + 1) * n_engineers)
         chosen = _scapegoats(
-            draws[run][1], int(how_many[run]), foremen.appointed[mine],
+            draws[run, 1:], int(how_many[run]), foremen.appointed[mine],
             foremen.sabotage_count[mine], engineers.appointed[theirs], shift, p, blame_rules,
         )  # fmt: skip
         accused_foremen.append(chosen[chosen < n_foremen] + run * n_foremen)
