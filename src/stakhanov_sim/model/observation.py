@@ -135,10 +135,12 @@ class ShiftCollector(DataCollector):
         )  # fmt: skip
         hewer_wages.sort(axis=1)  # each run's, its vacant tail of +inf last (NumPy's sort:
         # a compiled kernel's is ten times slower at 5,000)
-        order = self._order
-        if runs.max(initial=0) > 1:  # np.argsort's order (one run of wages: nothing to order)
-            for run in np.flatnonzero(runs > 1).tolist():
-                order[run, : runs[run]] = wages[run, : runs[run]].argsort()
+        order, longest = self._order, runs.max(initial=0)
+        if longest > 1:  # every run's runs of wages in ascending order, equal ones as they
+            # came (a stable sort of each run's row, its tail past its own runs set to +inf)
+            rows = wages[:, :longest]
+            rows[np.arange(longest) >= runs[:, None]] = np.inf
+            order[:, :longest] = rows.argsort(axis=1, kind="stable")
         _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, n)
         self.rows = n + 1
 
@@ -492,7 +494,11 @@ class AgentSampler:
         }
 
     def table(self, replicates: list[int]) -> pd.DataFrame:
-        """Every run's sampled agents, run after run, each numbered with its replicate."""
+        """Every run's sampled agents, run after run, each numbered with its replicate.
+
+        Built column by column into one frame, each column made once: a frame built whole
+        and then given its ``replicate`` column and column order copied an ensemble's
+        millions of rows twice more (benchmarks/README.md, round 17)."""
         if not self.snapshots:
             return pd.DataFrame(columns=AGENT_COLUMNS)
         columns = {
@@ -501,13 +507,14 @@ class AgentSampler:
         }
         run = columns.pop("run")
         if len(replicates) > 1:  # each run's rows together, in the order they were taken
-            order = np.argsort(run, kind="stable")
+            # (a stable sort of small whole numbers is NumPy's radix sort: linear in the rows)
+            order = np.argsort(run.astype(np.min_scalar_type(len(replicates))), kind="stable")
             columns, run = {name: values[order] for name, values in columns.items()}, run[order]
+        columns["replicate"] = np.asarray(replicates, dtype=np.int64)[run]
         columns["kind"] = _labels(columns["kind"], KINDS)
         columns["trade"] = _labels(columns["trade"], (*TRADES, ""))
-        table = pd.DataFrame(columns)
-        table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
-        return table[AGENT_COLUMNS]
+        # Every column is new here, so the frame may keep them as they are (no copy).
+        return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
 
 
 def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
@@ -517,31 +524,36 @@ def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.Exte
     return pd.array(labels.cast(pa.large_string()), dtype="str")
 
 
-def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Python strings as pandas' string column (what ``pd.DataFrame`` makes of them)."""
-    return pd.array(pa.array(values, pa.large_string()), dtype="str")
-
-
 class EventLog:
     """The event log of every run of the batch, appended as events happen (records, titles,
     sanctions, ...).
 
+    Events are kept as they come, one block per call (``add``: one event; ``add_many``:
+    several), each block's actors, targets and runs as arrays and its words (the event's
+    name and details) as numbers standing for them (``names``); the table is made from the
+    blocks once, at the end. (Kept as a Python tuple per event, a batch of 100 default runs
+    spent a twentieth of its time making and unmaking them: benchmarks/README.md, round 17.)
+
     Attributes:
-        rows: ``(shift, event, actor, target, detail)`` tuples, in the order they happened.
-        run_of_row: the run each row belongs to (kept only in a batch of several runs).
         shift: the shift events are logged under unless told otherwise (the model sets it
             at the start of each shift).
         individual: whether each miner's title, sanction and quit is logged (off for big runs).
+        names: every event name and detail logged so far, in the order first seen.
     """
 
     INDIVIDUAL = frozenset({"title", "title lost", "sanction", "quit"})
 
     def __init__(self, individual: bool = True, runs: int = 1) -> None:
-        self.rows: list[tuple] = []
-        self.run_of_row: list[int] = []
+        self.blocks: list[_Block] = []
         self.batch = runs > 1
         self.shift = 0
         self.individual = individual
+        self.names: dict[str, int] = {}
+        self._rows: list[tuple] = []  # ``rows`` made so far, from the first blocks
+        self._blocks_in_rows = 0
+
+    def _code(self, word: str) -> int:
+        return self.names.setdefault(word, len(self.names))
 
     def add(
         self,
@@ -553,9 +565,10 @@ class EventLog:
         run: int = 0,
     ) -> None:
         """One event of run ``run`` (``shift`` defaults to the current one)."""
-        self.rows.append((self.shift if shift is None else shift, event, actor, target, detail))
-        if self.batch:
-            self.run_of_row.append(run)
+        self.blocks.append(_Block(
+            self.shift if shift is None else shift, self._code(event), np.array([actor]),
+            np.array([target]), self._code(detail), run if self.batch else 0,
+        ))  # fmt: skip
 
     def keeps(self, event: str) -> bool:
         """Whether events of this kind are logged (individual ones may be switched off)."""
@@ -563,49 +576,96 @@ class EventLog:
 
     def add_many(self, event: str, actors, targets=None, detail="", runs=None) -> None:
         """One event per actor (nothing for individual events when they are switched off);
-        ``runs``: each event's run (in a batch of several)."""
+        ``detail``: one for all, or each event's (a sequence of strings); ``runs``: each
+        event's run (in a batch of several)."""
         n = len(actors)
         if n == 0 or not self.keeps(event):
             return
-        targets = [-1] * n if targets is None else np.asarray(targets).tolist()
-        details = [detail] * n if isinstance(detail, str) else list(detail)
-        self.rows.extend(
-            zip([self.shift] * n, [event] * n, np.asarray(actors).tolist(), targets, details,
-                strict=True)
-        )  # fmt: skip
-        if self.batch:
-            self.run_of_row.extend(np.asarray(runs).tolist())
+        if isinstance(detail, str):
+            details = self._code(detail)
+        else:  # few distinct words: each looked up once
+            words, which = np.unique(np.asarray(detail, dtype=str), return_inverse=True)
+            details = np.array([self._code(w) for w in words.tolist()])[which.ravel()]
+        self.blocks.append(_Block(
+            self.shift, self._code(event), np.asarray(actors), None if targets is None
+            else np.asarray(targets), details, np.asarray(runs) if self.batch else 0,
+        ))  # fmt: skip
+
+    @property
+    def rows(self) -> list[tuple]:
+        """``(shift, event, actor, target, detail)`` tuples, in the order they happened (the
+        app reads the newest); made from the blocks logged since the last look."""
+        words = list(self.names)
+        for block in self.blocks[self._blocks_in_rows :]:
+            n = block.actors.size
+            targets = [-1] * n if block.targets is None else block.targets.tolist()
+            details = block.details
+            details = [words[details]] * n if np.ndim(details) == 0 else [
+                words[d] for d in details.tolist()
+            ]  # fmt: skip
+            self._rows.extend(zip(
+                [block.shift] * n, [words[block.event]] * n, block.actors.tolist(), targets,
+                details, strict=True,
+            ))  # fmt: skip
+        self._blocks_in_rows = len(self.blocks)
+        return self._rows
 
     def table(self, replicates: list[int], dates: list) -> pd.DataFrame:
         """Every run's events, run after run (each in the order they happened), each numbered
         with its replicate."""
         names = ["shift", "event", "actor_id", "target_id", "detail"]
-        if not self.rows:
-            table = pd.DataFrame(self.rows, columns=names).astype(
+        if not self.blocks:
+            table = pd.DataFrame([], columns=names).astype(
                 {"actor_id": "int64", "target_id": "int64"}
             )
-        else:  # column by column: pandas reads a list of tuples value by value
-            shift, event, actor, target, detail = zip(*self.rows, strict=True)
-            order = slice(None)
-            if self.batch:  # each run's rows together, in the order they happened
-                order = np.argsort(np.asarray(self.run_of_row, dtype=np.intp), kind="stable")
-            table = pd.DataFrame({
-                "shift": np.array(shift, dtype=np.int64)[order],
-                "event": _strings(np.array(event, dtype=object)[order]),
-                "actor_id": np.array(actor, dtype=np.int64)[order],
-                "target_id": np.array(target, dtype=np.int64)[order],
-                "detail": _strings(np.array(detail, dtype=object)[order]),
-            })  # fmt: skip
-        run = np.zeros(len(table), dtype=np.intp)
-        if self.batch:
-            run = np.sort(np.asarray(self.run_of_row, dtype=np.intp), kind="stable")
-        table.insert(0, "replicate", np.asarray(replicates, dtype=np.int64)[run])
-        stamps = pd.to_datetime(pd.Series(dates)).astype(f"datetime64[{DATE_UNIT}]")
-        table.insert(
-            2,
-            "date",
-            stamps.iloc[table["shift"].clip(upper=len(dates) - 1)].to_numpy()
-            if len(table)
-            else pd.Series(dtype=f"datetime64[{DATE_UNIT}]"),
-        )
-        return table[EVENT_COLUMNS]
+            table.insert(0, "replicate", np.zeros(0, dtype=np.int64))
+            table.insert(2, "date", pd.Series(dtype=f"datetime64[{DATE_UNIT}]"))
+            return table[EVENT_COLUMNS]
+        sizes = np.array([block.actors.size for block in self.blocks])
+        words = tuple(self.names)
+
+        def each(field: str, dtype) -> np.ndarray:  # a block's one value, or its values
+            values = [getattr(block, field) for block in self.blocks]
+            return np.concatenate(
+                [np.full(n, v, dtype) if np.ndim(v) == 0 else np.asarray(v, dtype)
+                 for n, v in zip(sizes.tolist(), values, strict=True)]
+            )  # fmt: skip
+
+        shift = np.repeat(np.array([block.shift for block in self.blocks], np.int64), sizes)
+        event = np.repeat(np.array([block.event for block in self.blocks], np.int32), sizes)
+        actor = np.concatenate([block.actors for block in self.blocks]).astype(np.int64)
+        target = np.concatenate(
+            [np.full(block.actors.size, -1) if block.targets is None else block.targets
+             for block in self.blocks]
+        ).astype(np.int64)  # fmt: skip
+        detail = each("details", np.int32)
+        run = each("runs", np.intp)
+        if self.batch:  # each run's rows together, in the order they happened (a stable
+            # sort of small whole numbers is NumPy's radix sort)
+            order = np.argsort(run.astype(np.min_scalar_type(len(replicates))), kind="stable")
+            shift, event, actor, target, detail, run = (
+                column[order] for column in (shift, event, actor, target, detail, run)
+            )
+        stamps = np.array(dates, dtype=f"datetime64[{DATE_UNIT}]")
+        return pd.DataFrame({
+            "replicate": np.asarray(replicates, dtype=np.int64)[run],
+            "shift": shift,
+            "date": stamps[np.minimum(shift, len(dates) - 1)],
+            "event": _labels(event, words),
+            "actor_id": actor,
+            "target_id": target,
+            "detail": _labels(detail, words),
+        }, copy=False)  # fmt: skip
+
+
+class _Block(NamedTuple):
+    """Events logged by one call: the shift, the event's name (as its number in
+    ``EventLog.names``), the actors, the targets (None: nobody), the details (one number
+    for all, or each event's) and the run (one for all, or each event's)."""
+
+    shift: int
+    event: int
+    actors: np.ndarray
+    targets: np.ndarray | None
+    details: int | np.ndarray
+    runs: int | np.ndarray

@@ -219,7 +219,7 @@ def sanction(stream: Stream, w: Workforce, p: Params, log: EventLog) -> Sanction
         stream.keys(), tuple(w.arrays(Miners)), tuple(w.views(HewersAtFace)), tuple(p)
     )
     if victims.size and log.keeps("sanction"):
-        details = ["violence" if v else "verbal abuse" for v in violent.tolist()]
+        details = np.where(violent, "violence", "verbal abuse")
         log.add_many(
             "sanction", w.agent_id[perpetrators], w.agent_id[victims], details, w.run[victims]
         )
@@ -253,7 +253,7 @@ def supervisors_sanction(
         w.eager[victims] *= 1 - p.fear[theirs]
         w.sanctioned[victims] = True
     if victims.size and log.keeps("sanction"):
-        details = [f"{'violence' if v else 'abuse'} by lower supervisors" for v in violent.tolist()]
+        details = np.where(violent, "violence by lower supervisors", "abuse by lower supervisors")
         log.add_many(
             "sanction", np.full(victims.size, -1), w.agent_id[victims], details, w.run[victims]
         )
