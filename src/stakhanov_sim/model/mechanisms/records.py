@@ -167,10 +167,11 @@ def _favour(adopted, employed, merit, refusing, caps, run_of_section, attempts, 
     """Per section, the ``cap`` employed adopters with the best recent fulfilment (``caps``:
     each run's), and every record attempt (hewer slots).
 
-    Ties go to the lower slot, so the choice does not depend on how a sort breaks them. The
-    ``cap`` best are picked one by one (``cap`` passes over the section) rather than the
-    others dropped one by one (a pass per adopter over the cap: four times the work at the
-    default cap, and an eighth of a large mine's shift).
+    Ties go to the lower slot, so the choice does not depend on how a sort breaks them. One
+    pass over the section keeps the best so far in order (``best``): a candidate enters only
+    if he beats the last kept, behind any of equal merit (the lower slots), which in a
+    section of random merits is a few dozen steps where picking the best ``cap`` times over
+    took ``cap`` passes (benchmarks/README.md, round 17).
     """
     sections, hewers = adopted.shape
     best = np.empty(max(hewers, 1), dtype=np.intp)  # a cap is at most the section's hewers
@@ -182,13 +183,21 @@ def _favour(adopted, employed, merit, refusing, caps, run_of_section, attempts, 
             wanted += special[s, j]
         if wanted <= cap:
             continue
-        for k in range(cap):  # the best left (the first of equals), taken out of the running
-            pick = -1
-            for j in range(hewers):
-                if special[s, j] and (pick < 0 or merit[s, j] > merit[s, pick]):
-                    pick = j
-            best[k] = pick
-            special[s, pick] = False
+        if cap <= 0:
+            special[s, :] = False
+            continue
+        kept = 0
+        for j in range(hewers):
+            if not special[s, j]:
+                continue
+            if kept == cap and not merit[s, j] > merit[s, best[kept - 1]]:
+                continue  # (no better than the last kept: equals keep their lower slot)
+            i = min(kept, cap - 1)  # where he goes: behind every kept man at least as good
+            while i > 0 and merit[s, j] > merit[s, best[i - 1]]:
+                best[i] = best[i - 1]
+                i -= 1
+            best[i] = j
+            kept = min(kept + 1, cap)
         special[s, :] = False
         for k in range(cap):
             special[s, best[k]] = True
