@@ -103,14 +103,15 @@ def _titles(h, attempts, campaign_on, run_of_section, shift, p):
     output = h.output_tons
     stakhanovite, employed, adopted = h.stakhanovite, h.employed, h.adopted
     title_since, earnings = h.title_since, h.earnings_rubles  # arrays into locals (production)
-    threshold = p.title_threshold  # each run's
+    threshold, keep, bonus = p.title_threshold, p.keep_threshold, p.bonus  # each run's
+    alpha = p.alpha
     sections, hewers = ema.shape
     earned = np.zeros((sections, hewers), dtype=np.bool_)
     for s in range(sections):
         title = threshold[run_of_section[s]]
         for j in range(hewers):
-            ema[s, j] += p.alpha * (fulfilment[s, j] - ema[s, j])
-            ema_output[s, j] += p.alpha * (output[s, j] - ema_output[s, j])
+            ema[s, j] += alpha * (fulfilment[s, j] - ema[s, j])
+            ema_output[s, j] += alpha * (output[s, j] - ema_output[s, j])
             earned[s, j] = (
                 employed[s, j] and adopted[s, j] and ema[s, j] >= title
                 and campaign_on[s]
@@ -128,7 +129,7 @@ def _titles(h, attempts, campaign_on, run_of_section, shift, p):
     for s in range(sections):
         for j in range(hewers):
             if stakhanovite[s, j]:
-                if ema[s, j] < p.keep_threshold[run_of_section[s]]:
+                if ema[s, j] < keep[run_of_section[s]]:
                     stakhanovite[s, j] = False
                     lost[n_lost] = s * hewers + j
                     n_lost += 1
@@ -139,7 +140,7 @@ def _titles(h, attempts, campaign_on, run_of_section, shift, p):
         s, j = new[i] // hewers, new[i] % hewers
         stakhanovite[s, j] = adopted[s, j] = True
         title_since[s, j] = shift
-        earnings[s, j] += p.bonus[run_of_section[s]]
+        earnings[s, j] += bonus[run_of_section[s]]
         per_section[s] += 1
     return new[:n_new], lost[:n_lost], per_section
 
