@@ -439,82 +439,117 @@ def _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, row):
 
 class AgentSampler:
     """Copies a fixed random sample of slots, and all foremen and engineers, every k shifts;
-    in a batch, each run's sample is drawn from its own stream as if it were alone."""
+    in a batch, each run's sample is drawn from its own stream as if it were alone.
+
+    A snapshot copies only what changes (who is employed, ids, output, pay, titles,
+    resentment) into rows made for the calendar's snapshots; what a sampled slot or post
+    always has (its run, kind, trade and section) is kept once. Snapshots made as new arrays
+    cost a batch of 100 default runs 5 ms each, most of it the first touches of fresh memory
+    (benchmarks/README.md, round 17).
+    """
+
+    VARYING = (  # what a snapshot copies of each sampled miner, with its type
+        ("agent_id", np.int64), ("output_tons", np.float64), ("fulfilment", np.float64),
+        ("wage_rubles", np.float64), ("stakhanovite", np.bool_),
+        ("special_conditions", np.bool_), ("resentment", np.float64),
+    )  # fmt: skip
+    STATE = {"special_conditions": "special"}  # the workforce's name where it differs
 
     def __init__(self, model: MineModel, stream: Stream) -> None:
-        cfg, runs = model.config.output, model.runs
+        cfg, runs, w = model.config.output, model.runs, model.workforce
         size = runs.slots
         n = min(cfg.agent_sample_max, size)
         self.every = cfg.agent_sample_every
         local = [np.sort(stream[r].choice(size, n, replace=False)) if n < size
                  else np.arange(size) for r in range(runs.count)]  # fmt: skip
         self.slots = np.concatenate([runs.batch_slots(r, k) for r, k in enumerate(local)])
-        self.snapshots: list[dict[str, np.ndarray]] = []
+        self.runs = runs.count
+        self.shape = (n, model.foremen.size // runs.count, model.engineers.size // runs.count)
+        # What each sampled slot, foreman and engineer always has, laid out as a snapshot.
+        slots, sections = self.slots, runs.sections
+        foreman_run = np.arange(model.foremen.size) // sections
+        engineer_first = model.sections.engineer_first_section
+        engineer_run = engineer_first // sections
+        if not (np.all(np.diff(engineer_run) >= 0) and np.all(np.diff(w.run[slots]) >= 0)):
+            raise ValueError("a snapshot lists each run's agents together")  # (a batch's layout)
+        self.fixed = {
+            "run": (w.run[slots], foreman_run, engineer_run),
+            "kind": tuple(np.full(k.size, code, np.int8) for code, k in enumerate(
+                (slots, foreman_run, engineer_run))),
+            "trade": (w.trade[slots], *(np.full(k.size, len(TRADES), np.int8)
+                                        for k in (foreman_run, engineer_run))),
+            "section": (w.section[slots] - w.run[slots] * sections,
+                        np.arange(foreman_run.size) - foreman_run * sections,
+                        engineer_first - engineer_run * sections),
+        }  # fmt: skip
+        self.hewer = w.trade[slots] == HEWER  # a fulfilment is a hewer's
+        # Rows for every snapshot of the calendar: each ``every``-th shift and the last
+        # (the model does nothing past its calendar).
+        room = model.n_shifts // self.every + 2
+        self.taken = 0
+        self.shifts = np.empty(room, dtype=np.int64)
+        self.employed = np.empty((room, slots.size), dtype=np.bool_)
+        self.miners = {name: np.empty((room, slots.size), dtype) for name, dtype in self.VARYING}
+        self.foremen = np.empty((room, foreman_run.size), dtype=np.int64)  # their ids
+        self.engineers = np.empty((room, engineer_run.size), dtype=np.int64)
 
     def maybe_sample(self, model: MineModel) -> None:
         if model.shift % self.every == 0 or not model.running:
-            self.snapshots.append(self._snapshot(model))
+            self._snapshot(model)
 
-    def _snapshot(self, model: MineModel) -> dict[str, np.ndarray]:
-        """Raw columns of one snapshot: miners in the sample, then foremen, then engineers
-        (each with their run; sections numbered within the run).
-
-        Kinds and trades are kept as codes and turned into labels once, in ``table``: building
-        a DataFrame per snapshot cost more than a whole shift of a small mine.
-        """
-        w, s = model.workforce, self.slots[model.workforce.employed[self.slots]]
-        foremen, engineers = model.foremen, model.engineers
-        n_staff = foremen.size + engineers.size
-        no_value = np.full(n_staff, np.nan)
-        no_flag = np.zeros(n_staff, dtype=bool)
-        hewer = w.trade[s] == HEWER
-        runs = model.runs
-        foreman_run = np.arange(foremen.size) // runs.sections
-        engineer_first = model.sections.engineer_first_section
-        engineer_run = engineer_first // runs.sections
-        return {
-            "run": np.concatenate([w.run[s], foreman_run, engineer_run]),
-            "shift": np.full(s.size + n_staff, model.shift, dtype=np.int64),
-            "agent_id": np.concatenate([w.agent_id[s], foremen.agent_id, engineers.agent_id]),
-            "kind": np.repeat(np.arange(3, dtype=np.int8), [s.size, foremen.size, engineers.size]),
-            "trade": np.concatenate([w.trade[s], np.full(n_staff, len(TRADES), dtype=np.int8)]),
-            "section": np.concatenate(
-                [
-                    w.section[s] - w.run[s] * runs.sections,
-                    np.arange(foremen.size) - foreman_run * runs.sections,
-                    engineer_first - engineer_run * runs.sections,
-                ]
-            ).astype(np.int64),  # fmt: skip
-            "output_tons": np.concatenate([w.output_tons[s], no_value]),
-            "fulfilment": np.concatenate([np.where(hewer, w.fulfilment[s], np.nan), no_value]),
-            "wage_rubles": np.concatenate([w.wage_rubles[s], no_value]),
-            "stakhanovite": np.concatenate([w.stakhanovite[s], no_flag]),
-            "special_conditions": np.concatenate([w.special[s], no_flag]),
-            "resentment": np.concatenate([w.resentment[s], no_value]),
-        }
+    def _snapshot(self, model: MineModel) -> None:
+        """Copy what changes of the sample, the foremen and the engineers into the next row."""
+        w, t, slots = model.workforce, self.taken, self.slots
+        self.shifts[t] = model.shift
+        np.take(w.employed, slots, out=self.employed[t])
+        for name, rows in self.miners.items():
+            np.take(getattr(w, self.STATE.get(name, name)), slots, out=rows[t])
+        self.foremen[t], self.engineers[t] = model.foremen.agent_id, model.engineers.agent_id
+        self.taken = t + 1
 
     def table(self, replicates: list[int]) -> pd.DataFrame:
-        """Every run's sampled agents, run after run, each numbered with its replicate.
-
-        Built column by column into one frame, each column made once: a frame built whole
-        and then given its ``replicate`` column and column order copied an ensemble's
-        millions of rows twice more (benchmarks/README.md, round 17)."""
-        if not self.snapshots:
+        """Every run's sampled agents, run after run, each numbered with its replicate: in each
+        snapshot (in the order taken) the run's employed miners of the sample, then its
+        foremen, then its engineers. Each column is made once, in this order."""
+        t = self.taken
+        if not t:
             return pd.DataFrame(columns=AGENT_COLUMNS)
+        keep = self._arranged(self.employed[:t], np.True_, np.True_)
+
+        def column(miners, foremen, engineers) -> np.ndarray:
+            return self._arranged(miners, foremen, engineers)[keep]
+
+        def fixed(name: str) -> np.ndarray:
+            return column(*(np.broadcast_to(v, (t, v.size)) for v in self.fixed[name]))
+
+        shift = self.shifts[:t, None]
         columns = {
-            name: np.concatenate([snap[name] for snap in self.snapshots])
-            for name in self.snapshots[0]
+            "replicate": np.asarray(replicates, dtype=np.int64)[fixed("run")],
+            "shift": column(shift, shift, shift),
+            "agent_id": column(self.miners["agent_id"][:t], self.foremen[:t], self.engineers[:t]),
+            "kind": _labels(fixed("kind"), KINDS),
+            "trade": _labels(fixed("trade"), (*TRADES, "")),
+            "section": fixed("section").astype(np.int64),
         }
-        run = columns.pop("run")
-        if len(replicates) > 1:  # each run's rows together, in the order they were taken
-            # (a stable sort of small whole numbers is NumPy's radix sort: linear in the rows)
-            order = np.argsort(run.astype(np.min_scalar_type(len(replicates))), kind="stable")
-            columns, run = {name: values[order] for name, values in columns.items()}, run[order]
-        columns["replicate"] = np.asarray(replicates, dtype=np.int64)[run]
-        columns["kind"] = _labels(columns["kind"], KINDS)
-        columns["trade"] = _labels(columns["trade"], (*TRADES, ""))
+        for name, _ in self.VARYING[1:]:
+            values = self.miners[name][:t]
+            if name == "fulfilment":
+                values = np.where(self.hewer, values, np.nan)
+            staff = np.False_ if values.dtype == np.bool_ else np.nan
+            columns[name] = column(values, staff, staff)
         # Every column is new here, so the frame may keep them as they are (no copy).
         return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
+
+    def _arranged(self, miners, foremen, engineers) -> np.ndarray:
+        """Snapshot rows of the sample's miners, the foremen and the engineers (each ``(taken,
+        the batch's)``, or one value for all) as ``(runs, taken, agents of a run)``: each
+        run's, snapshot by snapshot, its miners, then its foremen, then its engineers."""
+        t, runs, widths = self.taken, self.runs, self.shape
+        parts = [
+            np.broadcast_to(part, (t, runs * width)).reshape(t, runs, width).transpose(1, 0, 2)
+            for part, width in zip((miners, foremen, engineers), widths, strict=True)
+        ]
+        return np.concatenate(parts, axis=2)
 
 
 def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
