@@ -1,4 +1,5 @@
-"""The model table (``observation.ShiftCollector``) against a recount from the state.
+"""The model table (``observation.ShiftCollector``) and the agent table (``AgentSampler``)
+against a recount from the state.
 
 The collector writes each shift's row into columns made once for the calendar, counting the
 state in one compiled pass. Here every row is recounted after its shift, column by column,
@@ -141,3 +142,57 @@ def test_a_sum_made_in_a_kernel_is_numpys_to_the_last_bit():
     for n in [*range(0, 300), 1_000, 4_097, 9_000, 20_011]:
         values = rng.random(n + 5) * rng.choice([1e-3, 1.0, 1e3, 1e8])
         assert observation.pairwise_sum(values, 5, n) == np.add.reduce(values[5 : 5 + n]), n
+
+
+def test_every_snapshot_of_the_agent_table_is_the_state_at_its_shift():
+    """Two runs of a batch, a sample of each run's slots every 7 shifts: the agent table,
+    rebuilt with plain pandas from the state after each sampled shift, run by run (each
+    snapshot: the run's employed miners of the sample, its foremen, its engineers)."""
+    from stakhanov_sim.model.agents import TRADES
+
+    scenario = load_scenario(
+        "history_1935_37",
+        {"mine.sections": 3, "calendar.end": "1936-03-31", "output.agent_sample_every": 7,
+         "output.agent_sample_max": 90},
+    )  # fmt: skip
+    seeds = list(np.random.SeedSequence(4).spawn(2))
+    model = MineModel(scenario, rng=seeds, replicate=[5, 6], mesa_agents=False)
+    w, sampler, per_run = model.workforce, model.sampler, model.runs.sections
+    by_run: dict[int, list[pd.DataFrame]] = {0: [], 1: []}
+    while model.running:
+        taken = sampler.taken
+        model.step()
+        if sampler.taken == taken:
+            continue
+        engineer_section = model.sections.engineer_first_section
+        for run in (0, 1):
+            mine = sampler.slots[w.run[sampler.slots] == run]
+            mine = mine[w.employed[mine]]
+            foremen = np.flatnonzero(np.arange(model.foremen.size) // per_run == run)
+            engineers = np.flatnonzero(engineer_section // per_run == run)
+            staff = foremen.size + engineers.size
+            miners = pd.DataFrame({
+                "replicate": 5 + run, "shift": model.shift, "agent_id": w.agent_id[mine],
+                "kind": "miner", "trade": [TRADES[t] for t in w.trade[mine]],
+                "section": w.section[mine] - run * per_run, "output_tons": w.output_tons[mine],
+                "fulfilment": np.where(w.trade[mine] == 0, w.fulfilment[mine], np.nan),
+                "wage_rubles": w.wage_rubles[mine], "stakhanovite": w.stakhanovite[mine],
+                "special_conditions": w.special[mine], "resentment": w.resentment[mine],
+            })  # fmt: skip
+            posts = pd.DataFrame({
+                "replicate": 5 + run, "shift": model.shift,
+                "agent_id": np.concatenate([model.foremen.agent_id[foremen],
+                                            model.engineers.agent_id[engineers]]),
+                "kind": ["foreman"] * foremen.size + ["engineer"] * engineers.size,
+                "trade": "", "section": np.concatenate([foremen, engineer_section[engineers]])
+                - run * per_run, "output_tons": np.nan, "fulfilment": np.nan,
+                "wage_rubles": np.nan, "stakhanovite": np.zeros(staff, bool),
+                "special_conditions": np.zeros(staff, bool), "resentment": np.nan,
+            })  # fmt: skip
+            by_run[run] += [miners, posts]
+    expected = pd.concat(by_run[0] + by_run[1], ignore_index=True).astype(
+        {"replicate": "int64", "shift": "int64", "section": "int64", "kind": "str", "trade": "str"}
+    )
+    table = model.results().agents
+    assert sampler.taken > 5 and 0 < (table["kind"] == "miner").sum() < 2 * 90 * sampler.taken
+    pd.testing.assert_frame_equal(table, expected[table.columns], check_exact=True)
