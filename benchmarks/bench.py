@@ -64,8 +64,9 @@ LARGE_MINE = 10_000  # miners of the large mine a single default-size run is com
 # Issue 17: 200 replicates of the default mine on 2 workers: the pool's path when the issue
 # was filed (one task per run, Mesa agents), one run per task without agents (batch 1), and
 # batches of 8, 32, 64 and 100; one worker at 64; a local Dask cluster of 2 (a one-point
-# sweep) at batch 1 and 64. Each setting once, in this order, in one run.
-THROUGHPUT = {"replicates": 200, "workers": 2,
+# sweep) at batch 1 and 64. The whole list twice, in this order, each setting's faster try
+# kept: the reference and the batches alike, so a passing load does not decide their ratio.
+THROUGHPUT = {"replicates": 200, "workers": 2, "tries": 2,
               "settings": (("agents", 2, 1), ("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32),
                            ("pool", 2, 64), ("pool", 2, 100), ("pool", 1, 64), ("dask", 2, 1),
                            ("dask", 2, 64))}  # fmt: skip
@@ -247,9 +248,15 @@ def measure_ensemble(
 
 
 def measure_throughput(
-    replicates: int, workers: int, settings, config: Path = DEFAULT_CONFIG, overrides=None
+    replicates: int,
+    workers: int,
+    settings,
+    config: Path = DEFAULT_CONFIG,
+    overrides=None,
+    tries: int = 1,
 ) -> list[dict]:
-    """Runs per second of ``replicates`` default runs for each (executor, workers, batch).
+    """Runs per second of ``replicates`` default runs for each (executor, workers, batch):
+    the faster of ``tries`` tries, each try a pass through all the settings in order.
 
     ``pool``: ``stakhanov_sim.run`` on its process pool (batch 1: one run per task, without
     Mesa agents); ``agents``: the pool's path when issue 17 was filed, kept as its reference
@@ -265,7 +272,6 @@ def measure_throughput(
     from stakhanov_sim.experiments.sweep import load_sweep, open_executor, run_sweep
 
     scenario = load_scenario(config, overrides or {})
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         spec = {"base": str(config), "overrides": overrides or {}, "design": "grid",
                 "replicates": replicates,
@@ -274,24 +280,31 @@ def measure_throughput(
         sweep_file = Path(tmp) / "one_point.yaml"
         sweep_file.write_text(yaml.safe_dump(spec))
         sweep = load_sweep(sweep_file)
-        for k, (executor, n, size) in enumerate(settings):
-            load = os.getloadavg()[0]
-            wall = time.perf_counter()
-            if executor == "pool":
-                results = run(scenario, replicates=replicates, workers=n, batch=size)
-                assert results.replicates == replicates
-            elif executor == "agents":
-                results = one_run_per_task_with_agents(scenario, replicates, n)
-                assert results.replicates == replicates
-            else:
-                with open_executor(dask_local=n) as dask:
-                    report = run_sweep(sweep, Path(tmp) / f"sweep{k}", dask, False, batch=size)
-                assert report.computed == replicates
-            wall = time.perf_counter() - wall
-            rows.append({"executor": executor, "workers": n, "batch": size,
-                         "replicates": replicates, "wall_s": wall,
-                         "runs_per_s": replicates / wall, "load_before": load})  # fmt: skip
-            print(f"    {executor} x{n}, batch {size}: {replicates / wall:.1f} runs/s", flush=True)
+        best: dict[int, dict] = {}
+        for attempt in range(tries):
+            for k, (executor, n, size) in enumerate(settings):
+                load = os.getloadavg()[0]
+                wall = time.perf_counter()
+                if executor == "pool":
+                    results = run(scenario, replicates=replicates, workers=n, batch=size)
+                    assert results.replicates == replicates
+                elif executor == "agents":
+                    results = one_run_per_task_with_agents(scenario, replicates, n)
+                    assert results.replicates == replicates
+                else:
+                    with open_executor(dask_local=n) as dask:
+                        out = Path(tmp) / f"sweep{attempt}-{k}"
+                        report = run_sweep(sweep, out, dask, False, batch=size)
+                    assert report.computed == replicates
+                wall = time.perf_counter() - wall
+                print(f"    {executor} x{n}, batch {size}: {replicates / wall:.1f} runs/s",
+                      flush=True)  # fmt: skip
+                if k not in best or wall < best[k]["wall_s"]:
+                    best[k] = {"executor": executor, "workers": n, "batch": size,
+                               "replicates": replicates, "wall_s": wall,
+                               "runs_per_s": replicates / wall, "load_before": load,
+                               "tries": tries}  # fmt: skip
+        rows = [best[k] for k in range(len(settings))]
     return rows
 
 

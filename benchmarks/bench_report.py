@@ -167,6 +167,15 @@ def _throughput_reference(rows: list[dict]) -> tuple[float | None, str]:
     return None, ""
 
 
+def _tries(rows: list[dict]) -> str:
+    """How each setting was timed (results before the tries were recorded: once)."""
+    tries = rows[0].get("tries", 1)
+    if tries == 1:
+        return "Each setting once, in the order listed."
+    return (f"The whole list {tries} times over, in the order listed, each setting's fastest "
+            "try kept (the load before is that try's).")  # fmt: skip
+
+
 def throughput_lines(measured: dict) -> list[str]:
     """The section on runs per second against batch size and workers (issue 17)."""
     rows = measured["throughput"]
@@ -179,8 +188,8 @@ def throughput_lines(measured: dict) -> list[str]:
         "one task per run, each a whole `MineModel` with its Mesa agents, its tables pickled "
         "back (`bench.one_run_per_task_with_agents`). `pool`: `stakhanov_sim.run` on its "
         "process pool, which makes no Mesa agents; batch 1 is one run per task. `dask`: the "
-        "same runs as a sweep of one point on `--dask-local` workers. Each setting once, in "
-        "the order listed.",
+        "same runs as a sweep of one point on `--dask-local` workers. "
+        f"{_tries(rows)}",
         "",
         "| executor | workers | batch | wall (s) | runs per second | x the reference "
         "| x the pool's batch 1 | load before |",
