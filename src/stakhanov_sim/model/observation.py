@@ -526,17 +526,17 @@ class AgentSampler:
         columns = {
             "replicate": np.asarray(replicates, dtype=np.int64)[fixed("run")],
             "shift": column(shift, shift, shift),
-            "agent_id": column(self.miners["agent_id"][:t], self.foremen[:t], self.engineers[:t]),
             "kind": _labels(fixed("kind"), KINDS),
             "trade": _labels(fixed("trade"), (*TRADES, "")),
             "section": fixed("section").astype(np.int64),
         }
-        for name, _ in self.VARYING[1:]:
+        posts = {"agent_id": (self.foremen[:t], self.engineers[:t])}  # the rest: none
+        for name, dtype in self.VARYING:
             values = self.miners[name][:t]
             if name == "fulfilment":
                 values = np.where(self.hewer, values, np.nan)
-            staff = np.False_ if values.dtype == np.bool_ else np.nan
-            columns[name] = column(values, staff, staff)
+            none = np.False_ if dtype is np.bool_ else np.nan
+            columns[name] = column(values, *posts.get(name, (none, none)))
         # Every column is new here, so the frame may keep them as they are (no copy).
         return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
 
@@ -621,8 +621,9 @@ class EventLog:
         else:  # each event's word looked up (np.unique of a few strings costs ten times more)
             details = np.array([self._code(word) for word in np.asarray(detail).tolist()])
         self.blocks.append(_Block(
-            self.shift, self._code(event), np.asarray(actors), None if targets is None
-            else np.asarray(targets), details, np.asarray(runs) if self.batch else 0,
+            self.shift, self._code(event), np.asarray(actors),
+            -1 if targets is None else np.asarray(targets), details,
+            np.asarray(runs) if self.batch else 0,
         ))  # fmt: skip
 
     @property
@@ -632,14 +633,10 @@ class EventLog:
         words = list(self.names)
         for block in self.blocks[self._blocks_in_rows :]:
             n = block.actors.size
-            targets = [-1] * n if block.targets is None else block.targets.tolist()
-            details = block.details
-            details = [words[details]] * n if np.ndim(details) == 0 else [
-                words[d] for d in details.tolist()
-            ]  # fmt: skip
             self._rows.extend(zip(
-                [block.shift] * n, [words[block.event]] * n, block.actors.tolist(), targets,
-                details, strict=True,
+                [block.shift] * n, [words[block.event]] * n, block.actors.tolist(),
+                _each(block.targets, n).tolist(),
+                [words[d] for d in _each(block.details, n).tolist()], strict=True,
             ))  # fmt: skip
         self._blocks_in_rows = len(self.blocks)
         return self._rows
@@ -656,24 +653,18 @@ class EventLog:
             table.insert(2, "date", pd.Series(dtype=f"datetime64[{DATE_UNIT}]"))
             return table[EVENT_COLUMNS]
         sizes = np.array([block.actors.size for block in self.blocks])
-        words = tuple(self.names)
 
-        def each(field: str, dtype) -> np.ndarray:  # a block's one value, or its values
-            values = [getattr(block, field) for block in self.blocks]
-            return np.concatenate(
-                [np.full(n, v, dtype) if np.ndim(v) == 0 else np.asarray(v, dtype)
-                 for n, v in zip(sizes.tolist(), values, strict=True)]
-            )  # fmt: skip
+        def each(field: str, dtype) -> np.ndarray:  # every block's, one after another
+            return np.concatenate([
+                _each(getattr(block, field), n).astype(dtype, copy=False)
+                for block, n in zip(self.blocks, sizes.tolist(), strict=True)
+            ])  # fmt: skip
 
+        # (a block's shift and event are one for all: repeated, not spread block by block)
         shift = np.repeat(np.array([block.shift for block in self.blocks], np.int64), sizes)
         event = np.repeat(np.array([block.event for block in self.blocks], np.int32), sizes)
-        actor = np.concatenate([block.actors for block in self.blocks]).astype(np.int64)
-        target = np.concatenate(
-            [np.full(block.actors.size, -1) if block.targets is None else block.targets
-             for block in self.blocks]
-        ).astype(np.int64)  # fmt: skip
-        detail = each("details", np.int32)
-        run = each("runs", np.intp)
+        actor, target = each("actors", np.int64), each("targets", np.int64)
+        detail, run = each("details", np.int32), each("runs", np.intp)
         if self.batch:  # each run's rows together, in the order they happened (a stable
             # sort of small whole numbers is NumPy's radix sort)
             order = np.argsort(run.astype(np.min_scalar_type(len(replicates))), kind="stable")
@@ -685,21 +676,26 @@ class EventLog:
             "replicate": np.asarray(replicates, dtype=np.int64)[run],
             "shift": shift,
             "date": stamps[np.minimum(shift, len(dates) - 1)],
-            "event": _labels(event, words),
+            "event": _labels(event, tuple(self.names)),
             "actor_id": actor,
             "target_id": target,
-            "detail": _labels(detail, words),
+            "detail": _labels(detail, tuple(self.names)),
         }, copy=False)  # fmt: skip
 
 
 class _Block(NamedTuple):
     """Events logged by one call: the shift, the event's name (as its number in
-    ``EventLog.names``), the actors, the targets (None: nobody), the details (one number
-    for all, or each event's) and the run (one for all, or each event's)."""
+    ``EventLog.names``), the actors, and the targets (-1: nobody), details (numbers in
+    ``names``) and runs, each one value for all or each event's."""
 
     shift: int
     event: int
     actors: np.ndarray
-    targets: np.ndarray | None
+    targets: int | np.ndarray
     details: int | np.ndarray
     runs: int | np.ndarray
+
+
+def _each(value: int | np.ndarray, n: int) -> np.ndarray:
+    """A block's ``n`` events' values of a field held as one value for all or each one's."""
+    return np.full(n, value) if np.ndim(value) == 0 else np.asarray(value)
