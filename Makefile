@@ -22,7 +22,7 @@ help:
 	@echo "make lint  - ruff check and format check"
 	@echo "make app   - the classroom app in the browser (http://127.0.0.1:8765/)"
 	@echo "make lab   - install JupyterLab into .venv and open the teaching notebooks"
-	@echo "make bench - benchmarks: cost per worker-shift 1k-1M miners, scenarios, ensemble (benchmarks/results.md)"
+	@echo "make bench - benchmarks (about 14 min): cost per worker-shift 1k-1M miners, scenarios, ensembles, runs per second against batch size (benchmarks/results.md)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (looked for python3.13, python3.12 and pyenv versions)"; exit 1; }
