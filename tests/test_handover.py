@@ -92,3 +92,34 @@ def test_batches_on_two_workers_are_the_batches_run_here(small_scenario, tmp_pat
     _same(parts[0][0], run_batch(scenario, seeds[:2], [0, 1]))
     assert len(parts[1]) == 2  # a replicate and its baseline
     assert list(tmp_path.iterdir()) == []
+
+
+def _kernels_loaded(_=None) -> list[int]:
+    """In a pool worker, before it runs anything: how many signatures a few of the kernels
+    a batch calls already hold."""
+    from stakhanov_sim.model import observation, pcg64
+    from stakhanov_sim.model.mechanisms import production, social
+
+    kernels = (
+        pcg64.fill_uniform,
+        observation._tally,
+        social._sanction,
+        production._intended_output,
+    )
+    return [len(k.overloads) for k in kernels]
+
+
+@pytest.mark.slow
+def test_workers_fork_with_the_kernels_loaded_and_importing_the_warm_up_elsewhere_does_nothing():
+    """The forkserver loads the kernels once (``warmup``), so a fresh worker calls them
+    without loading them from the disk cache."""
+    from stakhanov_sim.experiments import lifeline, warmup
+
+    assert not lifeline.in_forkserver()  # so importing it here ran nothing
+    pool = runner.worker_pool(2)
+    try:
+        loaded = list(pool.map(_kernels_loaded, range(2)))
+    finally:
+        pool.shutdown()
+    assert all(all(count >= 1 for count in worker) for worker in loaded), loaded
+    assert warmup.SHIFTS >= 1

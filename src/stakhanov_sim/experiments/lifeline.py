@@ -83,10 +83,16 @@ def tying_children() -> object:
             os.environ[PARENT_ENV] = previous
 
 
+def in_forkserver() -> bool:
+    """Whether this process is a forkserver started inside ``tying_children`` (while it
+    imports its preloaded modules)."""
+    return os.environ.get(PARENT_ENV) == str(os.getppid())
+
+
 def _tie_forkserver() -> None:
     """At import in a forkserver: die with the command that started it (see tying_children)."""
     command = os.environ.get(PARENT_ENV)
-    tied = command == str(os.getppid()) and die_with_parent()
+    tied = in_forkserver() and die_with_parent()
     if tied and str(os.getppid()) != command:  # the command died before prctl took effect
         os.kill(os.getpid(), signal.SIGKILL)
 

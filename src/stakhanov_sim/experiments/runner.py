@@ -315,8 +315,11 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             # Workers fork from a server that has imported the model once, instead of each
-            # importing NumPy, pandas, SciPy and Mesa again (a second or more apiece).
-            forkserver.set_forkserver_preload(["stakhanov_sim.experiments.runner"])
+            # importing NumPy, pandas, SciPy and Mesa again (a second or more apiece), and
+            # loaded its compiled kernels once (``warmup``).
+            forkserver.set_forkserver_preload(
+                ["stakhanov_sim.experiments.runner", "stakhanov_sim.experiments.warmup"]
+            )
             with lifeline.tying_children():  # the forkserver dies with this process
                 forkserver.ensure_running()
         finally:
