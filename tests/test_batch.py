@@ -94,6 +94,28 @@ def test_a_history_and_its_baseline_are_the_same_in_one_batch_as_alone():
     assert not with_baseline.events["event"].isin(["policy", "norm revision"]).any()
 
 
+def test_the_tables_of_some_of_a_batchs_runs_are_their_rows_of_the_whole(small_scenario):
+    """``results(runs, numbers)``: the rows of those runs in the batch's tables, numbered
+    afresh (how a worker writes its agent table a few runs at a time, and how a history is
+    told from its baseline in one batch)."""
+    scenario = small_scenario(end="1935-12-31")
+    seeds = runner.replicate_seeds(SEED, 4)
+    model = MineModel(scenario, rng=list(seeds), replicate=[10, 11, 12, 13], mesa_agents=False)
+    while model.running:
+        model.step()
+    whole = model.results()
+    assert_same(model.results(range(4)), whole)
+    middle = of(whole, [11, 12])
+    for table in TABLES:
+        getattr(middle, table)["replicate"] = getattr(middle, table)["replicate"] - 10
+    assert_same(model.results(range(1, 3), [1, 2]), middle)
+    assert_same(model.results(range(1, 3)), of(whole, [11, 12]))
+    assert len(model.results(range(2, 2), []).agents) == 0
+    for some, numbers in ((range(3, 5), [0, 1]), (range(0, 2), [0]), (range(0, 4, 2), [0, 1])):
+        with pytest.raises(ValueError, match="runs"):
+            model.results(some, numbers)
+
+
 def test_a_basin_of_several_mines_is_the_same_alone_and_in_a_batch():
     """Two mines share the railway's wagons; each run's basin keeps its own."""
     basin = load_scenario(

@@ -9,17 +9,21 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from stakhanov_sim.experiments import handover, runner
-from stakhanov_sim.experiments.results import TABLES
-from stakhanov_sim.experiments.runner import replicate_seeds, run_batch, run_parallel
+from stakhanov_sim.experiments.results import TABLES, Results
+from stakhanov_sim.experiments.runner import replicate_seeds, run_parallel
 
 
 @pytest.fixture(scope="module")
-def tables(small_scenario):
-    """Two batches' tables: one with events, one (no campaign, a few shifts) without any."""
+def batches(small_scenario):
+    """Two stepped batches with their parts: one of two runs, each with its baseline twin
+    (four runs, two parts), with events; one run without any (no campaign, a few shifts)."""
     scenario = small_scenario(end="1935-12-31")
     quiet = small_scenario(end="1935-08-03", overrides={"campaign.events": []})
     seeds = replicate_seeds(5, 3)
-    return run_batch(scenario, seeds[:2], [0, 1]), run_batch(quiet, seeds[2:], [2])
+    return (
+        runner.stepped((scenario, seeds[:2], [3, 4], True)),
+        runner.stepped((quiet, seeds[2:], [2], False)),
+    )
 
 
 def _same(a, b):
@@ -27,23 +31,43 @@ def _same(a, b):
         assert_frame_equal(getattr(a, table), getattr(b, table), check_exact=True)
 
 
-def test_tables_come_back_equal_with_their_types_and_the_files_go(tables, tmp_path):
-    busy, quiet = tables
-    assert len(busy.events) and not len(quiet.events)
-    busy.manifest = {"note": "kept"}
-    handed = handover.give((busy, quiet), tmp_path, "batch0")
-    assert isinstance(handed, handover.Handed)
-    assert len(list(tmp_path.iterdir())) == 2 * len(TABLES)
-    back = handover.take(handed)
-    _same(back[0], busy)
-    _same(back[1], quiet)
-    assert back[0].manifest == {"note": "kept"}
+@pytest.mark.parametrize("chunk", [1, 3, handover.CHUNK_RUNS])
+def test_tables_come_back_equal_with_their_types_and_the_files_go(
+    batches, tmp_path, monkeypatch, chunk
+):
+    """Whatever the agent table's chunks, each part comes back as its tables in the worker."""
+    monkeypatch.setattr(handover, "CHUNK_RUNS", chunk)
+    (busy, busy_parts), (quiet, quiet_parts) = batches
+    expected = [busy.results(*part) for part in busy_parts] + [quiet.results(*quiet_parts[0])]
+    assert len(expected[0].events) and not len(expected[2].events)
+    handed = [handover.give(busy, busy_parts, tmp_path, "batch0"),
+              handover.give(quiet, quiet_parts, tmp_path, "batch1")]  # fmt: skip
+    assert all(isinstance(h, handover.Handed) for h in handed)
+    assert len(list(tmp_path.iterdir())) == 3 * len(TABLES)
+    back = handover.joined([handover.take(handed[0])]) + handover.joined([handover.take(handed[1])])
+    assert len(back) == 3
+    for got, want in zip(back, expected, strict=True):
+        _same(got, want)
+    assert back[1].model["replicate"].unique().tolist() == [3, 4]  # the twins' numbers
     assert list(tmp_path.iterdir()) == []
 
 
-def test_tables_that_come_back_can_be_changed_in_place(tables, tmp_path):
+def test_batches_are_joined_as_their_frames_would_be(batches, tmp_path):
+    """Batches' tables joined as Arrow tables, or as frames where their types differ (a
+    batch without events), are what ``Results.concat`` makes of their frames."""
+    (busy, busy_parts), (quiet, quiet_parts) = batches
+    frames = [busy.results(*busy_parts[0]), quiet.results(*quiet_parts[0])]
+    for order in ([0, 1], [1, 0], [0, 0]):
+        handed = [handover.give(*batches[b], tmp_path, f"batch{k}") for k, b in enumerate(order)]
+        taken = [handover.take(h)[:1] for h in handed]
+        (got,) = handover.joined(taken)
+        _same(got, Results.concat([frames[b] for b in order]))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_that_come_back_can_be_changed_in_place(batches, tmp_path):
     """Read through a memory map, the numbers still land in pandas' own writable blocks."""
-    back = handover.take(handover.give(tables[:1], tmp_path, "batch0"))[0]
+    back = handover.joined([handover.take(handover.give(*batches[0], tmp_path, "batch0"))])[0]
     back.agents.loc[0, "wage_rubles"] = -1.0
     back.model.loc[0, "output_tons"] = -2.0
     back.events.loc[0, "actor_id"] = -3
@@ -52,10 +76,16 @@ def test_tables_that_come_back_can_be_changed_in_place(tables, tmp_path):
     assert back.events[["actor_id", "event"]].iloc[0].tolist() == [-3, "changed"]
 
 
-def test_tables_that_cannot_be_written_come_back_themselves(tables, tmp_path):
+def test_tables_that_cannot_be_written_come_back_themselves(batches, tmp_path):
     gone = tmp_path / "removed by the command"
-    handed = handover.give(tables, gone, "batch0")
-    assert handed is tables and handover.take(handed) is tables
+    model, parts = batches[0]
+    handed = handover.give(model, parts, gone, "batch0")
+    assert isinstance(handed, tuple)
+    for got, back, part in zip(
+        handed, handover.joined([handover.take(handed)]), parts, strict=True
+    ):
+        _same(got, model.results(*part))
+        _same(back, got)
 
 
 def test_the_folder_goes_with_what_is_left_in_it_even_after_an_error():
@@ -85,12 +115,15 @@ def test_batches_on_two_workers_are_the_batches_run_here(small_scenario, tmp_pat
     with the progress bar on; nothing is left in the folder's place."""
     scenario = small_scenario(end="1935-10-31")
     seeds = replicate_seeds(9, 3)
-    jobs = [(scenario, seeds[:2], [0, 1], False), (scenario, seeds[2:], [2], True)]
+    jobs = [(scenario, seeds[:2], [0, 1], True), (scenario, seeds[2:], [2], True)]
     monkeypatch.setattr(handover, "place", lambda: tmp_path)
     monkeypatch.setattr(runner, "PROGRESS_DELAY_S", 0.0)  # the bar drawn from the start
-    parts = run_parallel(jobs, workers=2, progress=True)
-    _same(parts[0][0], run_batch(scenario, seeds[:2], [0, 1]))
-    assert len(parts[1]) == 2  # a replicate and its baseline
+    history, baseline = run_parallel(jobs, workers=2, progress=True)
+    here = [
+        runner.run_with_baseline(scenario, s, r) for s, r in ((seeds[:2], [0, 1]), (seeds[2:], [2]))
+    ]
+    _same(history, Results.concat([h for h, _ in here]))
+    _same(baseline, Results.concat([b for _, b in here]))
     assert list(tmp_path.iterdir()) == []
 
 

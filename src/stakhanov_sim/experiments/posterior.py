@@ -85,10 +85,9 @@ def run_from_posterior(
         jobs = [(s, [seeds[i]], [i], False) for i, s in enumerate(scenarios)]
     started = time.perf_counter()
     if workers == 1 or replicates == 1:
-        parts = [_run_job(job)[0] for job in jobs]
+        results = Results.concat([_run_job(job)[0] for job in jobs])
     else:
-        parts = [part[0] for part in run_parallel(jobs, workers)]
-    results = Results.concat(parts)
+        results = run_parallel(jobs, workers)[0]
     results.manifest = manifest(base, seed, replicates, workers, time.perf_counter() - started)
     results.manifest["posterior"] = {
         "directory": str(directory),

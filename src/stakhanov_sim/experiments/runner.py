@@ -70,10 +70,8 @@ def run_batch(
     the same tables, without Mesa's bookkeeping for every hire and departure). ``varying``:
     each run's values of the parameters a batch's runs may differ in (``MineModel``).
     """
-    model = MineModel(
-        scenario, rng=list(seeds), replicate=list(replicates), mesa_agents=False, varying=varying
-    )
-    return _to_the_end(model, progress).results()
+    model, parts = stepped((scenario, seeds, replicates, False, varying), progress)
+    return model.results(*parts[0])
 
 
 def run_with_agents(
@@ -98,7 +96,27 @@ def run_with_baseline(
     ``mechanisms.policy``). A calibration measures every particle on both, so this halves the
     batches it steps. ``varying``: each replicate's values of the parameters a batch's runs
     may differ in (``MineModel``), its twin's the same."""
-    n = len(seeds)
+    model, parts = stepped((scenario, seeds, replicates, True, varying))
+    history, baseline = (model.results(runs, numbers) for runs, numbers in parts)
+    return history, baseline
+
+
+def stepped(job: tuple, progress: bool = False) -> tuple[MineModel, list[tuple[range, list[int]]]]:
+    """A job's batch stepped to the end of the calendar, and its parts: which of its runs
+    are the history's (and which the baseline's), with their replicate numbers.
+
+    ``job`` is (scenario, seeds, replicates, baseline) and, optionally, each replicate's
+    values of the parameters a batch's runs may differ in (``MineModel(varying=...)``). With
+    ``baseline`` each replicate has a twin on the same seed without campaign events.
+    """
+    scenario, seeds, replicates, baseline, *rest = job
+    varying = rest[0] if rest else None
+    n, numbers = len(seeds), list(replicates)
+    if not baseline:
+        model = MineModel(
+            scenario, rng=list(seeds), replicate=numbers, mesa_agents=False, varying=varying
+        )
+        return _to_the_end(model, progress), [(range(n), numbers)]
     twins = copy.deepcopy(list(seeds))  # a SeedSequence counts its spawns: one for each run
     model = MineModel(
         scenario,
@@ -108,21 +126,7 @@ def run_with_baseline(
         timelines=[scenario.campaign.events] * n + [without_campaign(scenario).campaign.events] * n,
         varying=None if varying is None else list(varying) * 2,
     )
-    both = _to_the_end(model, progress=False).results()
-    return _runs_of(both, 0, replicates), _runs_of(both, n, replicates)
-
-
-def _runs_of(results: Results, first: int, replicates: list[int]) -> Results:
-    """The runs ``first``, ``first + 1``, ... of a batch's tables, numbered ``replicates``."""
-    numbers = np.asarray(replicates, dtype=np.int64)
-    tables = []
-    for frame in (results.model, results.agents, results.events):
-        position = frame["replicate"].to_numpy() - first
-        mine = (position >= 0) & (position < numbers.size)
-        part = frame[mine].reset_index(drop=True)
-        part["replicate"] = numbers[position[mine]]
-        tables.append(part)
-    return Results(*tables)
+    return _to_the_end(model, progress), [(range(n), numbers), (range(n, 2 * n), numbers)]
 
 
 def _to_the_end(model: MineModel, progress: bool) -> MineModel:
@@ -253,13 +257,13 @@ def _ensemble(
             for part in batches(replicates, workers, size)]  # fmt: skip
     if workers == 1 or len(jobs) == 1:
         parts = [_run_job(job, progress) for job in jobs]
+        joined = [Results.concat([part[k] for part in parts]) for k in range(len(parts[0]))]
     else:
-        parts = run_parallel(jobs, workers, progress)
+        joined = run_parallel(jobs, workers, progress)
     seconds = time.perf_counter() - started
     scenarios = (scenario, without_campaign(scenario)) if baseline else (scenario,)
     ensembles = []
-    for k, of in enumerate(scenarios):
-        results = Results.concat([part[k] for part in parts])
+    for results, of in zip(joined, scenarios, strict=True):
         results.manifest = manifest(of, seed, replicates, workers, seconds)
         results.manifest["batch"] = size
         ensembles.append(results)
@@ -267,21 +271,17 @@ def _ensemble(
 
 
 def _run_job(job: tuple, progress: bool = False) -> tuple[Results, ...]:
-    """One batch of an ensemble: the replicates' tables (and their baselines').
-
-    ``job`` is (scenario, seeds, replicates, baseline) and, optionally, each replicate's
-    values of the parameters a batch's runs may differ in (``MineModel(varying=...)``).
-    """
-    scenario, seeds, replicates, baseline, *rest = job
-    varying = rest[0] if rest else None
-    if baseline:
-        return run_with_baseline(scenario, seeds, replicates, varying)
-    return (run_batch(scenario, seeds, replicates, progress, varying),)
+    """One batch of an ensemble (``stepped``): the replicates' tables (and their
+    baselines')."""
+    model, parts = stepped(job, progress)
+    return tuple(model.results(runs, numbers) for runs, numbers in parts)
 
 
-def run_parallel(jobs: list, workers: int, progress: bool = False) -> list[tuple[Results, ...]]:
-    """Each job's tables (``_run_job``), the jobs spread over ``workers`` processes; the
-    tables come back through files (``handover``), in the jobs' order."""
+def run_parallel(jobs: list, workers: int, progress: bool = False) -> tuple[Results, ...]:
+    """The jobs' tables (``_run_job``), the jobs spread over ``workers`` processes: each part
+    (a history, a baseline) of every job, joined in the jobs' order, as ``Results.concat``
+    joins them. The tables come back through files (``handover``). The jobs are of one
+    kind (all with a baseline, or none)."""
     pool = worker_pool(workers)
     with handover.folder() as into:
         try:
@@ -295,12 +295,12 @@ def run_parallel(jobs: list, workers: int, progress: bool = False) -> list[tuple
             stop_pool(pool)
             raise
         pool.shutdown()
-    return parts
+    return handover.joined(parts)
 
 
 def _run_job_handed_over(job: tuple, into: Path, name: str):
     """``_run_job`` in a worker, its tables left in ``into`` for the command."""
-    return handover.give(_run_job(job), into, name)
+    return handover.give(*stepped(job), into, name)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

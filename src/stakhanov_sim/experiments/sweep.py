@@ -46,8 +46,8 @@ from stakhanov_sim.experiments.runner import (
     batch_size,
     batches,
     cpu_count,
-    run_batch,
     script_left_alone,
+    stepped,
     stop_pool,
     worker_pool,
 )
@@ -81,7 +81,7 @@ class RunTask:
 
 
 def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
-    """Run a batch of tasks together (``runner.run_batch``) and return their summary rows
+    """Run a batch of tasks together (``runner.stepped``) and return their summary rows
     (runs on a worker); each row is the one its run gives alone. The tasks share a shape
     (``shape``): they are replicates of one point, or of points that differ only in
     parameters a batch's runs may differ in (``mechanisms.PER_RUN``), which each run gets.
@@ -93,7 +93,9 @@ def execute(tasks: list[RunTask]) -> list[dict[str, Any]]:
         else [per_run_values(task.scenario) for task in tasks]
     )
     numbers = list(range(len(tasks)))  # a batch's runs, as points may share replicate numbers
-    model = run_batch(first.scenario, [task.seed for task in tasks], numbers, varying=varying).model
+    # A sweep summarises each run's model table: the agent and event tables are not made.
+    batch, parts = stepped((first.scenario, [task.seed for task in tasks], numbers, False, varying))
+    model = batch.model_table(*parts[0])
     rows = []
     for task, (_, table) in zip(tasks, model.groupby("replicate", sort=False), strict=True):
         row = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}

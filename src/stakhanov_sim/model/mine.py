@@ -443,16 +443,45 @@ class MineModel(mesa.Model):
         return run, old_id, int(staff.agent_id[index])
 
     # ----------------------------------------------------------------- results
-    def results(self) -> Results:
+    def results(self, runs: range | None = None, numbers: list[int] | None = None) -> Results:
         """The run's three tables (the manifest is added by ``stakhanov_sim.run``); for a
-        batch, every run's, one after another, each numbered with its replicate."""
-        if self.runs.count == 1:
-            table = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-            table.insert(0, "replicate", self.replicate)
-        else:
-            table = self.datacollector.table(self.replicates)
+        batch, every run's (or those of its ``runs``: a batch may hold a history's runs and
+        its baseline's), one after another, each numbered with its replicate (or
+        ``numbers``, one for each of ``runs``)."""
         return Results(
-            model=table,
-            agents=self.sampler.table(self.replicates),
-            events=self.events.table(self.replicates, self.dates),
+            model=self.model_table(runs, numbers),
+            agents=self.agent_table(runs, numbers),
+            events=self.event_table(runs, numbers),
         )
+
+    def model_table(self, runs: range | None = None, numbers: list[int] | None = None):
+        """The model table of ``results``."""
+        runs, numbers = self._numbered(runs, numbers)
+        if self.runs.count == 1 and len(runs) == 1:
+            table = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+            table.insert(0, "replicate", numbers[0])
+            return table
+        return self.datacollector.table(numbers, runs)
+
+    def agent_table(self, runs: range | None = None, numbers: list[int] | None = None):
+        """The agent table of ``results``."""
+        runs, numbers = self._numbered(runs, numbers)
+        return self.sampler.table(numbers, runs)
+
+    def event_table(self, runs: range | None = None, numbers: list[int] | None = None):
+        """The event table of ``results``."""
+        runs, numbers = self._numbered(runs, numbers)
+        return self.events.table(numbers, self.dates, runs)
+
+    def _numbered(self, runs: range | None, numbers: list[int] | None) -> tuple[range, list[int]]:
+        """The batch's ``runs`` (all by default) and their replicate numbers (their own by
+        default)."""
+        runs = range(self.runs.count) if runs is None else runs
+        numbers = self.replicates[runs.start : runs.stop] if numbers is None else list(numbers)
+        if (
+            len(numbers) != len(runs)
+            or runs.step != 1
+            or not 0 <= runs.start <= runs.stop <= self.runs.count
+        ):
+            raise ValueError(f"runs {runs} of a batch of {self.runs.count}, numbered {numbers}")
+        return runs, numbers

@@ -144,13 +144,15 @@ class ShiftCollector(DataCollector):
         _gini_of_runs(hewer_wages, hewers, wages, counts, runs, order, floats, n)
         self.rows = n + 1
 
-    def table(self, replicates: list[int]) -> pd.DataFrame:
-        """Every run's model table, one after another, with its ``replicate`` number first
-        (each run's rows as ``get_model_vars_dataframe(run)`` gives them)."""
-        runs, n = len(replicates), self.rows
-        columns = {"replicate": np.repeat(np.asarray(replicates, dtype=np.int64), n)}
-        ints, floats = self.ints[:, :, :n], self.floats[:, :, :n]
-        by_name = {"date": np.tile(self.dates[:n], runs)}
+    def table(self, numbers: list[int], runs: range | None = None) -> pd.DataFrame:
+        """The model table of every run (or of the batch's ``runs``), one after another, each
+        numbered ``numbers`` in the ``replicate`` column (each run's rows as
+        ``get_model_vars_dataframe(run)`` gives them)."""
+        runs, n = range(self.ints.shape[0]) if runs is None else runs, self.rows
+        columns = {"replicate": np.repeat(np.asarray(numbers, dtype=np.int64), n)}
+        ints = self.ints[runs.start : runs.stop, :, :n]
+        floats = self.floats[runs.start : runs.stop, :, :n]
+        by_name = {"date": np.tile(self.dates[:n], len(runs))}
         by_name |= {name: ints[:, i].ravel() for i, name in enumerate(INTS)}
         by_name |= {name: floats[:, i].ravel() for i, name in enumerate(FLOATS)}
         return pd.DataFrame(columns | {name: by_name[name] for name in MODEL_TABLE})
@@ -507,24 +509,26 @@ class AgentSampler:
         self.foremen[t], self.engineers[t] = model.foremen.agent_id, model.engineers.agent_id
         self.taken = t + 1
 
-    def table(self, replicates: list[int]) -> pd.DataFrame:
-        """Every run's sampled agents, run after run, each numbered with its replicate: in each
-        snapshot (in the order taken) the run's employed miners of the sample, then its
-        foremen, then its engineers. Each column is made once, in this order."""
+    def table(self, numbers: list[int], runs: range | None = None) -> pd.DataFrame:
+        """The sampled agents of every run (or of the batch's ``runs``), run after run, each
+        numbered ``numbers`` in the ``replicate`` column: in each snapshot (in the order
+        taken) the run's employed miners of the sample, then its foremen, then its
+        engineers. Each column is made once, in this order."""
         t = self.taken
         if not t:
             return pd.DataFrame(columns=AGENT_COLUMNS)
-        keep = self._arranged(self.employed[:t], np.True_, np.True_)
+        runs = range(self.runs) if runs is None else runs
+        keep = self._arranged(runs, self.employed[:t], np.True_, np.True_)
 
         def column(miners, foremen, engineers) -> np.ndarray:
-            return self._arranged(miners, foremen, engineers)[keep]
+            return self._arranged(runs, miners, foremen, engineers)[keep]
 
         def fixed(name: str) -> np.ndarray:
             return column(*(np.broadcast_to(v, (t, v.size)) for v in self.fixed[name]))
 
         shift = self.shifts[:t, None]
         columns = {
-            "replicate": np.asarray(replicates, dtype=np.int64)[fixed("run")],
+            "replicate": np.asarray(numbers, dtype=np.int64)[fixed("run") - runs.start],
             "shift": column(shift, shift, shift),
             "kind": _labels(fixed("kind"), KINDS),
             "trade": _labels(fixed("trade"), (*TRADES, "")),
@@ -540,13 +544,16 @@ class AgentSampler:
         # Every column is new here, so the frame may keep them as they are (no copy).
         return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
 
-    def _arranged(self, miners, foremen, engineers) -> np.ndarray:
+    def _arranged(self, runs: range, miners, foremen, engineers) -> np.ndarray:
         """Snapshot rows of the sample's miners, the foremen and the engineers (each ``(taken,
-        the batch's)``, or one value for all) as ``(runs, taken, agents of a run)``: each
-        run's, snapshot by snapshot, its miners, then its foremen, then its engineers."""
-        t, runs, widths = self.taken, self.runs, self.shape
+        the batch's)``, or one value for all) as ``(runs, taken, agents of a run)`` for the
+        batch's ``runs``: each run's, snapshot by snapshot, its miners, then its foremen,
+        then its engineers."""
+        t, widths = self.taken, self.shape
         parts = [
-            np.broadcast_to(part, (t, runs * width)).reshape(t, runs, width).transpose(1, 0, 2)
+            np.broadcast_to(part, (t, self.runs * width))
+            .reshape(t, self.runs, width)[:, runs.start : runs.stop]
+            .transpose(1, 0, 2)
             for part, width in zip((miners, foremen, engineers), widths, strict=True)
         ]
         return np.concatenate(parts, axis=2)
@@ -641,9 +648,10 @@ class EventLog:
         self._blocks_in_rows = len(self.blocks)
         return self._rows
 
-    def table(self, replicates: list[int], dates: list) -> pd.DataFrame:
-        """Every run's events, run after run (each in the order they happened), each numbered
-        with its replicate."""
+    def table(self, numbers: list[int], dates: list, runs: range | None = None) -> pd.DataFrame:
+        """The events of every run (or of the batch's ``runs``), run after run (each in the
+        order they happened), each numbered ``numbers`` in the ``replicate`` column."""
+        runs = range(len(numbers)) if runs is None else runs
         names = ["shift", "event", "actor_id", "target_id", "detail"]
         if not self.blocks:
             table = pd.DataFrame([], columns=names).astype(
@@ -666,14 +674,16 @@ class EventLog:
         actor, target = each("actors", np.int64), each("targets", np.int64)
         detail, run = each("details", np.int32), each("runs", np.intp)
         if self.batch:  # each run's rows together, in the order they happened (a stable
-            # sort of small whole numbers is NumPy's radix sort)
-            order = np.argsort(run.astype(np.min_scalar_type(len(replicates))), kind="stable")
+            # sort of small whole numbers is NumPy's radix sort), those of ``runs`` kept
+            order = np.argsort(run.astype(np.min_scalar_type(run.max())), kind="stable")
+            first, last = np.searchsorted(run[order], [runs.start, runs.stop])
+            order = order[first:last]
             shift, event, actor, target, detail, run = (
                 column[order] for column in (shift, event, actor, target, detail, run)
             )
         stamps = np.array(dates, dtype=f"datetime64[{DATE_UNIT}]")
         return pd.DataFrame({
-            "replicate": np.asarray(replicates, dtype=np.int64)[run],
+            "replicate": np.asarray(numbers, dtype=np.int64)[run - runs.start],
             "shift": shift,
             "date": stamps[np.minimum(shift, len(dates) - 1)],
             "event": _labels(event, tuple(self.names)),
