@@ -67,5 +67,9 @@ def test_the_event_log_gives_each_runs_events_in_order_as_rows_and_as_a_table():
     assert list(table[["shift", "event", "actor_id", "target_id", "detail"]].itertuples(
         index=False, name=None)) == by_run  # fmt: skip
     assert table["date"].dt.day.tolist() == [1 + row[0] for row in by_run]
+    second = log.table([21], dates, runs=range(1, 2))  # run 1's alone, numbered afresh
+    assert second["replicate"].tolist() == [21] * 4
+    assert list(second[["shift", "event", "actor_id", "target_id", "detail"]].itertuples(
+        index=False, name=None)) == by_run[3:]  # fmt: skip
     quiet = EventLog(individual=False)
     assert quiet.keeps("policy") and not quiet.keeps("quit")
