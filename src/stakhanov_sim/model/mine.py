@@ -51,6 +51,8 @@ or ``Shift.amounts`` and in ``observation.SHIFT_INTS`` or ``SHIFT_FLOATS``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 
@@ -85,6 +87,9 @@ from stakhanov_sim.model.streams import Streams
 from stakhanov_sim.model.workforce import eagerness_distribution, layout, skill_distribution
 from stakhanov_sim.scenarios.fields import value_at
 from stakhanov_sim.scenarios.schema import PolicyEvent, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DAYS_A_YEAR = 365.25
 
@@ -454,7 +459,9 @@ class MineModel(mesa.Model):
             events=self.event_table(runs, numbers),
         )
 
-    def model_table(self, runs: range | None = None, numbers: list[int] | None = None):
+    def model_table(
+        self, runs: range | None = None, numbers: list[int] | None = None
+    ) -> pd.DataFrame:
         """The model table of ``results``."""
         runs, numbers = self._numbered(runs, numbers)
         if self.runs.count == 1 and len(runs) == 1:
@@ -463,12 +470,16 @@ class MineModel(mesa.Model):
             return table
         return self.datacollector.table(numbers, runs)
 
-    def agent_table(self, runs: range | None = None, numbers: list[int] | None = None):
+    def agent_table(
+        self, runs: range | None = None, numbers: list[int] | None = None
+    ) -> pd.DataFrame:
         """The agent table of ``results``."""
         runs, numbers = self._numbered(runs, numbers)
         return self.sampler.table(numbers, runs)
 
-    def event_table(self, runs: range | None = None, numbers: list[int] | None = None):
+    def event_table(
+        self, runs: range | None = None, numbers: list[int] | None = None
+    ) -> pd.DataFrame:
         """The event table of ``results``."""
         runs, numbers = self._numbered(runs, numbers)
         return self.events.table(numbers, self.dates, runs)
