@@ -63,6 +63,10 @@ def test_batches_are_joined_as_their_frames_would_be(batches, tmp_path):
         (got,) = handover.joined(taken)
         _same(got, Results.concat([frames[b] for b in order]))
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="one kind"):  # a history with its baseline, one without
+        handover.joined(
+            [handover.take(handover.give(*batches[b], tmp_path, f"b{b}")) for b in (0, 1)]
+        )
 
 
 def test_tables_that_come_back_can_be_changed_in_place(batches, tmp_path):

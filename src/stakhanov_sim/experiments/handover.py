@@ -137,6 +137,8 @@ def joined(batches: list[tuple[dict[str, pa.Table], ...]]) -> tuple[Results, ...
     agent table is hundreds of megabytes: benchmarks/README.md, round 18); a table whose
     types differ from the first's (a batch without events, say) is joined as frames.
     """
+    if len({len(batch) for batch in batches}) != 1:
+        raise ValueError("batches of one kind only: all with a baseline, or none")
     parts = []
     for k in range(len(batches[0])):
         frames = {}
