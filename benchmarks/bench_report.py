@@ -5,6 +5,7 @@ Reads the plain data ``bench.py`` measured; runs nothing itself.
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -14,8 +15,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 FIGURE = "cost_per_worker_shift.png"
+
+
+def _plain(value: float, _position=None) -> str:
+    """A log axis's tick as a plain number (0.5, not 5 x 10^-1), only at 1, 2, 3 and 5 of
+    each power of ten, so the labels do not crowd."""
+    if value <= 0:
+        return ""
+    mantissa = round(value / 10 ** math.floor(math.log10(value)), 6)
+    return f"{value:g}" if mantissa in (1, 2, 3, 5) else ""
+
+
+PLAIN = FuncFormatter(_plain)
 THROUGHPUT_FIGURE = "throughput.png"
 # Okabe-Ito, safe for colour-blind readers.
 MODEL_COLOUR, MESA_COLOUR, TARGET_COLOUR = "#0072B2", "#D55E00", "#009E73"
@@ -238,6 +252,7 @@ def throughput_figure(rows: list[dict], path: Path) -> None:
         ax.axhline(THROUGHPUT_TARGET * reference, color=TARGET_COLOUR, linestyle="--",
                    label=f"target: {THROUGHPUT_TARGET:.0f} x {what} (2 workers)")  # fmt: skip
     ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # 64, not 2^6
     ax.set_xlabel("batch size (runs stepped together)")
     ax.set_ylabel("runs per second (wall)")
     ax.set_title("Throughput of 200 default runs against batch size")
@@ -414,6 +429,8 @@ def figure(rows: list[dict], path: Path) -> None:
               label=f"target: {RATIO_TARGET} x Mesa's empty loop")  # fmt: skip
     ax.set_xlabel("miners (job slots)")
     ax.set_ylabel("CPU cost per worker-shift (µs)")
+    ax.yaxis.set_major_formatter(PLAIN)
+    ax.yaxis.set_minor_formatter(PLAIN)
     ax.set_title("Cost per worker-shift against mine size")
     ax.grid(True, which="both", alpha=0.3)
     fig.legend(loc="outside lower center")  # below the axes: the lines cross the whole plot
