@@ -677,9 +677,7 @@ class EventLog:
                 out[np.repeat(np.array(spread), sizes)] = np.concatenate(arrays)
             return out
 
-        # (a block's shift and event are one for all: repeated, not spread block by block)
-        shift = np.repeat(np.array([block.shift for block in self.blocks], np.int64), sizes)
-        event = np.repeat(np.array([block.event for block in self.blocks], np.int32), sizes)
+        shift, event = each("shift", np.int64), each("event", np.int32)
         actor, target = each("actors", np.int64), each("targets", np.int64)
         detail, run = each("details", np.int32), each("runs", np.intp)
         if self.batch:  # each run's rows together, in the order they happened (a stable
