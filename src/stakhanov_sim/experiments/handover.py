@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 SHARED_MEMORY = Path("/dev/shm")
 PREFIX = "stakhanov-sim-"  # then the command's process id
 ROOM_NEEDED = 2 * 1024**3  # assumption: shared memory with less free room is left alone
-CHUNK_RUNS = 8  # runs of the agent table made at a time (4-10 cost the same, round 18)
+CHUNK_RUNS = 8  # runs of the agent table made at a time (4 to 10 cost alike: round 18)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Every pool (``runner.worker_pool``) starts fresh worker processes, forked from one
 forkserver per command. A fresh worker loaded each compiled kernel from Numba's disk cache
-at its first call: about 0.45 s of a worker's start (Numba's own start 0.2 s, then some
-5 ms for each of 40-odd kernels; benchmarks/README.md, round 18), paid again by every
+at its first call: about 0.43 s of a worker's start (0.25 s at the first call, most of it
+Numba's own start, then some 4 ms for each of 42 more; benchmarks/README.md, round 18),
+paid again by every
 pool a process starts (a sweep's, each of a calibration's generations, a notebook's
 ensembles). The forkserver imports this module before it forks anyone: a small batch of
 two runs steps through the first shifts of the shipped history, so the kernels are in the
