@@ -308,6 +308,7 @@ LEVER_RANGES = {
     "bargain.tightening": (0.1, 0.9),
     "production.restriction": (0.0, 0.5),
     "production.foreman_effect": (0.0, 0.5),
+    "production.storming_fatigue": (0.0, 1.0),
     "records.attempt_rate": (0.01, 0.15),
     "records.race_decay": (0.01, 0.2),
     "records.fear_after_sanction": (0.1, 0.9),

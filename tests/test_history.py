@@ -246,3 +246,42 @@ def test_the_trust_never_finds_the_wage_fund_overspent_at_the_defaults(monkeypat
     assert real[in_1936].max() < 1.15  # by up to about a tenth in a plan period
     strict, _ = stepped({"bargain.wage_fund_growth": 0.0, "bargain.wage_fund_tolerance": 0.0})
     assert (strict["event"] == "norm tightening").any()
+
+
+TEN_DAYS = ("1936-01-10", 9)  # the burst of the stakhanovite_ten_days scenario
+STORMING = {"production.campaign_effort": 0.235}  # the calibration's posterior mean
+
+
+def _ten_days(overrides: dict) -> outcomes.BurstResponse:
+    """The mean shape of the ten-days over 10 replicates of the scenario that has only them."""
+    table, _ = _history(overrides, replicates=10, name="stakhanovite_ten_days")
+    shapes = [outcomes.burst_response(m, *TEN_DAYS) for _, m in table.groupby("replicate")]
+    return outcomes.BurstResponse(*np.mean(shapes, axis=0))
+
+
+@pytest.mark.slow
+def test_storming_rises_and_falls_only_when_it_tires():
+    """docs/calibration.md, "Known and left as they are": in the ten-days of January 1936
+    output rose for five days and fell in the next five (TIME, 10 Feb 1936). At the shipped
+    defaults the burst leaves output within a few percent, and nothing follows it; with the
+    calibration's posterior mean for storming and no fatigue from it, output rises and stays
+    up; with its fatigue (``production.storming_fatigue``) it rises, falls back, and falls
+    below the level before."""
+    shipped = _ten_days({})
+    assert all(0.97 < part < 1.05 for part in shipped)
+    kept_up = _ten_days(STORMING)
+    assert kept_up.second_half >= kept_up.first_half > 1.02
+    assert kept_up.after > 0.99
+    tiring = _ten_days(STORMING | {"production.storming_fatigue": 0.5})
+    assert tiring.first_half > 1.01  # a rise,
+    assert tiring.second_half < tiring.first_half - 0.02  # a fall in the next days,
+    assert tiring.after < 0.95  # and a decline below the level before
+
+
+def test_the_shape_of_a_burst_is_read_from_the_dates():
+    """``outcomes.burst_response`` on a table worked by hand: four shifts before at 10 t,
+    a burst of three (12, 11, 9) and three after (8, 8, 9)."""
+    dates = pd.date_range("1936-01-06", periods=10).astype(str)
+    table = pd.DataFrame({"date": dates, "output_tons": [7, 10, 10, 10, 12, 11, 9, 8, 8, 9]})
+    shape = outcomes.burst_response(table, "1936-01-10", 3)
+    assert shape == pytest.approx((11.5 / 10, 9 / 10, 25 / 3 / 10))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -314,3 +315,29 @@ def turnover_in_year(model: pd.DataFrame, year: int) -> float:
     """Quits in a calendar year over that year's mean headcount (annual labour turnover)."""
     rows = _in_year(model, year)
     return float(rows["quits"].sum() / rows["headcount"].mean())
+
+
+class BurstResponse(NamedTuple):
+    """Output in the parts of a campaign burst and after it, each over the level before it."""
+
+    first_half: float  # the burst's first shifts (half of them, rounded up)
+    second_half: float  # its remaining shifts
+    after: float  # as many shifts again after it ended
+
+
+def burst_response(model: pd.DataFrame, start: str, shifts: int) -> BurstResponse:
+    """The shape of a burst of ``shifts`` shifts from ``start`` (the ten-days of January 1936:
+    output "increased" in its first five days and fell in the next five, TIME, 10 Feb 1936).
+
+    Each part's mean output per shift over the mean of the ``shifts`` shifts before the burst
+    (one replicate's model table).
+    """
+    output = model["output_tons"].to_numpy()
+    first = int(np.searchsorted(pd.to_datetime(model["date"]).to_numpy(), np.datetime64(start)))
+    half = (shifts + 1) // 2
+    before = output[max(first - shifts, 0) : first].mean()
+
+    def part(a: int, b: int) -> float:
+        return float(output[first + a : first + b].mean() / before)
+
+    return BurstResponse(part(0, half), part(half, shifts), part(shifts, 2 * shifts))

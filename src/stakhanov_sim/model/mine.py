@@ -253,7 +253,7 @@ class MineModel(mesa.Model):
         technique = methods.technique(campaign.concentration, p.methods)
         output = production.realise(w, sections, intended, supplies.factor, technique, p.production)
         records_set = records.register_records(w, sections, campaign, attempts, p.records, log)
-        production.tire(w, p.production)
+        production.tire(w, campaign.intensity, p.production)
         hurt = accidents.happen(
             rng.accidents, w, sections.condition, attempts, campaign.intensity, p.accidents
         )

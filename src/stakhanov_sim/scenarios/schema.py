@@ -216,6 +216,14 @@ class Production(Section):
     fatigue_recovery: float = param(
         0.15, "share per shift", "Share of fatigue shed each shift", ASSUMPTION, ge=0, le=1
     )
+    storming_fatigue: float = param(
+        0.0,
+        "fatigue per unit of storming effort",
+        "Fatigue a hewer adds each shift for each unit of extra effort he storms with (production.campaign_effort x intensity x eagerness); it fades at fatigue_recovery",
+        "TIME, 10 Feb 1936 (in the ten-days output rose for five days and fell in the next five: the speed-up could not be kept up); size not sourced. 0 at the shipped defaults, whose calibrated storming effort (0.0156) is too small for its fatigue to show; docs/calibration.md ('Known and left as they are') shows the ten-days with it",
+        ge=0,
+        le=10,
+    )
     fatigue_effect: float = param(
         0.5, "share of output", "Output lost at full fatigue", ASSUMPTION, ge=0, le=1
     )

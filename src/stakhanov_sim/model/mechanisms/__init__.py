@@ -114,6 +114,7 @@ PER_RUN = (
     "bargain.tightening",
     "production.restriction",
     "production.foreman_effect",
+    "production.storming_fatigue",
     "records.attempt_rate",
     "records.race_decay",
     "records.fear_after_sanction",

@@ -29,6 +29,7 @@ from stakhanov_sim.scenarios.schema import Scenario
 # Fields that hold one value per run of a batch (``runs.varying``, ``mechanisms.PER_RUN``).
 PER_RUN_FIELDS = (
     "base_tons", "campaign_effort", "restriction", "foreman_effect", "conditions_multiplier",
+    "storming_fatigue",
 )  # fmt: skip
 
 
@@ -46,6 +47,7 @@ class Params(NamedTuple):
     broken_share: float
     fatigue_gain: float
     fatigue_recovery: float
+    storming_fatigue: np.ndarray
 
 
 def params(s: Scenario) -> Params:
@@ -64,6 +66,7 @@ def params(s: Scenario) -> Params:
         broken_share=s.equipment.broken_output_share,
         fatigue_gain=c.fatigue_gain,
         fatigue_recovery=c.fatigue_recovery,
+        storming_fatigue=varying(c.storming_fatigue),
     )
 
 
@@ -218,14 +221,37 @@ def _realise(
         mine[run_of_section[s]] += total
 
 
-def tire(w: Workforce, p: Params) -> None:
-    """Fatigue builds with every norm worked above one and fades with rest."""
-    _tire(w.hewer(w.fatigue), w.hewer(w.fulfilment), p.fatigue_gain, p.fatigue_recovery)
+class Strain(NamedTuple):
+    """Hewers' ``(sections, hewers)`` views that decide how tired they get."""
+
+    fatigue: np.ndarray
+    fulfilment: np.ndarray
+    eager: np.ndarray
+
+
+def tire(w: Workforce, intensity: np.ndarray, p: Params) -> None:
+    """Fatigue builds with every norm worked above one and with storming, and fades with rest.
+
+    A hewer storms in proportion to the campaign's ``intensity`` (each run's) and his
+    eagerness (``production.campaign_effort``), and storming tires him
+    (``production.storming_fatigue``): in the ten-days of January 1936 output rose for five
+    days and fell in the next five, "as it became impossible to maintain this speedup"
+    (TIME, 10 Feb 1936).
+    """
+    _tire(tuple(w.views(Strain)), intensity[w.run_of_section], w.run_of_section, tuple(p))
 
 
 @kernel
-def _tire(fatigue, fulfilment, gain, recovery):
-    """Fatigue from the norms worked above one, then recovery, kept in 0..1."""
-    for k in range(fatigue.size):
-        tired = (fatigue[k] + gain * max(fulfilment[k] - 1, 0.0)) * (1 - recovery)
-        fatigue[k] = min(max(tired, 0.0), 1.0)
+def _tire(h, intensity, run_of_section, p):
+    """Fatigue from the norms worked above one and from storming, then recovery, kept in 0..1."""
+    h, p = Strain(*h), Params(*p)  # records arrive as plain tuples (see compiled)
+    fatigue, fulfilment, eager = h.fatigue, h.fulfilment, h.eager
+    gain, recovery = p.fatigue_gain, p.fatigue_recovery
+    sections, hewers = fatigue.shape
+    for s in range(sections):
+        run = run_of_section[s]
+        storming = p.storming_fatigue[run] * p.campaign_effort[run] * intensity[s]
+        for j in range(hewers):
+            strain = gain * max(fulfilment[s, j] - 1, 0.0) + storming * eager[s, j]
+            tired = (fatigue[s, j] + strain) * (1 - recovery)
+            fatigue[s, j] = min(max(tired, 0.0), 1.0)
