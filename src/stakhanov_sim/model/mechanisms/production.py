@@ -227,6 +227,7 @@ class Strain(NamedTuple):
     fatigue: np.ndarray
     fulfilment: np.ndarray
     eager: np.ndarray
+    employed: np.ndarray
 
 
 def tire(w: Workforce, intensity: np.ndarray, p: Params) -> None:
@@ -243,15 +244,16 @@ def tire(w: Workforce, intensity: np.ndarray, p: Params) -> None:
 
 @kernel
 def _tire(h, intensity, run_of_section, p):
-    """Fatigue from the norms worked above one and from storming, then recovery, kept in 0..1."""
+    """Fatigue from the norms worked above one and from storming (a vacancy storms not), then
+    recovery, kept in 0..1."""
     h, p = Strain(*h), Params(*p)  # records arrive as plain tuples (see compiled)
-    fatigue, fulfilment, eager = h.fatigue, h.fulfilment, h.eager
+    fatigue, fulfilment, eager, employed = h.fatigue, h.fulfilment, h.eager, h.employed
     gain, recovery = p.fatigue_gain, p.fatigue_recovery
     sections, hewers = fatigue.shape
     for s in range(sections):
         run = run_of_section[s]
         storming = p.storming_fatigue[run] * p.campaign_effort[run] * intensity[s]
         for j in range(hewers):
-            strain = gain * max(fulfilment[s, j] - 1, 0.0) + storming * eager[s, j]
+            strain = gain * max(fulfilment[s, j] - 1, 0.0) + storming * eager[s, j] * employed[s, j]
             tired = (fatigue[s, j] + strain) * (1 - recovery)
             fatigue[s, j] = min(max(tired, 0.0), 1.0)
