@@ -74,6 +74,15 @@ def _fail(*_args, **_kwargs):
     raise RuntimeError("disk full")
 
 
+_new_staging = outputs.new_staging
+
+
+def _interrupt_once_staged(out, owner):
+    """Ctrl-C (or SIGTERM) in the instant after the staging directory is made."""
+    _new_staging(out, owner)
+    raise KeyboardInterrupt
+
+
 @pytest.mark.parametrize(
     ("target", "effect", "status"),
     [
@@ -81,8 +90,15 @@ def _fail(*_args, **_kwargs):
         ("stakhanov_sim.experiments.results.Results.save", _interrupt, 130),
         ("stakhanov_sim.figures.plots.plot_all", _interrupt, 130),
         ("stakhanov_sim.figures.plots.plot_all", _fail, None),
+        ("stakhanov_sim.experiments.outputs.new_staging", _interrupt_once_staged, 130),
     ],
-    ids=["ctrl-c-while-running", "ctrl-c-while-saving", "ctrl-c-while-plotting", "plot-fails"],
+    ids=[
+        "ctrl-c-while-running",
+        "ctrl-c-while-saving",
+        "ctrl-c-while-plotting",
+        "plot-fails",
+        "ctrl-c-once-staged",
+    ],
 )
 def test_overwrite_that_does_not_finish_leaves_the_old_run(
     target, effect, status, here, monkeypatch, capsys

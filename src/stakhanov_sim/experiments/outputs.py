@@ -304,12 +304,13 @@ def writing(
         if staging.is_dir():  # a dead writer's: ours to drop before anything is checked
             owner.remove(staging)
         check_target(out, owner, overwrite)
-        staging = new_staging(out, owner)
-        try:
+        try:  # from the staging's making on: a SIGTERM just after its mkdir is cleared too
+            staging = new_staging(out, owner)
             yield staging
         except BaseException:
             with contextlib.suppress(OSError):
-                owner.remove(staging)
+                if staging.is_dir():
+                    owner.remove(staging)
             raise
         swap_in(staging, out, owner)
 
