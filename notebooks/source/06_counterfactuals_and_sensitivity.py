@@ -25,7 +25,6 @@
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy import stats
 
 from stakhanov_sim import load_scenario, run
 from stakhanov_sim.experiments import outcomes
@@ -226,11 +225,9 @@ for (name, results), colour, style in zip(
     bursts.items(), plots.OKABE_ITO, plots.LINE_STYLES, strict=False
 ):
     shifts, share = around_the_burst(results.model)
-    mean = share.mean(axis=0)
-    t = stats.t.ppf(0.5 + outcomes.CONFIDENCE / 2, len(share) - 1)  # Student t, as the bands
-    half = t * share.std(axis=0, ddof=1) / np.sqrt(len(share))  # of `stakhanov-sim run`
+    mean, lo, hi = np.array([outcomes.mean_interval(shift) for shift in share.T]).T
     ax.plot(shifts, mean, color=colour, linestyle=style, label=name)
-    ax.fill_between(shifts, mean - half, mean + half, color=colour, alpha=0.2)
+    ax.fill_between(shifts, lo, hi, color=colour, alpha=0.2)
 ax.axhline(1, color="black", linewidth=0.8)
 ax.set(title="The ten-days of January 1936 alone: output around the burst, mean of 10 runs "
        "with 95% band", xlabel="shifts from the burst's first (10 Jan 1936)",
