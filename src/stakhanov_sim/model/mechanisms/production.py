@@ -90,6 +90,13 @@ class Output(NamedTuple):
     pace: np.ndarray  # per section, output over an ordinary shift's (``baseline_need``)
 
 
+@kernel
+def storming_effort(campaign_effort, intensity, eager):
+    """A hewer's extra effort above the ordinary while the campaign storms: the one
+    definition that his output (``_intended_output``) and his fatigue (``_tire``) share."""
+    return campaign_effort * intensity * eager
+
+
 def intended_output(
     stream: Stream,
     w: Workforce,
@@ -143,7 +150,8 @@ def _intended_output(
         organisation = 1 - foreman_effect[run] * (1 - foreman_experience[s])
         base, storming, restrict = base_tons[run], campaign_effort[run], restriction[run]
         for j in range(n_hewers):
-            effort = 1 + storming * intensity[s] * eager[s, j] - restrict * resentment[s, j]
+            extra = storming_effort(storming, intensity[s], eager[s, j])
+            effort = 1 + extra - restrict * resentment[s, j]
             cut = (
                 base * skill[s, j] * effort * support[s, j] * organisation
                 * noise[s, j] * (1 - p.fatigue_effect * fatigue[s, j]) * (1 - harm[s, j])
@@ -239,21 +247,22 @@ def tire(w: Workforce, intensity: np.ndarray, p: Params) -> None:
     days and fell in the next five, "as it became impossible to maintain this speedup"
     (TIME, 10 Feb 1936).
     """
-    _tire(tuple(w.views(Strain)), intensity[w.run_of_section], w.run_of_section, tuple(p))
+    _tire(tuple(w.views(Strain)), intensity, w.run_of_section, tuple(p))
 
 
 @kernel
 def _tire(h, intensity, run_of_section, p):
     """Fatigue from the norms worked above one and from storming (a vacancy storms not), then
-    recovery, kept in 0..1."""
+    recovery, kept in 0..1. ``intensity`` is each run's."""
     h, p = Strain(*h), Params(*p)  # records arrive as plain tuples (see compiled)
     fatigue, fulfilment, eager, employed = h.fatigue, h.fulfilment, h.eager, h.employed
     gain, recovery = p.fatigue_gain, p.fatigue_recovery
     sections, hewers = fatigue.shape
     for s in range(sections):
         run = run_of_section[s]
-        storming = p.storming_fatigue[run] * p.campaign_effort[run] * intensity[s]
+        tiring, effort, push = p.storming_fatigue[run], p.campaign_effort[run], intensity[run]
         for j in range(hewers):
-            strain = gain * max(fulfilment[s, j] - 1, 0.0) + storming * eager[s, j] * employed[s, j]
+            storming = tiring * storming_effort(effort, push, eager[s, j]) * employed[s, j]
+            strain = gain * max(fulfilment[s, j] - 1, 0.0) + storming
             tired = (fatigue[s, j] + strain) * (1 - recovery)
             fatigue[s, j] = min(max(tired, 0.0), 1.0)
