@@ -205,18 +205,14 @@ bursts = {
 }
 
 
-def first_shift_of_the_burst(one):
-    """The row of one replicate's model table where the burst begins."""
-    return int(np.searchsorted(one["date"].to_numpy(), np.datetime64(TEN_DAYS)))
-
-
-def around_the_burst(model, before=BURST_SHIFTS, after=2 * BURST_SHIFTS):
-    """Each replicate's output per shift, as a share of its mean in the shifts before."""
+def around_the_burst(model, column, start, stop):
+    """Each replicate's ``column`` in the shifts ``start`` to ``stop`` from the burst's first
+    (a row per replicate)."""
     rows = []
     for _, one in model.groupby("replicate"):
-        first, output = first_shift_of_the_burst(one), one["output_tons"].to_numpy()
-        rows.append(output[first - before : first + after] / output[first - before : first].mean())
-    return np.arange(-before, after), np.array(rows)
+        first = outcomes.shift_of(one, TEN_DAYS)
+        rows.append(one[column].to_numpy()[first + start : first + stop])
+    return np.array(rows)
 
 
 fig, ax = plt.subplots(figsize=(10, 4.5))
@@ -224,7 +220,9 @@ ax.axvspan(0, BURST_SHIFTS, color="0.9", label="the ten-days (intensity 1.6)")
 for (name, results), colour, style in zip(
     bursts.items(), plots.OKABE_ITO, plots.LINE_STYLES, strict=False
 ):
-    shifts, share = around_the_burst(results.model)
+    output = around_the_burst(results.model, "output_tons", -BURST_SHIFTS, 2 * BURST_SHIFTS)
+    share = output / output[:, :BURST_SHIFTS].mean(axis=1, keepdims=True)  # over the level before
+    shifts = np.arange(-BURST_SHIFTS, 2 * BURST_SHIFTS)
     mean, lo, hi = np.array([outcomes.mean_interval(shift) for shift in share.T]).T
     ax.plot(shifts, mean, color=colour, linestyle=style, label=name)
     ax.fill_between(shifts, lo, hi, color=colour, alpha=0.2)
@@ -277,19 +275,10 @@ check("and lies more than 5% below the level before after it", tiring.after < 0.
 check("the deepest fall comes once the burst is over", tiring.after < tiring.second_half)
 check("the rise is small even when hewers storm hard", kept_up.first_half < 1.1)
 
-
-def mean_shortfall(model, start, stop):
-    """Mean supply shortfall in the shifts ``start`` to ``stop`` from the burst's first."""
-    return np.mean([
-        one["supply_shortfall"].to_numpy()[first_shift_of_the_burst(one) + start :][: stop - start]
-        .mean() for _, one in model.groupby("replicate")
-    ])  # fmt: skip
-
-
 storming = bursts["storming at the posterior mean, no fatigue"].model
 shortfall = {
-    "before": mean_shortfall(storming, -BURST_SHIFTS, 0),
-    "during": mean_shortfall(storming, 0, BURST_SHIFTS),
+    "before": around_the_burst(storming, "supply_shortfall", -BURST_SHIFTS, 0).mean(),
+    "during": around_the_burst(storming, "supply_shortfall", 0, BURST_SHIFTS).mean(),
 }
 print(f"supply shortfall before the burst {shortfall['before']:.3f}, "
       f"during it {shortfall['during']:.3f}")  # fmt: skip

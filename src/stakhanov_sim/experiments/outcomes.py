@@ -317,6 +317,11 @@ def turnover_in_year(model: pd.DataFrame, year: int) -> float:
     return float(rows["quits"].sum() / rows["headcount"].mean())
 
 
+def shift_of(model: pd.DataFrame, date: str) -> int:
+    """The row of one replicate's model table where ``date`` falls (or the first after it)."""
+    return int(np.searchsorted(pd.to_datetime(model["date"]).to_numpy(), np.datetime64(date)))
+
+
 class BurstResponse(NamedTuple):
     """Output in the parts of a campaign burst and after it, each over the level before it."""
 
@@ -333,7 +338,7 @@ def burst_response(model: pd.DataFrame, start: str, shifts: int) -> BurstRespons
     (one replicate's model table).
     """
     output = model["output_tons"].to_numpy()
-    first = int(np.searchsorted(pd.to_datetime(model["date"]).to_numpy(), np.datetime64(start)))
+    first = shift_of(model, start)
     half = (shifts + 1) // 2
     before = output[max(first - shifts, 0) : first].mean()
 
