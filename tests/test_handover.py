@@ -11,6 +11,7 @@ from pandas.testing import assert_frame_equal
 from stakhanov_sim.experiments import handover, runner
 from stakhanov_sim.experiments.results import TABLES, Results
 from stakhanov_sim.experiments.runner import replicate_seeds, run_parallel
+from stakhanov_sim.model import observation
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +32,20 @@ def _same(a, b):
         assert_frame_equal(getattr(a, table), getattr(b, table), check_exact=True)
 
 
-@pytest.mark.parametrize("chunk", [1, 3, handover.CHUNK_RUNS])
+@pytest.mark.parametrize("chunk", [1, 3, observation.CHUNK_RUNS])
 def test_tables_come_back_equal_with_their_types_and_the_files_go(
     batches, tmp_path, monkeypatch, chunk
 ):
     """Whatever the agent table's chunks, each part comes back as its tables in the worker."""
-    monkeypatch.setattr(handover, "CHUNK_RUNS", chunk)
+    monkeypatch.setattr(observation, "CHUNK_RUNS", chunk)
     (busy, busy_parts), (quiet, quiet_parts) = batches
     expected = [busy.results(*part) for part in busy_parts] + [quiet.results(*quiet_parts[0])]
     assert len(expected[0].events) and not len(expected[2].events)
     handed = [handover.give(busy, busy_parts, tmp_path, "batch0"),
               handover.give(quiet, quiet_parts, tmp_path, "batch1")]  # fmt: skip
     assert all(isinstance(h, handover.Handed) for h in handed)
-    assert len(list(tmp_path.iterdir())) == 3 * len(TABLES)
+    # each part's model and event tables, and each batch's snapshots
+    assert len(list(tmp_path.iterdir())) == 2 * (len(busy_parts) + len(quiet_parts)) + 2
     back = handover.joined([handover.take(handed[0])]) + handover.joined([handover.take(handed[1])])
     assert len(back) == 3
     for got, want in zip(back, expected, strict=True):
@@ -52,15 +54,18 @@ def test_tables_come_back_equal_with_their_types_and_the_files_go(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_batches_are_joined_as_their_frames_would_be(batches, tmp_path):
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_batches_are_joined_as_their_frames_would_be(batches, tmp_path, monkeypatch, threads):
     """Batches' tables joined as Arrow tables, or as frames where their types differ (a
-    batch without events), are what ``Results.concat`` makes of their frames."""
+    batch without events), are what ``Results.concat`` makes of their frames, however many
+    threads make the agent table (in chunks of one run, so each thread has several)."""
+    monkeypatch.setattr(observation, "CHUNK_RUNS", 1)
     (busy, busy_parts), (quiet, quiet_parts) = batches
     frames = [busy.results(*busy_parts[0]), quiet.results(*quiet_parts[0])]
     for order in ([0, 1], [1, 0], [0, 0]):
         handed = [handover.give(*batches[b], tmp_path, f"batch{k}") for k, b in enumerate(order)]
         taken = [handover.take(h)[:1] for h in handed]
-        (got,) = handover.joined(taken)
+        (got,) = handover.joined(taken, threads=threads)
         _same(got, Results.concat([frames[b] for b in order]))
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="one kind"):  # a history with its baseline, one without
@@ -84,12 +89,20 @@ def test_tables_that_cannot_be_written_come_back_themselves(batches, tmp_path):
     gone = tmp_path / "removed by the command"
     model, parts = batches[0]
     handed = handover.give(model, parts, gone, "batch0")
-    assert isinstance(handed, tuple)
-    for got, back, part in zip(
-        handed, handover.joined([handover.take(handed)]), parts, strict=True
-    ):
-        _same(got, model.results(*part))
-        _same(back, got)
+    assert isinstance(handed, handover.Given)
+    for back, part in zip(handover.joined([handover.take(handed)]), parts, strict=True):
+        _same(back, model.results(*part))
+
+
+def test_a_batch_handed_over_by_file_joins_one_given_back(batches, tmp_path):
+    """Batches that came back both ways make one table, as their frames would."""
+    (busy, busy_parts), (quiet, quiet_parts) = batches
+    by_file = handover.give(quiet, quiet_parts, tmp_path, "batch0")
+    themselves = handover.give(quiet, quiet_parts, tmp_path / "gone", "batch1")
+    assert isinstance(by_file, handover.Handed) and isinstance(themselves, handover.Given)
+    (got,) = handover.joined([handover.take(by_file), handover.take(themselves)])
+    frame = quiet.results(*quiet_parts[0])
+    _same(got, Results.concat([frame, frame]))
 
 
 def test_the_folder_goes_with_what_is_left_in_it_even_after_an_error():

@@ -3,13 +3,16 @@
 A pool's worker hands its batch's tables back as a pickle through a pipe: for a batch of
 50 default runs that is some 160 MB, which took about a second to pickle, send and read
 back, against three of stepping the runs (``benchmarks/README.md``, round 14). Instead the
-worker writes each table as an Arrow IPC file into a folder the command made (in shared
-memory where there is room) and sends only the file names; the command reads each file and
-deletes it. The tables read back are equal to those written, column types included (Arrow
-is the format of pandas' own string columns, and of the Parquet files runs are saved as).
+worker writes its model and event tables as Arrow IPC files into a folder the command made
+(in shared memory where there is room), and of the agent table only the snapshots it is made
+from (``observation.Snapshots``, about half its bytes), and sends the file names; the command
+reads each file, deletes it, and makes the ensemble's agent table once from every batch's
+snapshots (round 19). The tables are equal to those the worker would have made, column
+types included (Arrow is the format of pandas' own string columns, and of the Parquet files
+runs are saved as).
 
-Where the files cannot be written (no room, say), the worker hands the tables back the old
-way, so a run is never lost to this shortcut.
+Where the files cannot be written (no room, say), the worker hands the tables and snapshots
+back the old way, so a run is never lost to this shortcut.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from stakhanov_sim.experiments.memory import small_pages
 from stakhanov_sim.experiments.results import TABLES, Results
+from stakhanov_sim.model.observation import Snapshots, agent_table
 
 if TYPE_CHECKING:
     from stakhanov_sim.model.mine import MineModel
@@ -34,16 +40,33 @@ if TYPE_CHECKING:
 SHARED_MEMORY = Path("/dev/shm")
 PREFIX = "stakhanov-sim-"  # then the command's process id
 ROOM_NEEDED = 2 * 1024**3  # assumption: shared memory with less free room is left alone
-CHUNK_RUNS = 8  # runs of the agent table made at a time (4 to 10 cost alike: round 18)
+FRAMES = tuple(table for table in TABLES if table != "agents")  # handed over as tables
+ALIGN = 64  # bytes: where each of the snapshots' arrays starts in their file
+
+Part = tuple[range, list[int]]  # a part's runs of its batch, and their replicate numbers
 
 
 @dataclass(frozen=True)
 class Handed:
-    """Where a worker left one batch's tables: ``stem`` + ``-<k>-<table>.arrow`` for each of
-    its ``parts`` (a batch's history, then its baseline)."""
+    """Where a worker left one batch's tables: ``stem`` + ``-<k>-<table>.arrow`` for the
+    model and event tables of each of its ``parts`` (a batch's history, then its baseline),
+    and ``stem`` + ``-snapshots.bin`` for the whole batch's snapshots (their arrays laid out
+    as ``layout`` says)."""
 
     stem: str
-    parts: int
+    parts: tuple[Part, ...]
+    layout: tuple[tuple[str, str, tuple[int, ...], int], ...]  # name, dtype, shape, offset
+    shape: tuple[int, int, int]  # the snapshots' ``shape`` and ``runs``
+    runs: int
+
+
+@dataclass(frozen=True)
+class Given:
+    """A batch's tables and snapshots themselves, where no file could be written."""
+
+    frames: tuple[dict[str, pd.DataFrame], ...]  # each part's model and event tables
+    snapshots: Snapshots
+    parts: tuple[Part, ...]
 
 
 @contextlib.contextmanager
@@ -90,59 +113,65 @@ def place() -> Path:
     return SHARED_MEMORY if roomy else Path(tempfile.gettempdir())
 
 
-def give(
-    model: MineModel, parts: list[tuple[range, list[int]]], into: Path, name: str
-) -> Handed | tuple[Results, ...]:
-    """Write the tables of each part of ``model``'s batch (its runs ``runs``, numbered
-    ``numbers``) into ``into`` (in the worker); the tables themselves when they cannot be
-    written there.
-
-    The agent table is made and written ``CHUNK_RUNS`` runs at a time: made whole, a batch
-    of 100 default runs held it twice (its columns, then the file), and touching that much
-    fresh memory cost its worker a second (benchmarks/README.md, round 18).
-    """
-    stem = str(into / name)
+@small_pages()
+def give(model: MineModel, parts: list[Part], into: Path, name: str) -> Handed | Given:
+    """Write the model and event tables of each part of ``model``'s batch (its runs
+    ``runs``, numbered ``numbers``) and the batch's snapshots into ``into`` (in the worker);
+    the tables and snapshots themselves when they cannot be written there."""
+    stem, parts = str(into / name), tuple((runs, list(numbers)) for runs, numbers in parts)
+    snapshots = model.sampler.snapshots()
     try:
         for k, (runs, numbers) in enumerate(parts):
-            _write([model.model_table(runs, numbers)], f"{stem}-{k}-model.arrow")
-            _write(_agent_chunks(model, runs, numbers), f"{stem}-{k}-agents.arrow")
-            _write([model.event_table(runs, numbers)], f"{stem}-{k}-events.arrow")
+            _write(model.model_table(runs, numbers), f"{stem}-{k}-model.arrow")
+            _write(model.event_table(runs, numbers), f"{stem}-{k}-events.arrow")
+        layout = _save(_arrays(snapshots), f"{stem}-snapshots.bin")
     except OSError:
         for leftover in into.glob(f"{name}-*"):
             leftover.unlink(missing_ok=True)
-        return tuple(model.results(runs, numbers) for runs, numbers in parts)
-    return Handed(stem, len(parts))
-
-
-def take(handed: Handed | tuple[Results, ...]) -> tuple[dict[str, pa.Table], ...]:
-    """The tables a worker gave (in the command), as Arrow tables, their files deleted once
-    read (tables that came back themselves, as Arrow tables too)."""
-    if not isinstance(handed, Handed):
-        return tuple(
-            {t: pa.Table.from_pandas(getattr(part, t), preserve_index=False) for t in TABLES}
-            for part in handed
+        frames = tuple(
+            {"model": model.model_table(*part), "events": model.event_table(*part)}
+            for part in parts
         )
+        return Given(frames, snapshots, parts)
+    return Handed(stem, parts, layout, snapshots.shape, snapshots.runs)
+
+
+def take(handed: Handed | Given) -> tuple[dict, ...]:
+    """What a worker gave (in the command), part by part: the model and event tables as
+    Arrow tables, their files deleted once read, and the agents as the batch's snapshots
+    with the part's runs and numbers (``agent_table``'s pieces)."""
+    if isinstance(handed, Given):
+        return tuple(
+            {t: pa.Table.from_pandas(frames[t], preserve_index=False) for t in FRAMES}
+            | {"agents": (handed.snapshots, *part)}
+            for frames, part in zip(handed.frames, handed.parts, strict=True)
+        )
+    arrays = _load(f"{handed.stem}-snapshots.bin", handed.layout)
+    snapshots = _snapshots(arrays, handed.shape, handed.runs)
     return tuple(
-        {table: _read(f"{handed.stem}-{k}-{table}.arrow") for table in TABLES}
-        for k in range(handed.parts)
+        {table: _read(f"{handed.stem}-{k}-{table}.arrow") for table in FRAMES}
+        | {"agents": (snapshots, *part)}
+        for k, part in enumerate(handed.parts)
     )
 
 
-def joined(batches: list[tuple[dict[str, pa.Table], ...]]) -> tuple[Results, ...]:
+@small_pages()
+def joined(batches: list[tuple[dict, ...]], threads: int = 1) -> tuple[Results, ...]:
     """Each part (a history, a baseline) of every batch, the batches' tables one after
     another, as pandas frames: what ``Results.concat`` of each batch's frames gives.
 
     Tables of one type are joined as Arrow tables, and pandas copies the numbers once
-    (making each batch's frame and then joining them copied them twice, and an ensemble's
-    agent table is hundreds of megabytes: benchmarks/README.md, round 18); a table whose
-    types differ from the first's (a batch without events, say) is joined as frames.
+    (making each batch's frame and then joining them copied them twice: benchmarks/README.md,
+    round 18); a table whose types differ from the first's (a batch without events, say) is
+    joined as frames. The agent table is made once from every batch's snapshots, by
+    ``threads`` threads (the command's workers are idle by then).
     """
     if len({len(batch) for batch in batches}) != 1:
         raise ValueError("batches of one kind only: all with a baseline, or none")
     parts = []
     for k in range(len(batches[0])):
-        frames = {}
-        for table in TABLES:
+        frames = {"agents": agent_table([batch[k]["agents"] for batch in batches], threads)}
+        for table in FRAMES:
             tables = [batch[k][table] for batch in batches]
             if all(t.schema.equals(tables[0].schema, check_metadata=True) for t in tables):
                 frames[table] = pa.concat_tables(tables).to_pandas()
@@ -152,24 +181,65 @@ def joined(batches: list[tuple[dict[str, pa.Table], ...]]) -> tuple[Results, ...
     return tuple(parts)
 
 
-def _agent_chunks(model: MineModel, runs: range, numbers: list[int]) -> Iterator[pd.DataFrame]:
-    """The agent table of ``runs``, ``CHUNK_RUNS`` runs at a time (one empty table for no
-    runs, so the file has its columns)."""
-    for first in range(runs.start, max(runs.stop, runs.start + 1), CHUNK_RUNS):
-        chunk = range(first, min(first + CHUNK_RUNS, runs.stop))
-        yield model.agent_table(chunk, numbers[chunk.start - runs.start : chunk.stop - runs.start])
+def _write(frame: pd.DataFrame, path: str) -> None:
+    """The frame as an Arrow IPC file."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
 
 
-def _write(frames: Iterable[pd.DataFrame], path: str) -> None:
-    """The frames, one after another, as one Arrow IPC file (a record batch each)."""
-    with pa.OSFile(path, "wb") as sink:
-        writer = None
-        for frame in frames:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            if writer is None:
-                writer = pa.ipc.new_file(sink, table.schema)
-            writer.write_table(table)
-        writer.close()
+def _arrays(snapshots: Snapshots) -> dict[str, np.ndarray]:
+    """The snapshots' arrays by name (``_snapshots`` puts them back together)."""
+    arrays = {f"fixed.{name}.{i}": part for name, parts in snapshots.fixed.items()
+              for i, part in enumerate(parts)}  # fmt: skip
+    arrays |= {f"miners.{name}": rows for name, rows in snapshots.miners.items()}
+    for name in ("hewer", "shifts", "employed", "foremen", "engineers"):
+        arrays[name] = getattr(snapshots, name)
+    return arrays
+
+
+def _snapshots(arrays: dict[str, np.ndarray], shape: tuple, runs: int) -> Snapshots:
+    fixed: dict[str, list[np.ndarray]] = {}
+    miners = {}
+    for key, array in arrays.items():
+        if key.startswith("fixed."):
+            fixed.setdefault(key.split(".")[1], []).append(array)  # in the order saved
+        elif key.startswith("miners."):
+            miners[key.split(".", 1)[1]] = array
+    rest = {name: arrays[name] for name in ("hewer", "shifts", "employed", "foremen", "engineers")}
+    fixed_parts = {name: tuple(parts) for name, parts in fixed.items()}
+    return Snapshots(shape=tuple(shape), runs=runs, fixed=fixed_parts, miners=miners, **rest)
+
+
+def _save(arrays: dict[str, np.ndarray], path: str) -> tuple:
+    """The arrays one after another in one file, each at a multiple of ``ALIGN`` bytes;
+    where each is (name, dtype, shape, offset)."""
+    layout, offset = [], 0
+    with open(path, "wb") as sink:
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            sink.write(b"\0" * (-offset % ALIGN))
+            offset += -offset % ALIGN
+            layout.append((name, array.dtype.str, array.shape, offset))
+            sink.write(memoryview(array).cast("B"))
+            offset += array.nbytes
+    return tuple(layout)
+
+
+def _load(path: str, layout: tuple) -> dict[str, np.ndarray]:
+    """The arrays ``_save`` wrote, read-only, through a memory map (the file is deleted: the
+    map outlives it on POSIX; on Windows the file is read into memory instead)."""
+    try:
+        if os.name == "nt":
+            buffer = np.fromfile(path, dtype=np.uint8)
+        else:
+            buffer = np.memmap(path, dtype=np.uint8, mode="r") if os.path.getsize(path) else b""
+        return {
+            name: np.ndarray(shape, dtype=np.dtype(dtype), buffer=buffer, offset=offset)
+            for name, dtype, shape, offset in layout
+        }
+    finally:
+        os.unlink(path)
 
 
 def _read(path: str) -> pa.Table:

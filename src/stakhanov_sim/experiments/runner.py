@@ -29,6 +29,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from stakhanov_sim.experiments import budget, handover, lifeline
+from stakhanov_sim.experiments.memory import small_pages
 from stakhanov_sim.experiments.results import Results
 from stakhanov_sim.model.mine import MineModel
 from stakhanov_sim.scenarios.schema import Scenario
@@ -101,6 +102,7 @@ def run_with_baseline(
     return history, baseline
 
 
+@small_pages()
 def stepped(job: tuple, progress: bool = False) -> tuple[MineModel, list[tuple[range, list[int]]]]:
     """A job's batch stepped to the end of the calendar, and its parts: which of its runs
     are the history's (and which the baseline's), with their replicate numbers.
@@ -257,7 +259,8 @@ def _ensemble(
             for part in batches(replicates, workers, size)]  # fmt: skip
     if workers == 1 or len(jobs) == 1:
         parts = [_run_job(job, progress) for job in jobs]
-        joined = [Results.concat([part[k] for part in parts]) for k in range(len(parts[0]))]
+        with small_pages():
+            joined = [Results.concat([part[k] for part in parts]) for k in range(len(parts[0]))]
     else:
         joined = run_parallel(jobs, workers, progress)
     seconds = time.perf_counter() - started
@@ -270,6 +273,7 @@ def _ensemble(
     return tuple(ensembles)
 
 
+@small_pages()
 def _run_job(job: tuple, progress: bool = False) -> tuple[Results, ...]:
     """One batch of an ensemble (``stepped``): the replicates' tables (and their
     baselines')."""
@@ -295,7 +299,7 @@ def run_parallel(jobs: list, workers: int, progress: bool = False) -> tuple[Resu
             stop_pool(pool)
             raise
         pool.shutdown()
-    return handover.joined(parts)
+    return handover.joined(parts, threads=workers)
 
 
 def _run_job_handed_over(job: tuple, into: Path, name: str):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -509,54 +510,127 @@ class AgentSampler:
         self.foremen[t], self.engineers[t] = model.foremen.agent_id, model.engineers.agent_id
         self.taken = t + 1
 
+    def snapshots(self) -> Snapshots:
+        """What the agent table is made from: the snapshots taken so far (views, not copies)."""
+        t = self.taken
+        return Snapshots(
+            shape=self.shape, runs=self.runs, fixed=self.fixed, hewer=self.hewer,
+            shifts=self.shifts[:t], employed=self.employed[:t],
+            miners={name: rows[:t] for name, rows in self.miners.items()},
+            foremen=self.foremen[:t], engineers=self.engineers[:t],
+        )  # fmt: skip
+
     def table(self, numbers: list[int], runs: range | None = None) -> pd.DataFrame:
         """The sampled agents of every run (or of the batch's ``runs``), run after run, each
-        numbered ``numbers`` in the ``replicate`` column: in each snapshot (in the order
-        taken) the run's employed miners of the sample, then its foremen, then its
-        engineers. Each column is made once, in this order."""
-        t = self.taken
-        if not t:
-            return pd.DataFrame(columns=AGENT_COLUMNS)
+        numbered ``numbers`` in the ``replicate`` column (``agent_table``)."""
         runs = range(self.runs) if runs is None else runs
-        keep = self._arranged(runs, self.employed[:t], np.True_, np.True_)
+        return agent_table([(self.snapshots(), runs, numbers)])
 
-        def column(miners, foremen, engineers) -> np.ndarray:
-            return self._arranged(runs, miners, foremen, engineers)[keep]
 
-        def fixed(name: str) -> np.ndarray:
-            return column(*(np.broadcast_to(v, (t, v.size)) for v in self.fixed[name]))
+class Snapshots(NamedTuple):
+    """A batch's snapshots of its sampled miners, foremen and engineers (``AgentSampler``):
+    all that its agent table is made from, and about half the bytes of that table, so a
+    worker hands these over rather than the table (``experiments.handover``)."""
 
-        shift = self.shifts[:t, None]
-        columns = {
-            "replicate": np.asarray(numbers, dtype=np.int64)[fixed("run") - runs.start],
-            "shift": column(shift, shift, shift),
-            "kind": _labels(fixed("kind"), KINDS),
-            "trade": _labels(fixed("trade"), (*TRADES, "")),
-            "section": fixed("section").astype(np.int64),
-        }
-        posts = {"agent_id": (self.foremen[:t], self.engineers[:t])}  # the rest: none
-        for name, dtype in self.VARYING:
-            values = self.miners[name][:t]
-            if name == "fulfilment":
-                values = np.where(self.hewer, values, np.nan)
-            none = np.False_ if dtype is np.bool_ else np.nan
-            columns[name] = column(values, *posts.get(name, (none, none)))
-        # Every column is new here, so the frame may keep them as they are (no copy).
-        return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
+    shape: tuple[int, int, int]  # a run's sampled miners, foremen, engineers
+    runs: int  # how many runs the batch holds
+    fixed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # what each always has
+    hewer: np.ndarray  # which sampled slots are hewers'
+    shifts: np.ndarray  # (taken,): each snapshot's shift
+    employed: np.ndarray  # (taken, sampled slots)
+    miners: dict[str, np.ndarray]  # ``AgentSampler.VARYING``, each (taken, sampled slots)
+    foremen: np.ndarray  # (taken, posts): their ids
+    engineers: np.ndarray
 
-    def _arranged(self, runs: range, miners, foremen, engineers) -> np.ndarray:
+    def arranged(self, runs: range, miners, foremen, engineers) -> np.ndarray:
         """Snapshot rows of the sample's miners, the foremen and the engineers (each ``(taken,
         the batch's)``, or one value for all) as ``(runs, taken, agents of a run)`` for the
         batch's ``runs``: each run's, snapshot by snapshot, its miners, then its foremen,
         then its engineers."""
-        t, widths = self.taken, self.shape
+        t = self.shifts.size
         parts = [
             np.broadcast_to(part, (t, self.runs * width))
             .reshape(t, self.runs, width)[:, runs.start : runs.stop]
             .transpose(1, 0, 2)
-            for part, width in zip((miners, foremen, engineers), widths, strict=True)
+            for part, width in zip((miners, foremen, engineers), self.shape, strict=True)
         ]
         return np.concatenate(parts, axis=2)
+
+    def rows(self, runs: range) -> int:
+        """How many rows the agent table has for ``runs``."""
+        t, (miners, foremen, engineers) = self.shifts.size, self.shape
+        employed = self.employed.reshape(t, self.runs, miners)[:, runs.start : runs.stop]
+        return int(np.count_nonzero(employed)) + t * len(runs) * (foremen + engineers)
+
+    def columns(self, runs: range, numbers: list[int]) -> Iterator[tuple[str, np.ndarray]]:
+        """The agent table's columns for ``runs`` (numbered ``numbers``), by name; ``kind``
+        and ``trade`` as their codes."""
+        keep = self.arranged(runs, self.employed, np.True_, np.True_)
+        t = self.shifts.size
+
+        def column(miners, foremen, engineers) -> np.ndarray:
+            return self.arranged(runs, miners, foremen, engineers)[keep]
+
+        def fixed(name: str) -> np.ndarray:
+            return column(*(np.broadcast_to(v, (t, v.size)) for v in self.fixed[name]))
+
+        shift = self.shifts[:, None]
+        yield "replicate", np.asarray(numbers, dtype=np.int64)[fixed("run") - runs.start]
+        yield "shift", column(shift, shift, shift)
+        yield "kind", fixed("kind")
+        yield "trade", fixed("trade")
+        yield "section", fixed("section").astype(np.int64)
+        posts = {"agent_id": (self.foremen, self.engineers)}  # the rest: none
+        for name, dtype in AgentSampler.VARYING:
+            values = self.miners[name]
+            if name == "fulfilment":
+                values = np.where(self.hewer, values, np.nan)
+            none = np.False_ if dtype is np.bool_ else np.nan
+            yield name, column(values, *posts.get(name, (none, none)))
+
+
+# The agent table's columns as ``Snapshots.columns`` makes them (``kind`` and ``trade`` coded).
+AGENT_CODES = {"replicate": np.int64, "shift": np.int64, "kind": np.int8, "trade": np.int8,
+               "section": np.int64} | dict(AgentSampler.VARYING)  # fmt: skip
+CHUNK_RUNS = 8  # runs arranged at a time (4 to 10 cost alike: benchmarks/README.md, round 18)
+
+
+def agent_table(parts: list[tuple[Snapshots, range, list[int]]], threads: int = 1) -> pd.DataFrame:
+    """One agent table of several batches' snapshots (the ``runs`` of each, numbered
+    ``numbers``), one after another: in each snapshot (in the order taken) a run's employed
+    miners of the sample, then its foremen, then its engineers.
+
+    Each column is made once at its full length and filled ``CHUNK_RUNS`` runs at a time: an
+    ensemble's table is hundreds of megabytes, and fresh memory is dear (a table made per
+    batch and then joined was made twice; benchmarks/README.md, rounds 18 and 19). With
+    ``threads`` > 1 the runs are shared among as many threads (NumPy lets go of the
+    interpreter while it copies), each filling its own rows, so the table is the same.
+    """
+    pieces = [
+        (snapshots, range(first, min(first + CHUNK_RUNS, runs.stop)),
+         numbers[first - runs.start : first - runs.start + CHUNK_RUNS])
+        for snapshots, runs, numbers in parts if snapshots.shifts.size
+        for first in range(runs.start, runs.stop, CHUNK_RUNS)
+    ]  # fmt: skip
+    if not pieces:
+        return pd.DataFrame(columns=AGENT_COLUMNS)
+    sizes = [snapshots.rows(runs) for snapshots, runs, _ in pieces]
+    ends = np.cumsum(sizes)
+    columns = {name: np.empty(int(ends[-1]), dtype) for name, dtype in AGENT_CODES.items()}
+
+    def fill(share: range) -> None:
+        for k in share:
+            (snapshots, runs, numbers), end = pieces[k], ends[k]
+            for name, values in snapshots.columns(runs, numbers):
+                columns[name][end - sizes[k] : end] = values
+
+    threads = max(1, threads)
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(fill, [range(len(pieces))[i::threads] for i in range(threads)]))
+        codes, names = (columns["kind"], columns["trade"]), (KINDS, (*TRADES, ""))
+        columns["kind"], columns["trade"] = pool.map(_labels, codes, names)
+    # Every column is new here, so the frame may keep them as they are (no copy).
+    return pd.DataFrame({name: columns[name] for name in AGENT_COLUMNS}, copy=False)
 
 
 def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
