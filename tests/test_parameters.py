@@ -30,7 +30,8 @@ NOT_BEHAVIOUR = {
     "stakhanov_sim.model.mine": {"DAYS_A_YEAR"},  # the calendar's, for years since the start
     "stakhanov_sim.model.staff": {"LONG_AGO"},  # the first holders' appointment: a sentinel
     "stakhanov_sim.model.mechanisms.accidents": {"PER_THOUSAND"},  # the source's unit
-    "stakhanov_sim.model.observation": {"N_SHIFT_INTS", "N_SHIFT_FLOATS"},  # a row's layout
+    # a row's layout; how many runs the agent table is made at a time
+    "stakhanov_sim.model.observation": {"N_SHIFT_INTS", "N_SHIFT_FLOATS", "CHUNK_RUNS"},
     "stakhanov_sim.model.streams": {"NORMAL_FILL"},  # a C function's address in this process
     "stakhanov_sim.model.pcg64": {"MULTIPLIER_HI", "MULTIPLIER_LO"},  # NumPy's PCG64's own
 }
