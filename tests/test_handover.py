@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -173,3 +174,25 @@ def test_workers_fork_with_the_kernels_loaded_and_importing_the_warm_up_elsewher
         pool.shutdown()
     assert all(all(count >= 1 for count in worker) for worker in loaded), loaded
     assert warmup.SHIFTS >= 1
+
+
+def test_arrays_written_for_the_command_come_back_as_they_were(tmp_path):
+    """Raw arrays of every type and shape the snapshots hold, empty ones included, come back
+    equal, read-only, and their file goes."""
+    arrays = {
+        "ids": np.arange(12, dtype=np.int64).reshape(3, 4),
+        "flags": np.array([[True, False, True]]),
+        "none_yet": np.empty((0, 5)),
+        "codes": np.array([2, 0, 1], dtype=np.int8),
+        "values": np.linspace(0, 1, 7),
+    }
+    path = str(tmp_path / "batch0-snapshots.bin")
+    back = handover._load(path, handover._save(arrays, path))
+    assert list(back) == list(arrays) and not (tmp_path / "batch0-snapshots.bin").exists()
+    for name, array in arrays.items():
+        np.testing.assert_array_equal(back[name], array, strict=True)
+        assert not back[name].flags.writeable
+    empty = str(tmp_path / "empty.bin")
+    assert handover._load(empty, handover._save({"none": np.empty((0, 2))}, empty))[
+        "none"
+    ].shape == (0, 2)

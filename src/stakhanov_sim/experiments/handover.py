@@ -199,6 +199,7 @@ def _arrays(snapshots: Snapshots) -> dict[str, np.ndarray]:
 
 
 def _snapshots(arrays: dict[str, np.ndarray], shape: tuple, runs: int) -> Snapshots:
+    """The snapshots whose arrays ``_arrays`` named."""
     fixed: dict[str, list[np.ndarray]] = {}
     miners = {}
     for key, array in arrays.items():
@@ -221,7 +222,8 @@ def _save(arrays: dict[str, np.ndarray], path: str) -> tuple:
             sink.write(b"\0" * (-offset % ALIGN))
             offset += -offset % ALIGN
             layout.append((name, array.dtype.str, array.shape, offset))
-            sink.write(memoryview(array).cast("B"))
+            if array.size:  # (an empty view cannot be cast to bytes)
+                sink.write(memoryview(array).cast("B"))
             offset += array.nbytes
     return tuple(layout)
 
