@@ -30,9 +30,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@echo "compiling the model's kernels once (cached on disk for every later run)"
-	$(PY) -c "from stakhanov_sim import MineModel, load_scenario; \
-	  m = MineModel(load_scenario('history_1935_37', {'mine.sections': 2, 'mine.hewers_per_section': 8})); \
-	  [m.step() for _ in range(m.n_shifts)]; m.results()"
+	$(PY) -c "from stakhanov_sim.experiments.warmup import compile_all; compile_all()"
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -196,3 +198,29 @@ def test_arrays_written_for_the_command_come_back_as_they_were(tmp_path):
     assert handover._load(empty, handover._save({"none": np.empty((0, 2))}, empty))[
         "none"
     ].shape == (0, 2)
+
+
+@pytest.mark.slow
+def test_compile_all_leaves_nothing_for_a_run_or_an_ensemble_to_compile(tmp_path):
+    """After ``warmup.compile_all`` (``make`` calls it), a single run and a batch find every
+    kernel they call in the cache, so test processes started together only read it."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+
+    def cached() -> set[str]:
+        return {p.name for p in (tmp_path / "cache").rglob("*.nbc")}
+
+    warm = "from stakhanov_sim.experiments.warmup import compile_all; compile_all()"
+    subprocess.run([sys.executable, "-c", warm], env=env, check=True, capture_output=True)
+    before = cached()
+    later = textwrap.dedent(
+        """
+        from stakhanov_sim import MineModel, load_scenario, run
+        small = load_scenario("history_1935_37", {"mine.sections": 3, "mine.hewers_per_section": 5})
+        model = MineModel(small)
+        for _ in range(model.n_shifts):
+            model.step()
+        run(small, replicates=3, workers=1, batch=3)
+        """
+    )
+    subprocess.run([sys.executable, "-c", later], env=env, check=True, capture_output=True)
+    assert before and cached() == before

@@ -14,7 +14,8 @@ faster there, but no slower. A kernel the warm-up does not reach is loaded at it
 call, as before.
 
 Importing this module anywhere else does nothing: it acts only in a forkserver started by
-``worker_pool`` (``lifeline.in_forkserver``).
+``worker_pool`` (``lifeline.in_forkserver``). ``compile_all``, which ``make`` calls after
+installing, compiles every kernel into the disk cache.
 """
 
 from __future__ import annotations
@@ -37,6 +38,30 @@ def load_kernels() -> None:
     for _ in range(SHIFTS):
         model.step()
     model.results()
+
+
+def compile_all() -> None:
+    """Compile every kernel for the argument types the commands pass, into the disk cache.
+
+    A small mine of the shipped history runs its whole calendar as one model with Mesa
+    agents (``MineModel`` stepped by hand, as the app and the notebooks do) and as an
+    ensemble of two (a batch, as ``run``, sweeps and calibration step them): a batch passes
+    nine kernels other types than a single run does. ``make`` runs this once after
+    installing, so that processes started together (``make test``'s workers and the commands
+    they start) read the cache rather than write it at the same time: Numba's cache is not
+    safe to write from several processes at once (numba/numba#4807), the likely cause of a
+    test's command crashing once (a segmentation fault) in a suite run on a fresh checkout.
+    """
+    from stakhanov_sim.experiments.runner import run
+    from stakhanov_sim.model.mine import MineModel
+    from stakhanov_sim.scenarios import load_scenario
+
+    small = load_scenario("history_1935_37", {"mine.sections": 2, "mine.hewers_per_section": 8})
+    model = MineModel(small)
+    for _ in range(model.n_shifts):
+        model.step()
+    model.results()
+    run(small, replicates=2, workers=1)
 
 
 if lifeline.in_forkserver():
