@@ -217,12 +217,14 @@ def test_kill_9_of_the_parent_ends_workers_forkserver_and_resource_tracker(comma
     # the resource tracker, the forkserver and two workers forked from it
     wait_until(lambda: len(descendants(proc.pid)) >= 4, proc)
     family = descendants(proc.pid)
+    # The folder for its workers' tables, looked up while the command lives: once it is dead,
+    # any command (another test's, running alongside) may remove it first.
+    left = list(handover.place().glob(f"{handover.PREFIX}{proc.pid}-*"))
     os.kill(proc.pid, signal.SIGKILL)  # the parent alone: its children get no signal
     proc.communicate(timeout=30)
     gone, alive = psutil.wait_procs(family, timeout=20)
     assert not alive, [p.cmdline() for p in alive]
-    if command == "run":  # the folder for its workers' tables goes with the next command
-        left = list(handover.place().glob(f"{handover.PREFIX}{proc.pid}-*"))
+    if command == "run":  # the folder goes with the next command
         assert left
         with handover.folder():
             assert not any(path.exists() for path in left)
