@@ -9,8 +9,8 @@ to ten times that of ordinary pages: the agent table of 200 default runs took 4.
 with huge pages and 0.4-1.3 s without (``benchmarks/README.md``, round 19). Nothing that
 steps the model uses arrays that large, so the kernels lose nothing.
 
-``small_pages`` switches both off while a batch is made and its tables built, and puts back
-what was there before: in a user's own process (a notebook calling ``run``) NumPy and pyarrow
+``small_pages`` switches both off while a batch is made, its tables built and saved, and
+puts back what was there before: in a user's own process (a notebook calling ``run``) NumPy and pyarrow
 are left as they were found.
 """
 

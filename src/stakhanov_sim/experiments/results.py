@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from stakhanov_sim.experiments.memory import small_pages
+
 MODEL_COLUMNS = [
     "replicate", "shift", "date", "output_tons", "plan_tons", "norm_tons",
     "share_meeting_norm", "n_stakhanovites", "share_stakhanovites", "max_fulfilment",
@@ -60,6 +62,7 @@ class Results:
         """How many replicates the tables hold."""
         return int(self.model["replicate"].nunique()) if len(self.model) else 0
 
+    @small_pages()  # (the tables' Arrow copies: 1.75-1.81 -> 1.56-1.58 s for 200 runs)
     def save(self, directory: str | os.PathLike) -> Path:
         """Write the tables as Parquet and the manifest as JSON into ``directory``."""
         out = Path(directory)
