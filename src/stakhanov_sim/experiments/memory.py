@@ -3,15 +3,16 @@
 An ensemble's tables are hundreds of megabytes, made once and soon freed, so what they cost
 is mostly the first touch of fresh memory. NumPy asks Linux for transparent huge pages for
 every array of 4 MB or more (``madvise(MADV_HUGEPAGE)``; numpy.org, "Global state": it can
-be switched off), and pyarrow's default allocator (mimalloc) reserves memory the same way.
-On the 2-core virtual machines the benchmarks run on, a first touch of such memory cost five
-to ten times that of ordinary pages: the agent table of 200 default runs took 4.4 s to make
-with huge pages and 0.4-1.3 s without (``benchmarks/README.md``, round 19). Nothing that
-steps the model uses arrays that large, so the kernels lose nothing.
+be switched off). On the 2-core virtual machines the benchmarks run on, a first touch of
+such memory cost several times that of ordinary pages: the agent table of 200 default runs
+took 4.4 s to make with huge pages and 0.4-1.3 s without; and pyarrow's default allocator
+(mimalloc there) took 0.73-0.90 s for one of its label columns, the system's ``malloc``
+0.17 s (``benchmarks/README.md``, round 19). No array a shift's arithmetic uses is that
+large (a few hundred kilobytes for a batch of 100 runs), so the kernels lose nothing.
 
 ``small_pages`` switches both off while a batch is made, its tables built and saved, and
-puts back what was there before: in a user's own process (a notebook calling ``run``) NumPy and pyarrow
-are left as they were found.
+puts back what was there before: in a user's own process (a notebook calling ``run``),
+NumPy and pyarrow are left as they were found.
 """
 
 from __future__ import annotations
