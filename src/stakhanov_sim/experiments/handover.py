@@ -42,6 +42,7 @@ PREFIX = "stakhanov-sim-"  # then the command's process id
 ROOM_NEEDED = 2 * 1024**3  # assumption: shared memory with less free room is left alone
 FRAMES = tuple(table for table in TABLES if table != "agents")  # handed over as tables
 ALIGN = 64  # bytes: where each of the snapshots' arrays starts in their file
+ROWS = ("shifts", "employed", "foremen", "engineers")  # the snapshots' rows, with the miners'
 
 Part = tuple[range, list[int]]  # a part's runs of its batch, and their replicate numbers
 
@@ -50,14 +51,13 @@ Part = tuple[range, list[int]]  # a part's runs of its batch, and their replicat
 class Handed:
     """Where a worker left one batch's tables: ``stem`` + ``-<k>-<table>.arrow`` for the
     model and event tables of each of its ``parts`` (a batch's history, then its baseline),
-    and ``stem`` + ``-snapshots.bin`` for the whole batch's snapshots (their arrays laid out
-    as ``layout`` says)."""
+    and ``stem`` + ``-snapshots.bin`` for the rows of the whole batch's snapshots (laid out as
+    ``layout`` says; what each sampled slot always has comes with this record)."""
 
     stem: str
     parts: tuple[Part, ...]
     layout: tuple[tuple[str, str, tuple[int, ...], int], ...]  # name, dtype, shape, offset
-    shape: tuple[int, int, int]  # the snapshots' ``shape`` and ``runs``
-    runs: int
+    fixed: Snapshots  # the snapshots without their rows (``ROWS``): small, sent as they are
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def give(model: MineModel, parts: list[Part], into: Path, name: str) -> Handed |
         for k, (runs, numbers) in enumerate(parts):
             _write(model.model_table(runs, numbers), f"{stem}-{k}-model.arrow")
             _write(model.event_table(runs, numbers), f"{stem}-{k}-events.arrow")
-        layout = _save(_arrays(snapshots), f"{stem}-snapshots.bin")
+        layout = _save(_rows(snapshots), f"{stem}-snapshots.bin")
     except OSError:
         for leftover in into.glob(f"{name}-*"):
             leftover.unlink(missing_ok=True)
@@ -133,7 +133,7 @@ def give(model: MineModel, parts: list[Part], into: Path, name: str) -> Handed |
             for part in parts
         )
         return Given(frames, snapshots, parts)
-    return Handed(stem, parts, layout, snapshots.shape, snapshots.runs)
+    return Handed(stem, parts, layout, snapshots._replace(**dict.fromkeys(ROWS), miners={}))
 
 
 def take(handed: Handed | Given) -> tuple[dict, ...]:
@@ -146,8 +146,9 @@ def take(handed: Handed | Given) -> tuple[dict, ...]:
             | {"agents": (handed.snapshots, *part)}
             for frames, part in zip(handed.frames, handed.parts, strict=True)
         )
-    arrays = _load(f"{handed.stem}-snapshots.bin", handed.layout)
-    snapshots = _snapshots(arrays, handed.shape, handed.runs)
+    rows = _load(f"{handed.stem}-snapshots.bin", handed.layout)
+    miners = {name.removeprefix("miners."): rows.pop(name) for name in list(rows) if "." in name}
+    snapshots = handed.fixed._replace(miners=miners, **rows)
     return tuple(
         {table: _read(f"{handed.stem}-{k}-{table}.arrow") for table in FRAMES}
         | {"agents": (snapshots, *part)}
@@ -188,28 +189,11 @@ def _write(frame: pd.DataFrame, path: str) -> None:
         writer.write_table(table)
 
 
-def _arrays(snapshots: Snapshots) -> dict[str, np.ndarray]:
-    """The snapshots' arrays by name (``_snapshots`` puts them back together)."""
-    arrays = {f"fixed.{name}.{i}": part for name, parts in snapshots.fixed.items()
-              for i, part in enumerate(parts)}  # fmt: skip
-    arrays |= {f"miners.{name}": rows for name, rows in snapshots.miners.items()}
-    for name in ("hewer", "shifts", "employed", "foremen", "engineers"):
-        arrays[name] = getattr(snapshots, name)
-    return arrays
-
-
-def _snapshots(arrays: dict[str, np.ndarray], shape: tuple, runs: int) -> Snapshots:
-    """The snapshots whose arrays ``_arrays`` named."""
-    fixed: dict[str, list[np.ndarray]] = {}
-    miners = {}
-    for key, array in arrays.items():
-        if key.startswith("fixed."):
-            fixed.setdefault(key.split(".")[1], []).append(array)  # in the order saved
-        elif key.startswith("miners."):
-            miners[key.split(".", 1)[1]] = array
-    rest = {name: arrays[name] for name in ("hewer", "shifts", "employed", "foremen", "engineers")}
-    fixed_parts = {name: tuple(parts) for name, parts in fixed.items()}
-    return Snapshots(shape=tuple(shape), runs=runs, fixed=fixed_parts, miners=miners, **rest)
+def _rows(snapshots: Snapshots) -> dict[str, np.ndarray]:
+    """The snapshots' rows by name, what goes into their file: ``ROWS`` and each of the
+    miners' (``miners.<name>``)."""
+    rows = {name: getattr(snapshots, name) for name in ROWS}
+    return rows | {f"miners.{name}": values for name, values in snapshots.miners.items()}
 
 
 def _save(arrays: dict[str, np.ndarray], path: str) -> tuple:
