@@ -16,7 +16,7 @@ then the default scenario's and the basin scenario's wall time, the ensemble thr
 workers (process pool and a local Dask cluster; batch 1 is the path of before the batches),
 the time from a fresh ``.venv`` to the first results, a single default-size run's cost per
 worker-shift against the large mine's (10k miners) in one process (optionally for an older
-tree too, alternating), a calibration particle's cost in one batch against two, a worker's particles together against one by one, and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
+tree too, alternating), a calibration particle's cost in one batch against two, a worker's particles together against one by one, the ceiling of issue 17's throughput ratio (``ceiling.py``), and writes ``results.md`` and two figures (see ``bench_report.py``). Costs are CPU time of the benchmark process (``time.process_time``):
 on a shared machine wall time also counts other people's work; wall time is reported too.
 
 Usage: ``make bench`` or ``python benchmarks/bench.py [--sizes 1000 10000] [--skip ensemble]``;
@@ -70,7 +70,13 @@ THROUGHPUT = {"replicates": 200, "workers": 2, "tries": 2,
               "settings": (("agents", 2, 1), ("pool", 2, 1), ("pool", 2, 8), ("pool", 2, 32),
                            ("pool", 2, 64), ("pool", 2, 100), ("pool", 1, 64), ("dask", 2, 1),
                            ("dask", 2, 64))}  # fmt: skip
-PARTS = ("sizes", "default", "basin", "ensemble", "single", "throughput", "fresh", "particle")
+# Issue 17's ceiling: a batch of 100 default runs stepped, against the reference path's task
+# (a run with Mesa agents, its tables pickled) four times, alternating, three rounds.
+CEILING = {"batch": 100, "rounds": 3, "reference_runs": 4}
+PARTS = (
+    "sizes", "default", "basin", "ensemble", "single", "throughput", "fresh", "particle",
+    "ceiling",
+)  # fmt: skip
 
 
 class EmptyAgent(mesa.Agent):
@@ -483,6 +489,19 @@ def measure_particles_together(count: int = PARTICLES_TOGETHER, scenario=None) -
             "load_after": os.getloadavg()[0]}  # fmt: skip
 
 
+def measure_ceiling(scenario=None) -> dict:
+    """The most issue 17's batches could gain over its reference path per worker, if
+    nothing but their stepping cost anything (``ceiling.py``), with the load around it."""
+    import ceiling
+
+    from stakhanov_sim import load_scenario
+
+    scenario = load_scenario(DEFAULT_CONFIG) if scenario is None else scenario
+    load = os.getloadavg()[0]
+    result = ceiling.measure(scenario, **CEILING)
+    return result | {"load_before": load, "load_after": os.getloadavg()[0]}
+
+
 def measure_single_against(reference_src: Path, repeats: int = 3) -> dict:
     """``measure_single`` for this tree and for an older one, alternating subprocesses.
 
@@ -525,6 +544,8 @@ def _child(args: list[str]) -> None:
         result = measure_particle()
     elif kind == "particles":
         result = measure_particles_together()
+    elif kind == "ceiling":
+        result = measure_ceiling()
     else:
         repeats = SCENARIO_REPEATS if kind == "default" else 1
         result = measure_scenario(Path(value), repeats)
@@ -582,6 +603,9 @@ def run_benchmarks(
         c = measured["particles"]
         print(f"  {c['particles']} particles together: {c['together_s']:.2f} s each, "
               f"{c['alone_s']:.2f} s one by one", flush=True)  # fmt: skip
+    if "ceiling" not in skip:
+        measured["ceiling"] = _in_subprocess("ceiling")
+        print(f"  ceiling of issue 17's ratio: {measured['ceiling']['ceiling']:.1f}x", flush=True)
     measured["load_after"] = os.getloadavg()
     return measured
 

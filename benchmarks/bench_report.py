@@ -107,6 +107,13 @@ def targets(measured: dict) -> list[tuple[str, str, bool | None]]:
                         "the pool's path when the issue was filed (issue 17)",
                         f"{gain:.1f}x ({pool[best]:.1f} against {reference:.1f} runs/s, "
                         f"batch {best}{also})", gain >= THROUGHPUT_TARGET))  # fmt: skip
+    if "ceiling" in measured:
+        c = measured["ceiling"]
+        out.append(("  ... the most batches could reach: nothing but their stepping counted "
+                    "(`ceiling.py`)",
+                    f"{c['ceiling']:.1f}x ({c['reference_s'] * 1e3:.0f} against "
+                    f"{c['stepping_s'] * 1e3:.1f} ms CPU a run)",
+                    c["ceiling"] >= THROUGHPUT_TARGET))  # fmt: skip
     if "single" in measured:
         s = measured["single"]
         out.append((f"a single default-size run <= {SINGLE_TARGET:.0f}x the large mine's cost "
@@ -369,6 +376,8 @@ def markdown(measured: dict) -> str:
         lines += throughput_lines(measured)
     if measured.get("fresh"):
         lines += fresh_lines(measured["fresh"])
+    if measured.get("ceiling"):
+        lines += ceiling_lines(measured["ceiling"])
     if measured.get("single"):
         lines += single_lines(measured)
     if measured.get("particle"):
@@ -376,6 +385,44 @@ def markdown(measured: dict) -> str:
     if measured.get("particles"):
         lines += particles_lines(measured["particles"])
     return "\n".join(lines)
+
+
+def ceiling_lines(c: dict) -> list[str]:
+    """The section on the ceiling of issue 17's throughput ratio (``ceiling.py``)."""
+    verdict = (
+        f"{THROUGHPUT_TARGET:.0f}x is within it."
+        if c["ceiling"] >= THROUGHPUT_TARGET
+        else f"{THROUGHPUT_TARGET:.0f}x would need a batch's stepping at "
+        f"{c['stepping_for_target_s'] * 1e3:.1f} ms CPU a run or less, "
+        f"{1 - c['stepping_for_target_s'] / c['stepping_s']:.0%} less than now, whatever "
+        "the pool, the handover and the tables are made to cost."
+    )
+    rounds = ", ".join(
+        f"{r * 1e3:.0f}/{s * 1e3:.1f}"
+        for r, s in zip(c["reference_s_each"], c["stepping_s_each"], strict=True)
+    )
+    return [
+        "## The ceiling of issue 17's ratio",
+        "",
+        "Per worker, the reference path costs a run with Mesa agents and the pickling of its "
+        "tables; a batch costs its runs' stepping without agents and their tables. However "
+        "little the pool, the handover and the start of the workers cost, batches can gain no "
+        "more over the reference than the reference task's CPU per run over a batch's "
+        f"stepping CPU per run. In one process, {c['rounds']} rounds, alternating: "
+        f"{c['reference_runs']} reference tasks, then one batch of {c['batch']} default runs "
+        "stepped (in ordinary pages, as a worker steps it) and its tables made; CPU time, "
+        f"medians. Load average (1 min) {c['load_before']:.1f} before, "
+        f"{c['load_after']:.1f} after.",
+        "",
+        "| reference task (ms CPU a run) | batch: stepping (ms CPU a run) | batch: tables "
+        "(ms CPU a run) | ceiling | with the tables | each round (reference/stepping) |",
+        "|---:|---:|---:|---:|---:|---|",
+        f"| {c['reference_s'] * 1e3:.1f} | {c['stepping_s'] * 1e3:.1f} | "
+        f"{c['tables_s'] * 1e3:.1f} | {c['ceiling']:.1f}x | {c['in_process']:.1f}x | {rounds} |",
+        "",
+        verdict,
+        "",
+    ]
 
 
 def particle_lines(c: dict) -> list[str]:

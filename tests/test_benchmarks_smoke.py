@@ -192,3 +192,27 @@ def test_the_issues_reference_path_gives_the_tables_run_gives(bench):
     batched = run(scenario, replicates=3, workers=1, batch=3)
     for table in TABLES:
         assert_frame_equal(getattr(reference, table), getattr(batched, table), check_exact=True)
+
+
+def test_the_ceiling_of_issue_17s_ratio_is_measured_and_reported(bench):
+    """ceiling.py times the reference path's task and a batch's stepping in one process and
+    reports the most the batches could gain (no timing judged)."""
+    import bench_report
+    import ceiling
+
+    from conftest import shortened
+
+    scenario = shortened(end="1935-09-10")
+    measured = ceiling.measure(scenario, batch=3, rounds=2, reference_runs=2)
+    assert measured["rounds"] == 2 and len(measured["stepping_s_each"]) == 2
+    assert measured["ceiling"] == pytest.approx(measured["reference_s"] / measured["stepping_s"])
+    assert measured["in_process"] < measured["ceiling"]  # the tables cost something
+    assert measured["stepping_for_target_s"] == pytest.approx(measured["reference_s"] / 10)
+    text = ceiling.report(measured)
+    assert f"{measured['ceiling']:.1f}x" in text and ("needs" in text) == (measured["ceiling"] < 10)
+    report = {"ceiling": measured | {"load_before": 0.5, "load_after": 0.7}}
+    ((what, value, met),) = bench_report.targets(report)
+    assert "ceiling.py" in what and met == (measured["ceiling"] >= bench_report.THROUGHPUT_TARGET)
+    section = "\n".join(bench_report.ceiling_lines(report["ceiling"]))
+    assert "## The ceiling of issue 17's ratio" in section
+    assert f"| {measured['ceiling']:.1f}x |" in section
