@@ -65,7 +65,10 @@ def batch_cpu(scenario, seeds) -> tuple[float, float]:
 def measure(scenario, batch: int = 100, rounds: int = 3, reference_runs: int = 4) -> dict:
     """The medians of ``rounds`` alternating measurements, and the ratios they bound."""
     seeds = runner.replicate_seeds(scenario.seed, max(batch, reference_runs))
-    runner.run_batch(scenario, seeds[:1], [0])  # loads the kernels
+    # Load the kernels of both paths (a run with agents calls some with other types than a
+    # batch does), or the first round's reference would pay for its loading.
+    runner.run_with_agents(scenario, seeds[0], 0)
+    runner.run_batch(scenario, seeds[:1], [0])
     reference, stepping, tables = [], [], []
     for _ in range(rounds):
         reference.append(reference_cpu(scenario, seeds[:reference_runs]))

@@ -47,10 +47,11 @@ def compile_all() -> None:
     agents (``MineModel`` stepped by hand, as the app and the notebooks do) and as an
     ensemble of two (a batch, as ``run``, sweeps and calibration step them): a batch calls
     kernels with other types than a single run does (nine more signatures in the cache).
-    ``make`` runs this once after installing, so that processes started together (``make test``'s workers and the commands
-    they start) read the cache rather than write it at the same time: Numba's cache is not
-    safe to write from several processes at once (numba/numba#4807), the likely cause of a
-    test's command crashing once (a segmentation fault) in a suite run on a fresh checkout.
+    ``make`` runs this once after installing, so that processes started together (``make
+    test``'s workers and the commands they start) read the cache rather than write it at the
+    same time: Numba's cache is not safe to write from several processes at once
+    (numba/numba#4807), the likely cause of a test's command crashing once (a segmentation
+    fault) in a suite run on a fresh checkout.
     """
     from stakhanov_sim.experiments.runner import run
     from stakhanov_sim.model.mine import MineModel
