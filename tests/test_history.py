@@ -279,16 +279,6 @@ def test_the_methods_spread_in_autumn_1935_without_output_or_the_norm_following(
     assert 0.95 < autumn / august < 1.05
 
 
-def _levers_of_the_title(defaults) -> dict[str, dict]:
-    """One lever of the title's spread at a time (docs/calibration.md)."""
-    return {
-        "cap 0.5": {"records.special_conditions_cap": 0.5},
-        "division gain x2": {"methods.division_gain": 2 * defaults.methods.division_gain},
-        "title at the norm": {"recognition.title_threshold": 1.0},
-        "press / 3": {"recognition.broadcast": defaults.recognition.broadcast / 3},
-    }
-
-
 @pytest.mark.slow
 def test_no_single_lever_of_the_titles_spread_reaches_the_growth_of_autumn_1935():
     """docs/calibration.md, "Known and left as they are": a wider cap on special conditions,
@@ -299,7 +289,14 @@ def test_no_single_lever_of_the_titles_spread_reaches_the_growth_of_autumn_1935(
     out of its own (about 0.64)."""
     growth_band, share_band = by_key("stakhanovite_growth"), by_key("share_august_1936")
     wage_band = by_key("ordinary_wages_1936")
-    for name, overrides in _levers_of_the_title(load_scenario("history_1935_37")).items():
+    defaults = load_scenario("history_1935_37")
+    levers = {  # one at a time
+        "cap 0.5": {"records.special_conditions_cap": 0.5},
+        "division gain x2": {"methods.division_gain": 2 * defaults.methods.division_gain},
+        "title at the norm": {"recognition.title_threshold": 1.0},
+        "press / 3": {"recognition.broadcast": defaults.recognition.broadcast / 3},
+    }
+    for name, overrides in levers.items():
         table, _ = _history(overrides, replicates=10)
         runs = [m for _, m in table.groupby("replicate")]
         growth = np.mean([outcomes.stakhanovite_growth_autumn_1935(m) for m in runs])
