@@ -216,3 +216,26 @@ def test_the_ceiling_of_issue_17s_ratio_is_measured_and_reported(bench):
     section = "\n".join(bench_report.ceiling_lines(report["ceiling"]))
     assert "## The ceiling of issue 17's ratio" in section
     assert f"| {measured['ceiling']:.1f}x |" in section
+
+
+def test_each_call_a_shift_makes_is_timed_once_and_the_wrappers_removed(bench):
+    """shift_calls.py times every call step() makes, outermost only, and puts the functions
+    back as they were (no timing judged)."""
+    import shift_calls
+
+    from conftest import shortened
+    from stakhanov_sim.model import mine
+    from stakhanov_sim.model.mechanisms import records
+
+    before = records.put_forward, mine.MineModel.hire_into
+    measured = shift_calls.measure(shortened(end="1935-09-10"), shifts=12)
+    assert (records.put_forward, mine.MineModel.hire_into) == before
+    calls = measured["calls_s"]
+    assert {"records.put_forward", "model._observe", "model.hire_into"} <= set(calls)
+    assert "management.remove_accused" not in calls  # inside model._remove, not step()'s own
+    assert measured["shifts"] >= 12 and measured["calls_per_shift"] > 20
+    assert measured["remainder_s"] == pytest.approx(
+        measured["wrapped_step_s"] - sum(calls.values())
+    )
+    text = shift_calls.report(measured)
+    assert "| `records.put_forward` |" in text and f"{measured['miners']:,} miners" in text
