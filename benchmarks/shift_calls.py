@@ -35,18 +35,22 @@ from stakhanov_sim.model import mine
 OWN_CALLS = ("hire_into", "retire_miners", "_remove", "_observe")  # MineModel's, from step()
 
 
-def stepped_seconds(scenario, shifts: int) -> tuple[float, int]:
+def stepped_seconds(scenario, shifts: int, stepping: list[bool] | None = None):
     """Wall seconds spent in ``step()`` over at least ``shifts`` shifts (fresh models as
-    needed), and the number of shifts."""
+    needed), the number of shifts and the last model; ``stepping[0]`` is True only while
+    a shift is worked (so that the timers leave out the models' construction)."""
+    stepping = [False] if stepping is None else stepping
     spent, done = 0.0, 0
     while done < shifts:
         model = mine.MineModel(scenario)
         while model.running:
+            stepping[0] = True
             start = time.perf_counter()
             model.step()
             spent += time.perf_counter() - start
+            stepping[0] = False
             done += 1
-    return spent, done
+    return spent, done, model
 
 
 def _calls_step_makes() -> Iterator[tuple[object, str, Callable]]:
@@ -72,8 +76,9 @@ def _calls_step_makes() -> Iterator[tuple[object, str, Callable]]:
 
 
 @contextmanager
-def timed_calls(spent: collections.Counter, count: collections.Counter):
-    """Wrap the calls ``step()`` makes; add each outermost call's seconds to ``spent``."""
+def timed_calls(spent: collections.Counter, count: collections.Counter, stepping: list[bool]):
+    """Wrap the calls ``step()`` makes; while ``stepping[0]``, add each outermost call's
+    seconds to ``spent`` and count it."""
     depth, originals = [0], []
 
     def timer(label: str, f: Callable) -> Callable:
@@ -84,7 +89,7 @@ def timed_calls(spent: collections.Counter, count: collections.Counter):
                 return f(*args, **kwargs)
             finally:
                 depth[0] -= 1
-                if depth[0] == 0:
+                if depth[0] == 0 and stepping[0]:
                     spent[label] += time.perf_counter() - start
                     count[label] += 1
 
@@ -104,20 +109,10 @@ def timed_calls(spent: collections.Counter, count: collections.Counter):
 def measure(scenario, shifts: int = 400) -> dict:
     """The shift's cost unwrapped, and each call's share of it (seconds per shift)."""
     bench.warm_up()
-    plain_s, plain_shifts = stepped_seconds(scenario, shifts)
-    spent, count = collections.Counter(), collections.Counter()
-    wrapped_s, done = 0.0, 0
-    with timed_calls(spent, count):
-        while done < shifts:
-            construction = spent.copy(), count.copy()  # __init__ hires and builds: not a shift
-            model = mine.MineModel(scenario)
-            spent.clear(), count.clear()
-            spent.update(construction[0]), count.update(construction[1])
-            while model.running:
-                start = time.perf_counter()
-                model.step()
-                wrapped_s += time.perf_counter() - start
-                done += 1
+    plain_s, plain_shifts, _ = stepped_seconds(scenario, shifts)
+    spent, count, stepping = collections.Counter(), collections.Counter(), [False]
+    with timed_calls(spent, count, stepping):
+        wrapped_s, done, model = stepped_seconds(scenario, shifts, stepping)
     calls = {label: seconds / done for label, seconds in spent.most_common()}
     return {
         "miners": model.workforce.size,
