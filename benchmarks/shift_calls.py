@@ -3,11 +3,11 @@
 A small mine pays per shift a cost that does not grow with its miners (issue 12's 10% at
 1k miners, issue 17's single run against the large mine): the calls a shift makes, each
 with its Python glue and its compiled kernel's dispatch. This times each of them. Every
-function of the model's modules that ``step()`` names (the mechanisms'), and the model's own
-``hire_into``, ``retire_miners``, ``_remove`` and ``_observe``, is wrapped in a timer that
-counts only calls made directly by ``step()`` (a call's callees are inside its time, so
-nothing is counted twice). What ``step()`` does between the calls (its own arithmetic,
-building the shift's record), and the timers' own cost, are the remainder.
+function of the model's modules that ``step()`` names (the mechanisms'), and each method of
+the model it names (``hire_into``, ``retire_miners``, ``_remove``, ``_observe``), is
+wrapped in a timer that counts only calls made directly by ``step()`` (a call's callees are
+inside its time, so nothing is counted twice). What ``step()`` does between the calls (its
+own arithmetic, building the shift's record), and the timers' own cost, are the remainder.
 
 The timers cost a few µs a call, so the shift is also timed unwrapped first, on as many
 shifts of the same mine: that is the cost to read; the table says roughly how it divides.
@@ -31,8 +31,6 @@ from pathlib import Path
 import bench
 
 from stakhanov_sim.model import mine
-
-OWN_CALLS = ("hire_into", "retire_miners", "_remove", "_observe")  # MineModel's, from step()
 
 
 def stepped_seconds(scenario, shifts: int, stepping: list[bool] | None = None):
@@ -71,8 +69,9 @@ def _calls_step_makes() -> Iterator[tuple[object, str, Callable]]:
                     and name in named
                 ):
                     yield module, name, f
-    for name in OWN_CALLS:
-        yield mine.MineModel, name, getattr(mine.MineModel, name)
+    for name, f in vars(mine.MineModel).items():
+        if isinstance(f, types.FunctionType) and name in named:
+            yield mine.MineModel, name, f
 
 
 @contextmanager
